@@ -1,0 +1,92 @@
+/**
+ * Fan-out, deletion and latency-during-deletion benchmark (issue 2 and 4 targets).
+ *   node dist/bench/core.js --backend sqlite --sizes 100000,1000000 --runs 3
+ * For each size and run: seed a group of N things, time CreateJob until the fan-out is complete
+ * (DescribeJob no longer isConcurrent), then force-delete the job at full speed while 4 loops
+ * call DescribeJobExecution on another job, and time DeleteJob until the job is gone.
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { CreateJobCommand, DeleteJobCommand, DescribeJobCommand, DescribeJobExecutionCommand, CreateThingCommand } from '@aws-sdk/client-iot';
+import { startApp } from '../src/app.js';
+import type { Config } from '../src/config/types.js';
+import { clients, testConfig } from '../test/support/harness.js';
+import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: 'string', default: 'sqlite' },
+    sizes: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const backend = values.backend as 'sqlite' | 'postgres';
+const sizes = values.sizes!.split(',').map(Number);
+const runs = Number(values.runs);
+
+async function once(n: number, run: number) {
+  const schema = backend === 'postgres' ? await freshPgSchema(`bench_${process.pid}_${n}_${run}`) : undefined;
+  const config: Config = testConfig({ dataDir: tmpDir(), logLevel: 'warn', ...(backend === 'postgres' ? { databaseUrl: PG_URL, dbPoolSize: 10 } : {}) });
+  const app = await startApp(config, schema ? { pgSchema: schema } : {});
+  const { iot } = clients(app.httpUrl);
+  try {
+    await seedGroup(app.store, 'fleet', n);
+    // A second, small job whose execution is probed while the big one is deleted.
+    await iot.send(new CreateThingCommand({ thingName: 'probe' }));
+    await iot.send(new CreateJobCommand({ jobId: 'probe', targets: ['arn:aws:iot:us-east-1:000000000000:thing/probe'], document: '{}' }));
+
+    const t0 = performance.now();
+    await iot.send(new CreateJobCommand({ jobId: 'big', targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
+    for (;;) {
+      const j = (await iot.send(new DescribeJobCommand({ jobId: 'big' }))).job!;
+      if (!j.isConcurrent) {
+        if (j.jobProcessDetails?.numberOfQueuedThings !== n) throw new Error(`fan-out queued ${j.jobProcessDetails?.numberOfQueuedThings}, not ${n}`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const fanoutMs = performance.now() - t0;
+
+    const latencies: number[] = [];
+    let probing = true;
+    const probe = async () => {
+      while (probing) {
+        const s = performance.now();
+        await iot.send(new DescribeJobExecutionCommand({ jobId: 'probe', thingName: 'probe' }));
+        latencies.push(performance.now() - s);
+      }
+    };
+    const probes = [probe(), probe(), probe(), probe()];
+    const t1 = performance.now();
+    await iot.send(new DeleteJobCommand({ jobId: 'big', force: true }));
+    for (;;) {
+      try {
+        await iot.send(new DescribeJobCommand({ jobId: 'big' }));
+      } catch (e) {
+        if ((e as Error).name === 'ResourceNotFoundException') break;
+        throw e;
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const deleteMs = performance.now() - t1;
+    probing = false;
+    await Promise.all(probes);
+    return { fanoutMs, deleteMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), probes: latencies.length };
+  } finally {
+    iot.destroy();
+    await app.close();
+    if (schema) await dropPgSchema(schema);
+  }
+}
+
+console.log(`# core benchmark: backend=${backend} machine=${machine()} date=${new Date().toISOString()}`);
+for (const n of sizes) {
+  const results: Awaited<ReturnType<typeof once>>[] = [];
+  for (let r = 0; r < runs; r++) {
+    const res = await once(n, r);
+    console.log(`n=${n} run=${r + 1}: fan-out ${res.fanoutMs.toFixed(0)} ms, delete ${res.deleteMs.toFixed(0)} ms, DescribeJobExecution during deletion p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms (${res.probes} calls)`);
+    results.push(res);
+  }
+  const m = (k: keyof (typeof results)[0]) => median(results.map((x) => x[k])).toFixed(k === 'p50' || k === 'p99' ? 1 : 0);
+  console.log(`| ${backend} | ${n.toLocaleString('en')} | ${m('fanoutMs')} | ${m('deleteMs')} | ${m('p50')} | ${m('p99')} |`);
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config/types.js';
+import { Events } from './events.js';
+import { createDispatch } from './operations/index.js';
+import type { OperationContext } from './operations/types.js';
+import { Store } from './store/store.js';
+import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
+import { createHttpServer } from './http/server.js';
+
+export interface AppOptions {
+  clock?: Clock;
+  /** PostgreSQL schema for this instance (tests give each run its own). */
+  pgSchema?: string;
+}
+
+export interface App {
+  httpUrl: string;
+  mqttUrl?: string;
+  store: Store;
+  events: Events;
+  close(): Promise<void>;
+}
+
+/** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const clock = opts.clock ?? systemClock;
+  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+  if (store.dialect === 'sqlite') await releaseAllLeases(store);
+  const events = new Events();
+  const scope = { region: config.region, accountId: config.accountId };
+  let endpoint = `${config.host}:${config.port}`;
+  // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
+  const batchSize = store.dialect === 'sqlite' ? 2000 : 5000;
+  const worker = new JobWorker({ store, clock, events, scope, nodeId: randomUUID(), deletionRate: config.deletionRate, batchSize });
+  const ctx: OperationContext = {
+    store,
+    clock,
+    events,
+    ...scope,
+    wake: () => worker.wake(),
+    endpointAddress: () => endpoint,
+  };
+  const dispatch = createDispatch(ctx);
+  let http: Awaited<ReturnType<typeof createHttpServer>>;
+  try {
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping() });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  endpoint = new URL(http.url).host;
+  worker.start();
+  let closed = false;
+  return {
+    httpUrl: http.url,
+    store,
+    events,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await worker.stop();
+      await store.close();
+    },
+  };
+}

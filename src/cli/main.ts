@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError, resolveConfig, type Flags } from '../config/config.js';
+import { startApp, type App } from '../app.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** One line on stderr and the exit code: 2 for usage and configuration, 1 for anything else. */
+function die(message: string, code: number): never {
+  process.stderr.write(`iot-jobs: error: ${message}\n`);
+  process.exit(code);
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const program = new Command('iot-jobs')
+  .description('Self-hosted, wire-compatible AWS IoT Jobs')
+  .version(pkg.version)
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `iot-jobs: ${s}` : s) });
+
+program
+  .command('serve')
+  .description('run the HTTP API, the MQTT broker (or a client of one) and the background worker')
+  .option('--host <host>', 'address to listen on (env IOT_JOBS_HOST)', undefined)
+  .option('--port <port>', 'HTTP port, 0 for any free one (env IOT_JOBS_PORT; default 7020)')
+  .option('--data-dir <dir>', 'directory of the SQLite file (env IOT_JOBS_DATA_DIR; default ./.iot-jobs)')
+  .option('--database-url <url>', 'postgres:// URL: use PostgreSQL instead of SQLite (env IOT_JOBS_DATABASE_URL)')
+  .option('--db-pool-size <n>', 'PostgreSQL connections (env IOT_JOBS_DB_POOL_SIZE; default 10)')
+  .option('--region <region>', 'region in ARNs and signatures (env IOT_JOBS_REGION; default us-east-1)')
+  .option('--account-id <id>', 'account in ARNs (env IOT_JOBS_ACCOUNT_ID; default 000000000000)')
+  .option('--credentials <KEY:SECRET>', 'accepted SigV4 key pair, repeatable (env IOT_JOBS_CREDENTIALS, comma-separated)', collect)
+  .option('--deletion-rate <n>', 'job executions deleted per second by background deletion, 0 = unlimited (env IOT_JOBS_DELETION_RATE)')
+  .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 1883)')
+  .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
+  .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
+  .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
+  .action(async (flags: Flags) => {
+    let config;
+    try {
+      config = resolveConfig(flags);
+    } catch (err) {
+      if (err instanceof ConfigError) die(err.message, 2);
+      throw err;
+    }
+    let app: App;
+    try {
+      app = await startApp(config);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+      if (e.code === 'EADDRINUSE') die(e.message.startsWith('MQTT') ? e.message : `port ${e.port ?? config.port} on ${config.host} is already in use`, 2);
+      die(e.message ?? String(err), 1);
+    }
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      process.stderr.write(`iot-jobs: ${signal}, shutting down\n`);
+      app.close().then(
+        () => process.exit(0),
+        (err: Error) => die(`shutdown failed: ${err.message}`, 1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  throw err;
+}

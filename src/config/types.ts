@@ -1,0 +1,30 @@
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** The one typed configuration, made from flags and environment variables by config/config.ts. */
+export interface Config {
+  host: string;
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  dataDir: string;
+  /** postgres://... selects PostgreSQL; undefined means SQLite in dataDir. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL pool size. */
+  dbPoolSize: number;
+  region: string;
+  accountId: string;
+  credentials: Credential[];
+  /** True when credentials are the built-in test/test pair (only allowed on loopback). */
+  defaultCredentials: boolean;
+  /** Job executions deleted per second by the deletion worker, over all deletions; 0 = unlimited. */
+  deletionRate: number;
+  /** Embedded MQTT broker port (0 = ephemeral); undefined = no embedded broker. */
+  mqttPort: number | undefined;
+  /** False when mqttPort is the default: then a taken port falls back to a free one, with a warning. */
+  mqttPortExplicit?: boolean;
+  /** mqtt://host:port of an external broker; when set, no embedded broker runs. */
+  mqttUrl: string | undefined;
+  logLevel: string;
+}

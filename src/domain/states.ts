@@ -1,0 +1,116 @@
+/** Job and job-execution state machines, as AWS documents them. Pure functions of data. */
+
+export type JobStatus = 'IN_PROGRESS' | 'CANCELED' | 'COMPLETED' | 'DELETION_IN_PROGRESS' | 'SCHEDULED';
+export type ExecutionStatus =
+  | 'QUEUED'
+  | 'IN_PROGRESS'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'TIMED_OUT'
+  | 'REJECTED'
+  | 'REMOVED'
+  | 'CANCELED';
+
+export const TERMINAL_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'REJECTED',
+  'REMOVED',
+  'CANCELED',
+];
+export const PENDING_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['QUEUED', 'IN_PROGRESS'];
+
+/** Statuses a device may report (UpdateJobExecution). */
+export const DEVICE_SETTABLE_STATUSES: readonly ExecutionStatus[] = ['IN_PROGRESS', 'SUCCEEDED', 'FAILED', 'REJECTED'];
+
+/** AWS allows at most this many jobs in DELETION_IN_PROGRESS at once. */
+export const MAX_CONCURRENT_DELETIONS = 10;
+/** Targets per job, CreateJob and AssociateTargetsWithJob together. */
+export const MAX_TARGETS_PER_JOB = 100;
+/** Pending executions shown by GetPendingJobExecutions and the notify topic. */
+export const MAX_PENDING_LISTED = 10;
+
+export const isTerminal = (s: string): boolean => (TERMINAL_EXECUTION_STATUSES as readonly string[]).includes(s);
+export const isPending = (s: string): boolean => s === 'QUEUED' || s === 'IN_PROGRESS';
+
+/** The per-status counter column kept on the job row (DescribeJob's jobProcessDetails). */
+export const COUNTER_COLUMN = {
+  QUEUED: 'n_queued',
+  IN_PROGRESS: 'n_in_progress',
+  SUCCEEDED: 'n_succeeded',
+  FAILED: 'n_failed',
+  TIMED_OUT: 'n_timed_out',
+  REJECTED: 'n_rejected',
+  REMOVED: 'n_removed',
+  CANCELED: 'n_canceled',
+} as const satisfies Record<ExecutionStatus, string>;
+export type CounterColumn = (typeof COUNTER_COLUMN)[ExecutionStatus];
+
+export type Verdict = { ok: true } | { ok: false; error: 'InvalidStateTransition' | 'InvalidRequest' | 'TerminalState'; message: string };
+const ok: Verdict = { ok: true };
+const no = (error: 'InvalidStateTransition' | 'InvalidRequest' | 'TerminalState', message: string): Verdict => ({
+  ok: false,
+  error,
+  message,
+});
+
+/** A device's UpdateJobExecution from `current` to `next`. */
+export function deviceUpdate(current: string, next: string): Verdict {
+  if (!(DEVICE_SETTABLE_STATUSES as readonly string[]).includes(next))
+    return no('InvalidRequest', `A device may not set the status ${next}; allowed: ${DEVICE_SETTABLE_STATUSES.join(', ')}`);
+  if (isTerminal(current))
+    return no('InvalidStateTransition', `Cannot update the job execution from ${current} to ${next}: it is in a terminal state`);
+  return ok;
+}
+
+/** CancelJobExecution. */
+export function cancelExecution(current: string, force: boolean): Verdict {
+  if (isTerminal(current)) return no('InvalidStateTransition', `The job execution is already in the terminal state ${current}`);
+  if (current === 'IN_PROGRESS' && !force)
+    return no('InvalidStateTransition', 'The job execution is IN_PROGRESS; set force to cancel it');
+  return ok;
+}
+
+/** DeleteJobExecution: terminal executions always; QUEUED or IN_PROGRESS only with force. */
+export function deleteExecution(current: string, force: boolean): Verdict {
+  if (!isTerminal(current) && !force)
+    return no('InvalidStateTransition', `The job execution is ${current}; only a terminal execution can be deleted without force`);
+  return ok;
+}
+
+/** DeleteJob, before the limit of concurrent deletions is checked. */
+export function deleteJob(status: string, force: boolean): Verdict {
+  if (status === 'DELETION_IN_PROGRESS') return no('InvalidStateTransition', 'The job is already being deleted');
+  if ((status === 'IN_PROGRESS' || status === 'SCHEDULED') && !force)
+    return no('InvalidStateTransition', `The job is ${status}; set force to delete it`);
+  return ok;
+}
+
+/** CancelJob. A CANCELED job may be canceled again with force, to cancel IN_PROGRESS executions too. */
+export function cancelJob(status: string, force: boolean, alreadyForced: boolean): Verdict {
+  if (status === 'DELETION_IN_PROGRESS') return no('InvalidRequest', 'The job is being deleted and cannot be canceled');
+  if (status === 'COMPLETED') return no('InvalidRequest', 'The job is already COMPLETED');
+  if (status === 'CANCELED' && (!force || alreadyForced)) return no('InvalidRequest', 'The job is already CANCELED');
+  return ok;
+}
+
+/** Statuses that CancelJob moves to CANCELED. */
+export const cancelableStatuses = (force: boolean): ExecutionStatus[] => (force ? ['QUEUED', 'IN_PROGRESS'] : ['QUEUED']);
+
+/** A SNAPSHOT job completes when its rollout is done and no execution is pending. */
+export function snapshotComplete(job: {
+  status: string;
+  target_selection: string;
+  pending_work: string | null;
+  n_queued: number;
+  n_in_progress: number;
+}): boolean {
+  return (
+    job.status === 'IN_PROGRESS' &&
+    job.target_selection === 'SNAPSHOT' &&
+    job.pending_work === null &&
+    job.n_queued === 0 &&
+    job.n_in_progress === 0
+  );
+}

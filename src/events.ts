@@ -1,0 +1,35 @@
+/**
+ * Domain events, emitted by operations and workers after their transaction commits. The MQTT
+ * notifier listens to them; HTTP has no push. Listeners must not throw.
+ */
+export interface PendingChanged {
+  type: 'pendingChanged';
+  /** Things whose list of pending (QUEUED / IN_PROGRESS) executions may have changed. */
+  thingNames: string[];
+  /**
+   * The namespace of the jobs whose executions changed: null for jobs without one, undefined
+   * when the change may span namespaces (thing deletion, group membership).
+   */
+  namespaceId: string | null | undefined;
+}
+
+export type DomainEvent = PendingChanged;
+type Listener = (event: DomainEvent) => void;
+
+export class Events {
+  private listeners: Listener[] = [];
+
+  on(listener: Listener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  pendingChanged(thingNames: Iterable<string>, namespaceId?: string | null): void {
+    const names = [...new Set(thingNames)];
+    if (names.length === 0 || this.listeners.length === 0) return;
+    const event: PendingChanged = { type: 'pendingChanged', thingNames: names, namespaceId };
+    for (const l of this.listeners) l(event);
+  }
+}

@@ -1,0 +1,362 @@
+import { ServiceError } from '../errors.js';
+import { models, type MemberRef, type Shape, type ServiceModel } from '../model/index.js';
+import type { Input, Output, ServiceName } from '../operations/types.js';
+
+/**
+ * The one restJson1 codec, driven by the AWS model: request decoding (URI labels, query strings,
+ * headers, JSON body), constraint validation reported as InvalidRequestException in AWS's words,
+ * and response and error encoding (epoch-second timestamps, nulls left out). Everything is
+ * compiled once per operation.
+ */
+
+type Check = (value: unknown, path: string, errors: string[]) => void;
+type Serialize = (value: unknown) => unknown;
+
+interface Bound {
+  name: string;
+  wire: string;
+  shape: Shape;
+}
+
+interface CompiledOperation {
+  uri: Bound[];
+  query: Bound[];
+  header: Bound[];
+  body: Bound[];
+  check: Check;
+  serialize: Serialize;
+  outputHeaders: Bound[];
+  status: number;
+}
+
+export interface WireResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface RequestParts {
+  labels: Record<string, string>;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer | undefined;
+}
+
+/** Java regexes of the AWS models, made JavaScript (unicode) and anchored: AWS matches whole values. */
+export function toRegExp(pattern: string): RegExp {
+  const js = pattern
+    .replace(/\\p\{Graph\}/g, '\\p{L}\\p{M}\\p{N}\\p{P}\\p{S}')
+    .replace(/\\p\{Upper\}/g, '\\p{Lu}')
+    .replace(/\\p\{Lower\}/g, '\\p{Ll}')
+    .replace(/\\p\{Digit\}/g, '\\p{Nd}')
+    .replace(/\\p\{Alpha\}/g, '\\p{L}')
+    .replace(/\\p\{Alnum\}/g, '\\p{L}\\p{Nd}')
+    .replace(/\\p\{Punct\}/g, '\\p{P}');
+  return new RegExp(`^(?:${js})$`, 'u');
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+const fail = (errors: string[], value: unknown, path: string, constraint: string) =>
+  errors.push(`Value ${value === undefined ? 'null' : show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
+
+class ServiceCodec {
+  private readonly checks = new Map<string, Check>();
+  private readonly serializers = new Map<string, Serialize>();
+  private readonly operations = new Map<string, CompiledOperation>();
+
+  constructor(readonly model: ServiceModel) {
+    for (const name of Object.keys(model.operations)) this.operations.set(name, this.compileOperation(name));
+  }
+
+  operation(name: string): CompiledOperation | undefined {
+    return this.operations.get(name);
+  }
+
+  private shape(name: string): Shape {
+    const s = this.model.shapes[name];
+    if (!s) throw new Error(`model has no shape ${name}`);
+    return s;
+  }
+
+  private compileOperation(name: string): CompiledOperation {
+    const op = this.model.operations[name]!;
+    const input = op.input ? this.shape(op.input.shape) : undefined;
+    const bound = (loc: MemberRef['location'] | undefined) =>
+      Object.entries(input?.members ?? {})
+        .filter(([, m]) => m.location === loc)
+        .map(([n, m]) => ({ name: n, wire: m.locationName ?? n, shape: this.shape(m.shape) }));
+    const output = op.output ? this.shape(op.output.shape) : undefined;
+    return {
+      uri: bound('uri'),
+      query: bound('querystring'),
+      header: bound('header'),
+      body: bound(undefined),
+      check: op.input ? this.check(op.input.shape) : () => {},
+      serialize: op.output ? this.serializer(op.output.shape) : () => ({}),
+      outputHeaders: Object.entries(output?.members ?? {})
+        .filter(([, m]) => m.location === 'header')
+        .map(([n, m]) => ({ name: n, wire: m.locationName ?? n, shape: this.shape(m.shape) })),
+      status: op.http.responseCode ?? 200,
+    };
+  }
+
+  /** A validator for a shape, compiled once and memoised (shapes may be recursive). */
+  check(name: string): Check {
+    const known = this.checks.get(name);
+    if (known) return known;
+    let impl: Check = () => {};
+    const lazy: Check = (v, p, e) => impl(v, p, e);
+    this.checks.set(name, lazy);
+    impl = this.compileCheck(this.shape(name));
+    return lazy;
+  }
+
+  private compileCheck(s: Shape): Check {
+    switch (s.type) {
+      case 'structure': {
+        const members = Object.entries(s.members ?? {}).map(([n, m]) => ({ n, check: this.check(m.shape) }));
+        const required = s.required ?? [];
+        return (v, path, errors) => {
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) return void fail(errors, v, path, 'Member must be a structure');
+          const o = v as Record<string, unknown>;
+          for (const r of required) if (o[r] === undefined || o[r] === null) fail(errors, undefined, path ? `${path}.${r}` : r, 'Member must not be null');
+          for (const { n, check } of members) {
+            const mv = o[n];
+            if (mv !== undefined && mv !== null) check(mv, path ? `${path}.${n}` : n, errors);
+          }
+        };
+      }
+      case 'list': {
+        const item = this.check(s.member!.shape);
+        return (v, path, errors) => {
+          if (!Array.isArray(v)) return void fail(errors, v, path, 'Member must be a list');
+          if (s.min !== undefined && v.length < s.min) fail(errors, v, path, `Member must have length greater than or equal to ${s.min}`);
+          if (s.max !== undefined && v.length > s.max) fail(errors, v, path, `Member must have length less than or equal to ${s.max}`);
+          v.forEach((x, i) => (x === null || x === undefined ? fail(errors, x, `${path}.${i + 1}.member`, 'Member must not be null') : item(x, `${path}.${i + 1}.member`, errors)));
+        };
+      }
+      case 'map': {
+        const key = this.check(s.key!.shape);
+        const value = this.check(s.value!.shape);
+        return (v, path, errors) => {
+          if (typeof v !== 'object' || v === null || Array.isArray(v)) return void fail(errors, v, path, 'Member must be a map');
+          const entries = Object.entries(v);
+          if (s.min !== undefined && entries.length < s.min) fail(errors, v, path, `Member must have length greater than or equal to ${s.min}`);
+          if (s.max !== undefined && entries.length > s.max) fail(errors, v, path, `Member must have length less than or equal to ${s.max}`);
+          for (const [k, x] of entries) {
+            key(k, `${path}.${k}.key`, errors);
+            if (x === null || x === undefined) fail(errors, x, `${path}.${k}.value`, 'Member must not be null');
+            else value(x, `${path}.${k}.value`, errors);
+          }
+        };
+      }
+      case 'string': {
+        const re = s.pattern ? toRegExp(s.pattern) : undefined;
+        const values = s.enum ? new Set(s.enum) : undefined;
+        return (v, path, errors) => {
+          if (typeof v !== 'string') return void fail(errors, v, path, 'Member must be a string');
+          if (s.min !== undefined && [...v].length < s.min) fail(errors, v, path, `Member must have length greater than or equal to ${s.min}`);
+          if (s.max !== undefined && v.length > s.max && [...v].length > s.max) fail(errors, v, path, `Member must have length less than or equal to ${s.max}`);
+          if (re && !re.test(v)) fail(errors, v, path, `Member must satisfy regular expression pattern: ${s.pattern}`);
+          if (values && !values.has(v)) fail(errors, v, path, `Member must satisfy enum value set: [${s.enum!.join(', ')}]`);
+        };
+      }
+      case 'integer':
+      case 'long':
+      case 'double':
+      case 'float': {
+        const whole = s.type === 'integer' || s.type === 'long';
+        return (v, path, errors) => {
+          if (typeof v !== 'number' || !Number.isFinite(v) || (whole && !Number.isInteger(v)))
+            return void fail(errors, v, path, `Member must be ${whole ? 'an integer' : 'a number'}`);
+          if (s.min !== undefined && v < s.min) fail(errors, v, path, `Member must have value greater than or equal to ${s.min}`);
+          if (s.max !== undefined && v > s.max) fail(errors, v, path, `Member must have value less than or equal to ${s.max}`);
+        };
+      }
+      case 'boolean':
+        return (v, path, errors) => void (typeof v !== 'boolean' && fail(errors, v, path, 'Member must be a boolean'));
+      default:
+        return () => {};
+    }
+  }
+
+  /** An output serializer for a shape: model member names, epoch-second timestamps, no nulls. */
+  serializer(name: string): Serialize {
+    const known = this.serializers.get(name);
+    if (known) return known;
+    let impl: Serialize = (v) => v;
+    const lazy: Serialize = (v) => impl(v);
+    this.serializers.set(name, lazy);
+    impl = this.compileSerializer(this.shape(name));
+    return lazy;
+  }
+
+  private compileSerializer(s: Shape): Serialize {
+    switch (s.type) {
+      case 'structure': {
+        const members = Object.entries(s.members ?? {})
+          .filter(([, m]) => m.location === undefined)
+          .map(([n, m]) => ({ n, wire: m.locationName ?? n, ser: this.serializer(m.shape) }));
+        return (v) => {
+          const o = v as Record<string, unknown>;
+          const out: Record<string, unknown> = {};
+          for (const { n, wire, ser } of members) {
+            const mv = o[n];
+            if (mv !== undefined && mv !== null) out[wire] = ser(mv);
+          }
+          return out;
+        };
+      }
+      case 'list': {
+        const item = this.serializer(s.member!.shape);
+        return (v) => (v as unknown[]).filter((x) => x !== null && x !== undefined).map(item);
+      }
+      case 'map': {
+        const value = this.serializer(s.value!.shape);
+        return (v) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, x] of Object.entries(v as object)) if (x !== null && x !== undefined) out[k] = value(x);
+          return out;
+        };
+      }
+      case 'timestamp':
+        // Operations hand out Date; restJson1's default for body timestamps is epoch seconds.
+        return (v) => (v instanceof Date ? v.getTime() / 1000 : v);
+      default:
+        return (v) => v;
+    }
+  }
+}
+
+const codecs: Record<ServiceName, ServiceCodec> = {
+  iot: new ServiceCodec(models.iot),
+  'iot-jobs-data': new ServiceCodec(models['iot-jobs-data']),
+};
+
+export const hasOperation = (service: ServiceName, operation: string): boolean => codecs[service].operation(operation) !== undefined;
+
+function coerce(raw: string, shape: Shape, path: string, errors: string[]): unknown {
+  switch (shape.type) {
+    case 'boolean':
+      if (raw === 'true') return true;
+      if (raw === 'false') return false;
+      break;
+    case 'integer':
+    case 'long':
+      if (/^-?\d+$/.test(raw)) return Number(raw);
+      break;
+    case 'double':
+    case 'float':
+      if (raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+      break;
+    case 'timestamp': {
+      const t = /^\d+(\.\d+)?$/.test(raw) ? new Date(Number(raw) * 1000) : new Date(raw);
+      if (!Number.isNaN(t.getTime())) return t;
+      break;
+    }
+    default:
+      return raw;
+  }
+  fail(errors, raw, path, `Member must be ${shape.type === 'boolean' ? 'a boolean' : 'a number'}`);
+  return undefined;
+}
+
+export function decodeRequest(service: ServiceName, operation: string, parts: RequestParts): Input {
+  const op = codecs[service].operation(operation);
+  if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+  const input: Input = {};
+  const errors: string[] = [];
+  for (const b of op.uri) {
+    const raw = parts.labels[b.wire];
+    if (raw !== undefined) input[b.name] = coerce(raw, b.shape, b.name, errors);
+  }
+  for (const b of op.query) {
+    if (b.shape.type === 'list') {
+      const all = parts.query.getAll(b.wire);
+      if (all.length) input[b.name] = all.map((x) => coerce(x, codecs[service].model.shapes[b.shape.member!.shape]!, b.name, errors));
+    } else {
+      const raw = parts.query.get(b.wire);
+      if (raw !== null) input[b.name] = coerce(raw, b.shape, b.name, errors);
+    }
+  }
+  for (const b of op.header) {
+    const raw = parts.headers[b.wire.toLowerCase()];
+    if (typeof raw === 'string') input[b.name] = coerce(raw, b.shape, b.name, errors);
+  }
+  if (op.body.length && parts.body && parts.body.length) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(parts.body.toString('utf8'));
+    } catch {
+      throw new ServiceError('SerializationException', 'The request body is not valid JSON');
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+    const o = doc as Record<string, unknown>;
+    for (const b of op.body) {
+      const v = o[b.wire];
+      if (v !== undefined && v !== null) input[b.name] = v;
+    }
+  }
+  op.check(input, '', errors);
+  if (errors.length) {
+    throw new ServiceError(
+      'InvalidRequestException',
+      `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`,
+    );
+  }
+  return input;
+}
+
+/** Validates an already-parsed input object (the MQTT adapter's path into the same rules). */
+export function validateInput(service: ServiceName, operation: string, input: Input): void {
+  const op = codecs[service].operation(operation);
+  if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
+  const errors: string[] = [];
+  op.check(input, '', errors);
+  if (errors.length) throw new ServiceError('InvalidRequestException', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+export function encodeResponse(service: ServiceName, operation: string, output: Output): WireResponse {
+  const op = codecs[service].operation(operation)!;
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  for (const h of op.outputHeaders) {
+    const v = output?.[h.name];
+    if (v !== undefined && v !== null) headers[h.wire] = String(v);
+  }
+  return { statusCode: op.status, headers, body: JSON.stringify(output ? op.serialize(output) : {}) };
+}
+
+/** Errors the models do not define, with the statuses AWS front ends use for them. */
+const UNMODELED: Record<string, number> = {
+  UnknownOperationException: 404,
+  MissingAuthenticationTokenException: 403,
+  InvalidSignatureException: 403,
+  UnrecognizedClientException: 403,
+  IncompleteSignatureException: 403,
+  AccessDeniedException: 403,
+  SerializationException: 400,
+  RequestEntityTooLargeException: 413,
+  ServiceUnavailableException: 503,
+};
+
+export function errorStatus(service: ServiceName, code: string): number {
+  return codecs[service].model.shapes[code]?.error?.httpStatusCode ?? UNMODELED[code] ?? 400;
+}
+
+export function encodeError(service: ServiceName, err: unknown): WireResponse {
+  let code: string;
+  let message: string;
+  let extra: Record<string, unknown> | undefined;
+  if (err instanceof ServiceError) {
+    ({ code, message, extra } = err);
+  } else {
+    code = service === 'iot' ? 'InternalFailureException' : 'InternalServerException';
+    message = 'An internal error occurred';
+  }
+  const status = err instanceof ServiceError ? errorStatus(service, code) : 500;
+  const body: Record<string, unknown> = { message };
+  if (extra) for (const [k, v] of Object.entries(extra)) if (v !== undefined) body[k] = v;
+  return { statusCode: status, headers: { ...JSON_HEADERS, 'x-amzn-errortype': code }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,156 @@
+import { invalidRequest, invalidStateTransition, notFound, ServiceError } from '../errors.js';
+import * as states from '../domain/states.js';
+import { changeExecution, findExecution, pendingForThing, type ExecutionRow } from '../store/executions.js';
+import { getJob } from '../store/jobs.js';
+import type { Db } from '../store/store.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { parseJson, seconds } from './util.js';
+
+/**
+ * Device operations (service `iot-jobs-data`), shared by the HTTP device plane and MQTT. The MQTT
+ * adapter passes `namespaceId` for namespaced topics; HTTP never does, so HTTP devices see only
+ * jobs without a namespace.
+ */
+
+const ns = (input: Input): string | null => (typeof input.namespaceId === 'string' ? input.namespaceId : null);
+
+export function executionState(e: ExecutionRow) {
+  return { status: e.status, statusDetails: parseJson<Record<string, string>>(e.status_details), versionNumber: e.version_number };
+}
+
+function execution(e: ExecutionRow, document: string | null | undefined) {
+  return {
+    jobId: e.job_id,
+    thingName: e.thing_name,
+    status: e.status,
+    statusDetails: parseJson<Record<string, string>>(e.status_details),
+    queuedAt: seconds(e.queued_at),
+    startedAt: seconds(e.started_at),
+    lastUpdatedAt: seconds(e.last_updated_at),
+    versionNumber: e.version_number,
+    executionNumber: e.execution_number,
+    jobDocument: document ?? undefined,
+  };
+}
+
+export function pendingSummary(e: ExecutionRow) {
+  return {
+    jobId: e.job_id,
+    queuedAt: seconds(e.queued_at),
+    startedAt: seconds(e.started_at),
+    lastUpdatedAt: seconds(e.last_updated_at),
+    versionNumber: e.version_number,
+    executionNumber: e.execution_number,
+  };
+}
+
+function checkDetails(details: Record<string, string> | undefined): void {
+  if (!details) return;
+  const entries = Object.entries(details);
+  if (entries.length > 10) throw invalidRequest('statusDetails can hold at most 10 name/value pairs');
+  for (const [k, v] of entries) if (v.length > 1024) throw invalidRequest(`statusDetails value of ${k} is longer than 1024 characters`);
+}
+
+function checkStepTimeout(minutes: number | undefined, allowCancel: boolean): void {
+  if (minutes === undefined) return;
+  if ((minutes === -1 && allowCancel) || (minutes >= 1 && minutes <= 10080)) return;
+  throw invalidRequest(`stepTimeoutInMinutes must be between 1 and 10080${allowCancel ? ', or -1' : ''}`);
+}
+
+/** The execution a device addresses; a job in another namespace is not visible. */
+async function deviceExecution(db: Db, input: Input): Promise<{ e: ExecutionRow; document: string | null } | undefined> {
+  const e = await findExecution(db, input.jobId, input.thingName, input.executionNumber);
+  if (!e) return undefined;
+  const job = await getJob(db, e.job_id);
+  if (!job || job.namespace_id !== ns(input)) return undefined;
+  return { e, document: job.document };
+}
+
+const missing = (input: Input) => notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);
+
+export async function GetPendingJobExecutions(ctx: OperationContext, input: Input): Promise<Output> {
+  const rows = await pendingForThing(ctx.store.db, input.thingName, ns(input), states.MAX_PENDING_LISTED);
+  return {
+    inProgressJobs: rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary),
+    queuedJobs: rows.filter((r) => r.status === 'QUEUED').map(pendingSummary),
+  };
+}
+
+export async function StartNextPendingJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  checkDetails(input.statusDetails);
+  checkStepTimeout(input.stepTimeoutInMinutes, false);
+  const result = await ctx.store.tx(async (db) => {
+    const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
+    if (!next) return undefined;
+    const { document, ...row } = next;
+    if (row.status === 'IN_PROGRESS') return { e: row, document, changed: false };
+    const e = await changeExecution(
+      db,
+      row,
+      { status: 'IN_PROGRESS', statusDetails: input.statusDetails, stepTimeoutInMinutes: input.stepTimeoutInMinutes },
+      ctx.clock.now(),
+    );
+    return { e, document, changed: true };
+  });
+  if (!result) return {};
+  if (result.changed) ctx.events.pendingChanged([input.thingName], ns(input));
+  return { execution: execution(result.e, result.document) };
+}
+
+export async function DescribeJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  const includeDocument = input.includeJobDocument !== false;
+  if (input.jobId === '$next') {
+    const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
+    if (!next) return {};
+    const { document, ...row } = next;
+    return { execution: execution(row, includeDocument ? document : undefined) };
+  }
+  const found = await deviceExecution(db, input);
+  if (!found) throw missing(input);
+  if (states.isTerminal(found.e.status)) {
+    const err = new ServiceError('TerminalStateException', `Job execution of job ${input.jobId} on thing ${input.thingName} is in the terminal state ${found.e.status}`);
+    err.reason = 'TerminalStateReached';
+    throw err;
+  }
+  return { execution: execution(found.e, includeDocument ? found.document : undefined) };
+}
+
+export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  checkDetails(input.statusDetails);
+  checkStepTimeout(input.stepTimeoutInMinutes, true);
+  const { e, document, changed } = await ctx.store.tx(async (db) => {
+    const found = await deviceExecution(db, input);
+    if (!found) throw missing(input);
+    const current = found.e;
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version_number) {
+      const err = invalidStateTransition(
+        `The expected version ${input.expectedVersion} does not match the current version ${current.version_number}`,
+        { executionState: executionState(current) },
+      );
+      err.reason = 'VersionMismatch';
+      throw err;
+    }
+    const verdict = states.deviceUpdate(current.status, input.status);
+    if (!verdict.ok) {
+      if (verdict.error === 'InvalidRequest') throw invalidRequest(verdict.message);
+      throw invalidStateTransition(verdict.message, { executionState: executionState(current) });
+    }
+    const e = await changeExecution(
+      db,
+      current,
+      {
+        status: input.status,
+        statusDetails: input.statusDetails,
+        stepTimeoutInMinutes: input.stepTimeoutInMinutes === -1 ? null : input.stepTimeoutInMinutes,
+      },
+      ctx.clock.now(),
+    );
+    return { e, document: found.document, changed: e.status !== current.status };
+  });
+  if (changed) ctx.events.pendingChanged([input.thingName], ns(input));
+  return {
+    executionState: input.includeJobExecutionState === true ? executionState(e) : undefined,
+    jobDocument: input.includeJobDocument === true ? (document ?? undefined) : undefined,
+  };
+}

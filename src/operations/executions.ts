@@ -1,0 +1,112 @@
+import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
+import { thingArn } from '../domain/arn.js';
+import * as states from '../domain/states.js';
+import { changeExecution, findExecution, type ExecutionRow } from '../store/executions.js';
+import { adjustCounters, moveDelta } from '../store/executions.js';
+import { completeIfDone } from '../store/jobs.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
+
+/** Control-plane execution operations (service `iot`). */
+
+function summary(e: ExecutionRow) {
+  return {
+    status: e.status,
+    queuedAt: date(e.queued_at),
+    startedAt: date(e.started_at),
+    lastUpdatedAt: date(e.last_updated_at),
+    executionNumber: e.execution_number,
+    retryAttempt: 0,
+  };
+}
+
+async function requireExecution(ctx: OperationContext, jobId: string, thingName: string, executionNumber?: number) {
+  const e = await findExecution(ctx.store.db, jobId, thingName, executionNumber);
+  if (!e) throw notFound(`Job execution of job ${jobId} on thing ${thingName} not found`);
+  return e;
+}
+
+export async function DescribeJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  const e = await requireExecution(ctx, input.jobId, input.thingName, input.executionNumber);
+  const details = parseJson<Record<string, string>>(e.status_details);
+  return {
+    execution: {
+      jobId: e.job_id,
+      status: e.status,
+      forceCanceled: e.force_canceled === 1,
+      statusDetails: details ? { detailsMap: details } : undefined,
+      thingArn: thingArn(ctx, e.thing_name),
+      queuedAt: date(e.queued_at),
+      startedAt: date(e.started_at),
+      lastUpdatedAt: date(e.last_updated_at),
+      executionNumber: e.execution_number,
+      versionNumber: e.version_number,
+    },
+  };
+}
+
+export async function ListJobExecutionsForJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  await requireJob(db, input.jobId);
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [string, number] | undefined;
+  let q = db.selectFrom('job_executions').selectAll().where('job_id', '=', input.jobId);
+  if (input.status) q = q.where('status', '=', input.status);
+  if (after) {
+    const [t, n] = after;
+    q = q.where((eb) => eb.or([eb('thing_name', '>', t), eb.and([eb('thing_name', '=', t), eb('execution_number', '>', n)])]));
+  }
+  const rows = await q.orderBy('thing_name').orderBy('execution_number').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (e) => [e.thing_name, e.execution_number]);
+  return { executionSummaries: items.map((e) => ({ thingArn: thingArn(ctx, e.thing_name), jobExecutionSummary: summary(e) })), nextToken };
+}
+
+export async function ListJobExecutionsForThing(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [number] | undefined;
+  let q = db.selectFrom('job_executions as e').selectAll('e').where('e.thing_name', '=', input.thingName);
+  if (input.status) q = q.where('e.status', '=', input.status);
+  if (input.jobId) q = q.where('e.job_id', '=', input.jobId);
+  if (input.namespaceId !== undefined) {
+    const ns: string = input.namespaceId;
+    q = q.where('e.job_id', 'in', db.selectFrom('jobs').select('job_id').where('namespace_id', '=', ns));
+  }
+  if (after) q = q.where('e.id', '<', after[0]);
+  const rows = await q.orderBy('e.id', 'desc').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (e) => [e.id]);
+  return { executionSummaries: items.map((e) => ({ jobId: e.job_id, jobExecutionSummary: summary(e) })), nextToken };
+}
+
+export async function CancelJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  const force = input.force === true;
+  await ctx.store.tx(async (db) => {
+    const e = await findExecution(db, input.jobId, input.thingName);
+    if (!e) throw notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== e.version_number)
+      throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${e.version_number}`);
+    const verdict = states.cancelExecution(e.status, force);
+    if (!verdict.ok) throw invalidStateTransition(verdict.message);
+    const details = input.statusDetails ? { ...parseJson<Record<string, string>>(e.status_details), ...input.statusDetails } : undefined;
+    await changeExecution(db, e, { status: 'CANCELED', forceCanceled: e.status === 'IN_PROGRESS', statusDetails: details }, ctx.clock.now());
+  });
+  ctx.events.pendingChanged([input.thingName]);
+  return {};
+}
+
+export async function DeleteJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
+  const force = input.force === true;
+  const { wasPending, namespaceId } = await ctx.store.tx(async (db) => {
+    const job = await requireJob(db, input.jobId, input.namespaceId);
+    const e = await findExecution(db, input.jobId, input.thingName, input.executionNumber);
+    if (!e) throw notFound(`Job execution ${input.executionNumber} of job ${input.jobId} on thing ${input.thingName} not found`);
+    const verdict = states.deleteExecution(e.status, force);
+    if (!verdict.ok) throw invalidStateTransition(verdict.message);
+    await db.deleteFrom('job_executions').where('id', '=', e.id).execute();
+    await adjustCounters(db, e.job_id, moveDelta(e.status, null));
+    await completeIfDone(db, e.job_id, ctx.clock.now());
+    return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id };
+  });
+  if (wasPending) ctx.events.pendingChanged([input.thingName], namespaceId);
+  return {};
+}

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
+import { thingGroupArn } from '../domain/arn.js';
+import type { Db } from '../store/store.js';
+import { queueExecution, findExecution } from '../store/executions.js';
+import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { decodeToken, DEFAULT_PAGE, page, parseJson } from './util.js';
+import { applyAttributes, removePendingExecutions, requireThing } from './things.js';
+import { putTags } from './tags.js';
+
+/** AWS IoT allows a thing in at most this many thing groups. */
+const MAX_GROUPS_PER_THING = 10;
+
+async function requireGroup(db: Db, name: string) {
+  const g = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', name).executeTakeFirst();
+  if (!g) throw notFound(`Thing group ${name} does not exist`);
+  return g;
+}
+
+function properties(description: string | null, attributes: string) {
+  const attrs = parseJson<Record<string, string>>(attributes) ?? {};
+  return { thingGroupDescription: description ?? undefined, attributePayload: { attributes: attrs } };
+}
+
+export async function CreateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  const name: string = input.thingGroupName;
+  const props = input.thingGroupProperties ?? {};
+  const attributes = JSON.stringify(applyAttributes({}, props.attributePayload));
+  return ctx.store.tx(async (db) => {
+    const existing = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', name).executeTakeFirst();
+    const arn = thingGroupArn(ctx, name);
+    if (existing) {
+      const same =
+        existing.parent_group_name === (input.parentGroupName ?? null) &&
+        existing.description === (props.thingGroupDescription ?? null) &&
+        existing.attributes === attributes;
+      if (!same) throw alreadyExists(`Thing group ${name} already exists with a different configuration`, existing.group_id, arn);
+      return { thingGroupName: name, thingGroupArn: arn, thingGroupId: existing.group_id };
+    }
+    if (input.parentGroupName !== undefined) {
+      const parent = await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', input.parentGroupName).executeTakeFirst();
+      if (!parent) throw invalidRequest(`Parent thing group ${input.parentGroupName} does not exist`);
+    }
+    const id = randomUUID();
+    await db
+      .insertInto('thing_groups')
+      .values({
+        group_name: name,
+        group_id: id,
+        parent_group_name: input.parentGroupName ?? null,
+        description: props.thingGroupDescription ?? null,
+        attributes,
+        version: 1,
+        created_at: ctx.clock.now(),
+      })
+      .execute();
+    if (input.tags) await putTags(db, arn, input.tags);
+    return { thingGroupName: name, thingGroupArn: arn, thingGroupId: id };
+  });
+}
+
+export async function DescribeThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  const g = await requireGroup(db, input.thingGroupName);
+  const ancestors = g.parent_group_name ? await groupWithAncestors(db, g.parent_group_name) : [];
+  return {
+    thingGroupName: g.group_name,
+    thingGroupId: g.group_id,
+    thingGroupArn: thingGroupArn(ctx, g.group_name),
+    version: g.version,
+    thingGroupProperties: properties(g.description, g.attributes),
+    thingGroupMetadata: {
+      parentGroupName: g.parent_group_name ?? undefined,
+      rootToParentThingGroups: ancestors.length
+        ? ancestors.reverse().map((n) => ({ groupName: n, groupArn: thingGroupArn(ctx, n) }))
+        : undefined,
+      creationDate: new Date(g.created_at),
+    },
+  };
+}
+
+export async function ListThingGroups(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [string] | undefined;
+  let q = db.selectFrom('thing_groups').select('group_name');
+  if (input.parentGroup !== undefined) {
+    await requireGroup(db, input.parentGroup);
+    if (input.recursive) {
+      const below = (await groupWithDescendants(db, input.parentGroup)).filter((n) => n !== input.parentGroup);
+      if (below.length === 0) return { thingGroups: [] };
+      q = q.where('group_name', 'in', below);
+    } else q = q.where('parent_group_name', '=', input.parentGroup);
+  }
+  if (input.namePrefixFilter) q = q.where('group_name', 'like', `${input.namePrefixFilter.replace(/[%_\\]/g, '\\$&')}%`);
+  if (after) q = q.where('group_name', '>', after[0]);
+  const rows = await q.orderBy('group_name').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (g) => [g.group_name]);
+  return { thingGroups: items.map((g) => ({ groupName: g.group_name, groupArn: thingGroupArn(ctx, g.group_name) })), nextToken };
+}
+
+export async function UpdateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  return ctx.store.tx(async (db) => {
+    const g = await requireGroup(db, input.thingGroupName);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
+      throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
+    const props = input.thingGroupProperties ?? {};
+    const attributes = applyAttributes(parseJson<Record<string, string>>(g.attributes) ?? {}, props.attributePayload);
+    const version = g.version + 1;
+    await db
+      .updateTable('thing_groups')
+      .set({ description: props.thingGroupDescription ?? g.description, attributes: JSON.stringify(attributes), version })
+      .where('group_name', '=', g.group_name)
+      .execute();
+    return { version };
+  });
+}
+
+export async function DeleteThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  await ctx.store.tx(async (db) => {
+    const g = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName).executeTakeFirst();
+    if (!g) return;
+    if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
+      throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
+    const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(1).executeTakeFirst();
+    if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
+    await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
+    await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
+    await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();
+  });
+  return {};
+}
+
+const nameFromArn = (arn: string | undefined) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : undefined);
+
+function membershipNames(input: Input): { group: string; thing: string } {
+  const group = input.thingGroupName ?? nameFromArn(input.thingGroupArn);
+  const thing = input.thingName ?? nameFromArn(input.thingArn);
+  if (!group) throw invalidRequest('thingGroupName or thingGroupArn must be specified');
+  if (!thing) throw invalidRequest('thingName or thingArn must be specified');
+  return { group, thing };
+}
+
+/** CONTINUOUS, IN_PROGRESS jobs that target any of these groups. */
+async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string[]> {
+  if (groups.length === 0) return [];
+  const rows = await db
+    .selectFrom('job_targets as t')
+    .innerJoin('jobs as j', 'j.job_id', 't.job_id')
+    .select('j.job_id')
+    .distinct()
+    .where('t.kind', '=', 'group')
+    .where('t.name', 'in', groups)
+    .where('j.status', '=', 'IN_PROGRESS')
+    .where('j.target_selection', '=', 'CONTINUOUS')
+    .execute();
+  return rows.map((r) => r.job_id);
+}
+
+export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  const { group, thing } = membershipNames(input);
+  const now = ctx.clock.now();
+  const queued = await ctx.store.tx(async (db) => {
+    await requireGroup(db, group);
+    await requireThing(db, thing);
+    const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
+    if (member) return false;
+    const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
+    if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
+    await db.insertInto('group_members').values({ group_name: group, thing_name: thing }).execute();
+    let queued = false;
+    for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
+      const last = await findExecution(db, jobId, thing);
+      if (!last || last.status === 'REMOVED') {
+        await queueExecution(db, jobId, thing, now);
+        queued = true;
+      }
+    }
+    return queued;
+  });
+  if (queued) ctx.events.pendingChanged([thing]);
+  return {};
+}
+
+export async function RemoveThingFromThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  const { group, thing } = membershipNames(input);
+  const now = ctx.clock.now();
+  const removed = await ctx.store.tx(async (db) => {
+    await requireGroup(db, group);
+    await requireThing(db, thing);
+    const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) === 0) return false;
+    const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
+    if (jobs.length === 0) return false;
+    // Groups still holding the thing, with their ancestors: targets that keep covering it.
+    const still = new Set<string>();
+    const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
+    for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
+    const uncovered: string[] = [];
+    for (const jobId of jobs) {
+      const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
+      const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
+      if (!covered) uncovered.push(jobId);
+    }
+    return removePendingExecutions(db, thing, uncovered, now);
+  });
+  if (removed) ctx.events.pendingChanged([thing]);
+  return {};
+}
+
+export async function ListThingsInThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  await requireGroup(db, input.thingGroupName);
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const groups = input.recursive ? await groupWithDescendants(db, input.thingGroupName) : [input.thingGroupName as string];
+  let q = db.selectFrom('group_members').select('thing_name').distinct().where('group_name', 'in', groups);
+  if (after) q = q.where('thing_name', '>', after[0]);
+  const rows = await q.orderBy('thing_name').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (r) => [r.thing_name]);
+  return { things: items.map((r) => r.thing_name), nextToken };
+}
+
+export async function ListThingGroupsForThing(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  await requireThing(db, input.thingName);
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [string] | undefined;
+  let q = db.selectFrom('group_members').select('group_name').where('thing_name', '=', input.thingName);
+  if (after) q = q.where('group_name', '>', after[0]);
+  const rows = await q.orderBy('group_name').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (r) => [r.group_name]);
+  return { thingGroups: items.map((r) => ({ groupName: r.group_name, groupArn: thingGroupArn(ctx, r.group_name) })), nextToken };
+}

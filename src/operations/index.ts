@@ -1,0 +1,73 @@
+import { ServiceError, serviceUnavailable } from '../errors.js';
+import type { Dispatch, Operation, OperationContext, OperationTable, ServiceName } from './types.js';
+import * as things from './things.js';
+import * as groups from './groups.js';
+import * as jobs from './jobs.js';
+import * as executions from './executions.js';
+import * as device from './device.js';
+import * as tags from './tags.js';
+
+export const operations: OperationTable = {
+  iot: {
+    CreateThing: things.CreateThing,
+    DescribeThing: things.DescribeThing,
+    ListThings: things.ListThings,
+    UpdateThing: things.UpdateThing,
+    DeleteThing: things.DeleteThing,
+    CreateThingGroup: groups.CreateThingGroup,
+    DescribeThingGroup: groups.DescribeThingGroup,
+    ListThingGroups: groups.ListThingGroups,
+    UpdateThingGroup: groups.UpdateThingGroup,
+    DeleteThingGroup: groups.DeleteThingGroup,
+    AddThingToThingGroup: groups.AddThingToThingGroup,
+    RemoveThingFromThingGroup: groups.RemoveThingFromThingGroup,
+    ListThingsInThingGroup: groups.ListThingsInThingGroup,
+    ListThingGroupsForThing: groups.ListThingGroupsForThing,
+    CreateJob: jobs.CreateJob,
+    DescribeJob: jobs.DescribeJob,
+    ListJobs: jobs.ListJobs,
+    UpdateJob: jobs.UpdateJob,
+    CancelJob: jobs.CancelJob,
+    DeleteJob: jobs.DeleteJob,
+    GetJobDocument: jobs.GetJobDocument,
+    AssociateTargetsWithJob: jobs.AssociateTargetsWithJob,
+    DescribeJobExecution: executions.DescribeJobExecution,
+    ListJobExecutionsForJob: executions.ListJobExecutionsForJob,
+    ListJobExecutionsForThing: executions.ListJobExecutionsForThing,
+    CancelJobExecution: executions.CancelJobExecution,
+    DeleteJobExecution: executions.DeleteJobExecution,
+    DescribeEndpoint: tags.DescribeEndpoint,
+    TagResource: tags.TagResource,
+    UntagResource: tags.UntagResource,
+    ListTagsForResource: tags.ListTagsForResource,
+  },
+  'iot-jobs-data': {
+    DescribeJobExecution: device.DescribeJobExecution,
+    GetPendingJobExecutions: device.GetPendingJobExecutions,
+    StartNextPendingJobExecution: device.StartNextPendingJobExecution,
+    UpdateJobExecution: device.UpdateJobExecution,
+  },
+};
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', 'SQLITE_BUSY']);
+
+/** A lost or refused database connection is the service being unavailable, not a bug. */
+export function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i.test(err.message);
+}
+
+export function createDispatch(ctx: OperationContext, table: OperationTable = operations): Dispatch {
+  return async (service: ServiceName, name: string, input) => {
+    const op: Operation | undefined = table[service][name];
+    if (!op) throw new ServiceError('UnknownOperationException', `Operation ${name} is not supported by iot-jobs`);
+    try {
+      return await op(ctx, input);
+    } catch (err) {
+      if (!(err instanceof ServiceError) && isUnavailable(err)) throw serviceUnavailable('The service is temporarily unavailable; the database cannot be reached');
+      throw err;
+    }
+  };
+}

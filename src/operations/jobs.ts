@@ -1,0 +1,322 @@
+import { sql } from 'kysely';
+import { alreadyExists, invalidRequest, invalidStateTransition, limitExceeded, notFound } from '../errors.js';
+import { jobArn, parseTarget, type Target } from '../domain/arn.js';
+import * as states from '../domain/states.js';
+import { cancelStep, completeIfDone, getJob, rolloutStep, type JobRow } from '../store/jobs.js';
+import { queueExecution } from '../store/executions.js';
+import type { Db } from '../store/store.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
+import { putTags } from './tags.js';
+
+/** Work done inside the request before the rest is left to the background worker. */
+export const INLINE_BATCH = 2000;
+
+const STORED_CONFIGS = [
+  'presignedUrlConfig',
+  'jobExecutionsRolloutConfig',
+  'abortConfig',
+  'timeoutConfig',
+  'jobExecutionsRetryConfig',
+  'schedulingConfig',
+  'jobTemplateArn',
+  'documentParameters',
+  'destinationPackageVersions',
+] as const;
+const UPDATABLE_CONFIGS = ['presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
+
+function checkDocument(document: string): void {
+  if (Buffer.byteLength(document, 'utf8') > 32768) throw invalidRequest('The job document exceeds the maximum size of 32 KB');
+  try {
+    JSON.parse(document);
+  } catch {
+    throw invalidRequest('The job document is not valid JSON');
+  }
+}
+
+function parseTargets(ctx: OperationContext, arns: string[]): Target[] {
+  const out: Target[] = [];
+  for (const arn of new Set(arns)) {
+    const t = parseTarget(ctx, arn);
+    if (!t) throw invalidRequest(`Target ${arn} is not the ARN of a thing or thing group in ${ctx.region} for account ${ctx.accountId}`);
+    out.push(t);
+  }
+  if (out.length > states.MAX_TARGETS_PER_JOB) throw limitExceeded(`A job can have at most ${states.MAX_TARGETS_PER_JOB} targets`);
+  return out;
+}
+
+async function checkTargetsExist(db: Db, targets: Target[]): Promise<void> {
+  for (const t of targets) {
+    const found =
+      t.kind === 'thing'
+        ? await db.selectFrom('things').select('thing_name').where('thing_name', '=', t.name).executeTakeFirst()
+        : await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', t.name).executeTakeFirst();
+    if (!found) throw notFound(`${t.kind === 'thing' ? 'Thing' : 'Thing group'} ${t.name} does not exist`);
+  }
+}
+
+/** Queues direct thing targets and starts the fan-out to groups; the worker finishes big groups. */
+async function rollOut(db: Db, jobId: string, things: Target[], now: number): Promise<string[]> {
+  const touched: string[] = [];
+  for (const t of things) {
+    const has = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('thing_name', '=', t.name).executeTakeFirst();
+    if (!has) {
+      await queueExecution(db, jobId, t.name, now);
+      touched.push(t.name);
+    }
+  }
+  const job = await getJob(db, jobId);
+  if (job?.pending_work === 'rollout') {
+    const step = await rolloutStep(db, jobId, now, INLINE_BATCH);
+    touched.push(...step.things);
+    if (step.done) await db.updateTable('jobs').set({ pending_work: null }).where('job_id', '=', jobId).execute();
+  }
+  await completeIfDone(db, jobId, now);
+  return touched;
+}
+
+export async function CreateJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const jobId: string = input.jobId;
+  if (input.document === undefined && input.documentSource === undefined)
+    throw invalidRequest('Either document or documentSource must be specified');
+  if (input.document !== undefined) checkDocument(input.document);
+  const targets = parseTargets(ctx, input.targets);
+  const arn = jobArn(ctx, jobId);
+  const config: Record<string, unknown> = {};
+  for (const k of STORED_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
+  const now = ctx.clock.now();
+  const touched = await ctx.store.tx(async (db) => {
+    if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
+    await checkTargetsExist(db, targets);
+    const groups = targets.filter((t) => t.kind === 'group');
+    await db
+      .insertInto('jobs')
+      .values({
+        job_id: jobId,
+        status: 'IN_PROGRESS',
+        target_selection: input.targetSelection ?? 'SNAPSHOT',
+        targets: JSON.stringify(input.targets.filter((a: string, i: number, all: string[]) => all.indexOf(a) === i)),
+        document: input.document ?? null,
+        document_source: input.documentSource ?? null,
+        description: input.description ?? null,
+        namespace_id: input.namespaceId ?? null,
+        config: JSON.stringify(config),
+        force_canceled: 0,
+        reason_code: null,
+        comment: null,
+        created_at: now,
+        last_updated_at: now,
+        completed_at: null,
+        n_queued: 0,
+        n_in_progress: 0,
+        n_succeeded: 0,
+        n_failed: 0,
+        n_rejected: 0,
+        n_canceled: 0,
+        n_removed: 0,
+        n_timed_out: 0,
+        pending_work: groups.length ? 'rollout' : null,
+        rollout_cursor: null,
+        lease_owner: null,
+        lease_until: null,
+      })
+      .execute();
+    if (targets.length)
+      await db
+        .insertInto('job_targets')
+        .values(targets.map((t, i) => ({ job_id: jobId, position: i, kind: t.kind, name: t.name })))
+        .execute();
+    if (input.tags) await putTags(db, arn, input.tags);
+    return rollOut(db, jobId, targets.filter((t) => t.kind === 'thing'), now);
+  });
+  ctx.events.pendingChanged(touched, input.namespaceId ?? null);
+  ctx.wake();
+  return { jobArn: arn, jobId, description: input.description };
+}
+
+function jobOutput(ctx: OperationContext, job: JobRow): Record<string, unknown> {
+  const config = parseJson<Record<string, unknown>>(job.config) ?? {};
+  const targets = parseJson<string[]>(job.targets) ?? [];
+  return {
+    jobArn: jobArn(ctx, job.job_id),
+    jobId: job.job_id,
+    targetSelection: job.target_selection,
+    status: job.status,
+    forceCanceled: job.status === 'CANCELED' ? job.force_canceled === 1 : undefined,
+    reasonCode: job.reason_code ?? undefined,
+    comment: job.comment ?? undefined,
+    targets,
+    description: job.description ?? undefined,
+    createdAt: date(job.created_at),
+    lastUpdatedAt: date(job.last_updated_at),
+    completedAt: date(job.completed_at),
+    jobProcessDetails: {
+      processingTargets: job.pending_work === 'rollout' ? targets : undefined,
+      numberOfCanceledThings: job.n_canceled,
+      numberOfSucceededThings: job.n_succeeded,
+      numberOfFailedThings: job.n_failed,
+      numberOfRejectedThings: job.n_rejected,
+      numberOfQueuedThings: job.n_queued,
+      numberOfInProgressThings: job.n_in_progress,
+      numberOfRemovedThings: job.n_removed,
+      numberOfTimedOutThings: job.n_timed_out,
+    },
+    namespaceId: job.namespace_id ?? undefined,
+    isConcurrent: job.pending_work === 'rollout' || job.pending_work === 'cancel',
+    ...config,
+  };
+}
+
+export async function DescribeJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const job = await requireJob(ctx.store.db, input.jobId);
+  return { documentSource: job.document_source ?? undefined, job: jobOutput(ctx, job) };
+}
+
+export async function GetJobDocument(ctx: OperationContext, input: Input): Promise<Output> {
+  const job = await requireJob(ctx.store.db, input.jobId);
+  return { document: job.document ?? undefined };
+}
+
+export async function ListJobs(ctx: OperationContext, input: Input): Promise<Output> {
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [number, string] | undefined;
+  const db = ctx.store.db;
+  let groupName: string | undefined = input.thingGroupName;
+  if (input.thingGroupId !== undefined) {
+    const g = await db.selectFrom('thing_groups').select('group_name').where('group_id', '=', input.thingGroupId).executeTakeFirst();
+    if (!g || (groupName !== undefined && g.group_name !== groupName)) return { jobs: [] };
+    groupName = g.group_name;
+  }
+  let q = db.selectFrom('jobs').selectAll();
+  if (input.status) q = q.where('status', '=', input.status);
+  if (input.targetSelection) q = q.where('target_selection', '=', input.targetSelection);
+  if (input.namespaceId !== undefined) q = q.where('namespace_id', '=', input.namespaceId);
+  if (groupName !== undefined) {
+    const g = groupName;
+    q = q.where('job_id', 'in', db.selectFrom('job_targets').select('job_id').where('kind', '=', 'group').where('name', '=', g));
+  }
+  if (after) {
+    const [c, id] = after;
+    q = q.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('job_id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (j) => [j.created_at, j.job_id]);
+  return {
+    jobs: items.map((j) => ({
+      jobArn: jobArn(ctx, j.job_id),
+      jobId: j.job_id,
+      targetSelection: j.target_selection,
+      status: j.status,
+      createdAt: date(j.created_at),
+      lastUpdatedAt: date(j.last_updated_at),
+      completedAt: date(j.completed_at),
+      isConcurrent: j.pending_work === 'rollout' || j.pending_work === 'cancel',
+    })),
+    nextToken,
+  };
+}
+
+export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Output> {
+  await ctx.store.tx(async (db) => {
+    const job = await requireJob(db, input.jobId, input.namespaceId);
+    if (job.status === 'DELETION_IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is being deleted`);
+    const config = parseJson<Record<string, unknown>>(job.config) ?? {};
+    for (const k of UPDATABLE_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
+    await db
+      .updateTable('jobs')
+      .set({
+        config: JSON.stringify(config),
+        description: input.description ?? job.description,
+        last_updated_at: ctx.clock.now(),
+      })
+      .where('job_id', '=', job.job_id)
+      .execute();
+  });
+  return {};
+}
+
+export async function CancelJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const force = input.force === true;
+  const now = ctx.clock.now();
+  const { job, things } = await ctx.store.tx(async (db) => {
+    const job = await requireJob(db, input.jobId);
+    const verdict = states.cancelJob(job.status, force, job.force_canceled === 1);
+    if (!verdict.ok) throw invalidRequest(verdict.message);
+    const patch = {
+      status: 'CANCELED',
+      force_canceled: force || job.force_canceled === 1 ? 1 : 0,
+      reason_code: input.reasonCode ?? job.reason_code,
+      comment: input.comment ?? job.comment,
+      last_updated_at: now,
+      pending_work: 'cancel' as string | null,
+      rollout_cursor: null,
+    };
+    const updated: JobRow = { ...job, ...patch };
+    const step = await cancelStep(db, updated, now, INLINE_BATCH);
+    if (step.done) updated.pending_work = patch.pending_work = null;
+    await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
+    return { job: updated, things: step.things };
+  });
+  ctx.events.pendingChanged(things, job.namespace_id);
+  ctx.wake();
+  return { jobArn: jobArn(ctx, job.job_id), jobId: job.job_id, description: job.description ?? undefined };
+}
+
+export async function DeleteJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const force = input.force === true;
+  await ctx.store.tx(async (db) => {
+    await ctx.store.lockDeletionSlots(db);
+    const job = await requireJob(db, input.jobId, input.namespaceId);
+    const verdict = states.deleteJob(job.status, force);
+    if (!verdict.ok) throw invalidStateTransition(verdict.message);
+    const deleting = await db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'DELETION_IN_PROGRESS')
+      .executeTakeFirstOrThrow();
+    if (Number(deleting.n) >= states.MAX_CONCURRENT_DELETIONS)
+      throw limitExceeded(`At most ${states.MAX_CONCURRENT_DELETIONS} jobs can be in DELETION_IN_PROGRESS at once`);
+    await db
+      .updateTable('jobs')
+      .set({ status: 'DELETION_IN_PROGRESS', pending_work: 'delete', rollout_cursor: null, lease_owner: null, lease_until: null, last_updated_at: ctx.clock.now() })
+      .where('job_id', '=', job.job_id)
+      .execute();
+  });
+  ctx.wake();
+  return {};
+}
+
+export async function AssociateTargetsWithJob(ctx: OperationContext, input: Input): Promise<Output> {
+  const targets = parseTargets(ctx, input.targets);
+  const now = ctx.clock.now();
+  const { job, touched } = await ctx.store.tx(async (db) => {
+    const job = await requireJob(db, input.jobId, input.namespaceId);
+    if (job.target_selection !== 'CONTINUOUS') throw invalidRequest('Targets can only be added to a CONTINUOUS job');
+    if (job.status !== 'IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is ${job.status}; targets can only be added to an IN_PROGRESS job`);
+    await checkTargetsExist(db, targets);
+    const existing = await db.selectFrom('job_targets').select(['position', 'kind', 'name']).where('job_id', '=', job.job_id).orderBy('position').execute();
+    const fresh = targets.filter((t) => !existing.some((e) => e.kind === t.kind && e.name === t.name));
+    if (existing.length + fresh.length > states.MAX_TARGETS_PER_JOB)
+      throw limitExceeded(`A job can have at most ${states.MAX_TARGETS_PER_JOB} targets`);
+    const base = existing.length ? existing[existing.length - 1]!.position + 1 : 0;
+    if (fresh.length)
+      await db
+        .insertInto('job_targets')
+        .values(fresh.map((t, i) => ({ job_id: job.job_id, position: base + i, kind: t.kind, name: t.name })))
+        .execute();
+    const arns = parseJson<string[]>(job.targets) ?? [];
+    for (const a of input.targets as string[]) if (!arns.includes(a)) arns.push(a);
+    const freshGroups = fresh.filter((t) => t.kind === 'group');
+    const patch: Record<string, unknown> = { targets: JSON.stringify(arns), last_updated_at: now };
+    if (freshGroups.length && job.pending_work !== 'rollout') {
+      patch.pending_work = 'rollout';
+      patch.rollout_cursor = JSON.stringify({ t: base + fresh.indexOf(freshGroups[0]!), after: '' });
+    }
+    await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
+    const touched = await rollOut(db, job.job_id, fresh.filter((t) => t.kind === 'thing'), now);
+    return { job, touched };
+  });
+  ctx.events.pendingChanged(touched, job.namespace_id);
+  ctx.wake();
+  return { jobArn: jobArn(ctx, job.job_id), jobId: job.job_id, description: job.description ?? undefined };
+}

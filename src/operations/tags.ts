@@ -1,0 +1,63 @@
+import { invalidRequest, notFound } from '../errors.js';
+import { parseResourceArn } from '../domain/arn.js';
+import type { Db } from '../store/store.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { DEFAULT_PAGE, decodeToken, page } from './util.js';
+
+interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+export async function putTags(db: Db, arn: string, tags: Tag[]): Promise<void> {
+  for (const t of tags) {
+    await db
+      .insertInto('tags')
+      .values({ resource_arn: arn, tag_key: t.Key, tag_value: t.Value ?? '' })
+      .onConflict((oc) => oc.columns(['resource_arn', 'tag_key']).doUpdateSet({ tag_value: t.Value ?? '' }))
+      .execute();
+  }
+}
+
+async function requireResource(db: Db, arn: string): Promise<void> {
+  const r = parseResourceArn(arn);
+  if (!r) throw invalidRequest(`${arn} is not a taggable resource ARN`);
+  const found =
+    r.type === 'job'
+      ? await db.selectFrom('jobs').select('job_id').where('job_id', '=', r.name).executeTakeFirst()
+      : r.type === 'thinggroup'
+        ? await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', r.name).executeTakeFirst()
+        : undefined;
+  if (!found) throw notFound(`Resource ${arn} not found`);
+}
+
+export async function TagResource(ctx: OperationContext, input: Input): Promise<Output> {
+  await ctx.store.tx(async (db) => {
+    await requireResource(db, input.resourceArn);
+    await putTags(db, input.resourceArn, input.tags);
+  });
+  return {};
+}
+
+export async function UntagResource(ctx: OperationContext, input: Input): Promise<Output> {
+  await ctx.store.tx(async (db) => {
+    await requireResource(db, input.resourceArn);
+    if (input.tagKeys.length) await db.deleteFrom('tags').where('resource_arn', '=', input.resourceArn).where('tag_key', 'in', input.tagKeys).execute();
+  });
+  return {};
+}
+
+export async function ListTagsForResource(ctx: OperationContext, input: Input): Promise<Output> {
+  const db = ctx.store.db;
+  await requireResource(db, input.resourceArn);
+  const after = decodeToken(input.nextToken) as [string] | undefined;
+  let q = db.selectFrom('tags').select(['tag_key', 'tag_value']).where('resource_arn', '=', input.resourceArn);
+  if (after) q = q.where('tag_key', '>', after[0]);
+  const rows = await q.orderBy('tag_key').limit(DEFAULT_PAGE + 1).execute();
+  const { items, nextToken } = page(rows, DEFAULT_PAGE, (r) => [r.tag_key]);
+  return { tags: items.map((r) => ({ Key: r.tag_key, Value: r.tag_value })), nextToken };
+}
+
+export async function DescribeEndpoint(ctx: OperationContext, _input: Input): Promise<Output> {
+  return { endpointAddress: ctx.endpointAddress() };
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, notFound, versionConflict } from '../errors.js';
+import { thingArn } from '../domain/arn.js';
+import { jsonText, type Db } from '../store/store.js';
+import { moveDelta, adjustCounters } from '../store/executions.js';
+import { completeIfDone } from '../store/jobs.js';
+import type { Input, OperationContext, Output } from './types.js';
+import { decodeToken, DEFAULT_PAGE, page, parseJson } from './util.js';
+
+type Attributes = Record<string, string>;
+
+/** AWS attribute payload semantics: merge keeps old keys and drops those set to "". */
+export function applyAttributes(current: Attributes, payload: { attributes?: Attributes; merge?: boolean } | undefined): Attributes {
+  if (!payload?.attributes) return current;
+  const next: Attributes = payload.merge ? { ...current } : {};
+  for (const [k, v] of Object.entries(payload.attributes)) {
+    if (v === '' && payload.merge) delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}
+
+export async function CreateThing(ctx: OperationContext, input: Input): Promise<Output> {
+  const name: string = input.thingName;
+  const attributes = applyAttributes({}, input.attributePayload);
+  return ctx.store.tx(async (db) => {
+    const existing = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
+    if (existing) {
+      const same = existing.thing_type_name === (input.thingTypeName ?? null) && existing.attributes === JSON.stringify(attributes);
+      if (!same) throw alreadyExists(`Thing ${name} already exists with a different configuration`, existing.thing_id, thingArn(ctx, name));
+      return { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id };
+    }
+    const thingId = randomUUID();
+    await db
+      .insertInto('things')
+      .values({ thing_name: name, thing_id: thingId, thing_type_name: input.thingTypeName ?? null, attributes: JSON.stringify(attributes), version: 1, created_at: ctx.clock.now() })
+      .execute();
+    return { thingName: name, thingArn: thingArn(ctx, name), thingId };
+  });
+}
+
+export async function requireThing(db: Db, name: string) {
+  const t = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
+  if (!t) throw notFound(`Thing ${name} does not exist`);
+  return t;
+}
+
+export async function DescribeThing(ctx: OperationContext, input: Input): Promise<Output> {
+  const t = await requireThing(ctx.store.db, input.thingName);
+  return {
+    defaultClientId: t.thing_name,
+    thingName: t.thing_name,
+    thingId: t.thing_id,
+    thingArn: thingArn(ctx, t.thing_name),
+    thingTypeName: t.thing_type_name ?? undefined,
+    attributes: parseJson<Attributes>(t.attributes),
+    version: t.version,
+  };
+}
+
+export async function ListThings(ctx: OperationContext, input: Input): Promise<Output> {
+  const limit: number = input.maxResults ?? DEFAULT_PAGE;
+  const after = decodeToken(input.nextToken) as [string] | undefined;
+  let q = ctx.store.db.selectFrom('things').selectAll();
+  if (input.thingTypeName) q = q.where('thing_type_name', '=', input.thingTypeName);
+  if (input.attributeName) {
+    const value = jsonText(ctx.store.dialect, 'attributes', input.attributeName);
+    if (input.attributeValue === undefined) q = q.where(value, 'is not', null);
+    else if (input.usePrefixAttributeValue) q = q.where(value, 'like', `${input.attributeValue.replace(/[%_\\]/g, '\\$&')}%`);
+    else q = q.where(value, '=', input.attributeValue);
+  }
+  if (after) q = q.where('thing_name', '>', after[0]);
+  const rows = await q.orderBy('thing_name').limit(limit + 1).execute();
+  const { items, nextToken } = page(rows, limit, (t) => [t.thing_name]);
+  return {
+    things: items.map((t) => ({
+      thingName: t.thing_name,
+      thingTypeName: t.thing_type_name ?? undefined,
+      thingArn: thingArn(ctx, t.thing_name),
+      attributes: parseJson<Attributes>(t.attributes),
+      version: t.version,
+    })),
+    nextToken,
+  };
+}
+
+export async function UpdateThing(ctx: OperationContext, input: Input): Promise<Output> {
+  await ctx.store.tx(async (db) => {
+    const t = await requireThing(db, input.thingName);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
+      throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
+    const attributes = applyAttributes(parseJson<Attributes>(t.attributes) ?? {}, input.attributePayload);
+    const type = input.removeThingType ? null : (input.thingTypeName ?? t.thing_type_name);
+    await db
+      .updateTable('things')
+      .set({ attributes: JSON.stringify(attributes), thing_type_name: type, version: t.version + 1 })
+      .where('thing_name', '=', t.thing_name)
+      .execute();
+  });
+  return {};
+}
+
+/** Pending executions of a thing on the given jobs (all jobs when undefined) become REMOVED. */
+export async function removePendingExecutions(db: Db, thingName: string, jobIds: string[] | undefined, now: number): Promise<boolean> {
+  let q = db
+    .updateTable('job_executions')
+    .set({ status: 'REMOVED', last_updated_at: now, version_number: (eb) => eb('version_number', '+', 1) })
+    .where('thing_name', '=', thingName)
+    .where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
+  if (jobIds) {
+    if (jobIds.length === 0) return false;
+    q = q.where('job_id', 'in', jobIds);
+  }
+  // RETURNING gives the new status; read the old ones first for the counters.
+  let before = db.selectFrom('job_executions').select(['job_id', 'status']).where('thing_name', '=', thingName).where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
+  if (jobIds) before = before.where('job_id', 'in', jobIds);
+  const rows = await before.execute();
+  if (rows.length === 0) return false;
+  await q.execute();
+  for (const r of rows) {
+    await adjustCounters(db, r.job_id, moveDelta(r.status, 'REMOVED'));
+    await completeIfDone(db, r.job_id, now);
+  }
+  return true;
+}
+
+export async function DeleteThing(ctx: OperationContext, input: Input): Promise<Output> {
+  const name: string = input.thingName;
+  const changed = await ctx.store.tx(async (db) => {
+    const t = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
+    if (!t) return false;
+    if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
+      throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
+    await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
+    await db.deleteFrom('things').where('thing_name', '=', name).execute();
+    return removePendingExecutions(db, name, undefined, ctx.clock.now());
+  });
+  if (changed) ctx.events.pendingChanged([name]);
+  return {};
+}

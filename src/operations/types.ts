@@ -1,0 +1,30 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/store.js';
+import type { Events } from '../events.js';
+
+/** The two HTTP services, named by their SigV4 signing names. */
+export type ServiceName = 'iot' | 'iot-jobs-data';
+
+/** A decoded, validated input: member names exactly as in the AWS model. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Input = Record<string, any>;
+/** Output members as in the AWS model; `timestamp` shapes are Date, undefined/null members are left out. */
+export type Output = Record<string, unknown> | undefined;
+
+export interface OperationContext {
+  store: Store;
+  clock: Clock;
+  events: Events;
+  region: string;
+  accountId: string;
+  /** Tells the background workers that new work was committed. */
+  wake: () => void;
+  /** host:port that DescribeEndpoint answers with. */
+  endpointAddress: () => string;
+}
+
+export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;
+export type OperationTable = Record<ServiceName, Record<string, Operation>>;
+
+/** What wire adapters call: one entry point for every operation of both services. */
+export type Dispatch = (service: ServiceName, operation: string, input: Input) => Promise<Output>;

@@ -1,0 +1,44 @@
+import { invalidRequest, notFound } from '../errors.js';
+import type { Db } from '../store/store.js';
+import { getJob, type JobRow } from '../store/jobs.js';
+
+/** Opaque keyset pagination tokens: the last key of the previous page. */
+export function encodeToken(key: unknown[]): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+export function decodeToken(token: string | undefined): unknown[] | undefined {
+  if (token === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.length > 0) return key;
+  } catch {
+    // fall through
+  }
+  throw invalidRequest('The nextToken is not valid');
+}
+
+export const DEFAULT_PAGE = 50;
+
+/** Splits one extra row off a page query into the nextToken. */
+export function page<T>(rows: T[], limit: number, key: (row: T) => unknown[]): { items: T[]; nextToken: string | undefined } {
+  if (rows.length <= limit) return { items: rows, nextToken: undefined };
+  const items = rows.slice(0, limit);
+  return { items, nextToken: encodeToken(key(items[items.length - 1]!)) };
+}
+
+export const date = (ms: number | null | undefined): Date | undefined => (ms === null || ms === undefined ? undefined : new Date(ms));
+/** The data plane and MQTT use whole epoch seconds. */
+export const seconds = (ms: number | null | undefined): number | undefined =>
+  ms === null || ms === undefined ? undefined : Math.floor(ms / 1000);
+
+export const parseJson = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
+
+/** The job, or ResourceNotFoundException; with `namespaceId` given, it must match the job's. */
+export async function requireJob(db: Db, jobId: string, namespaceId?: string): Promise<JobRow> {
+  const job = await getJob(db, jobId);
+  if (!job || (namespaceId !== undefined && job.namespace_id !== namespaceId)) {
+    throw notFound(namespaceId === undefined ? `Job ${jobId} not found` : `Job ${jobId} not found in namespace ${namespaceId}`);
+  }
+  return job;
+}

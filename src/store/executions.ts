@@ -1,0 +1,147 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './store.js';
+import type { JobExecutionsTable } from './schema.js';
+// jobs.ts imports this module too; the cycle only involves functions called at run time.
+import { completeIfDone } from './jobs.js';
+import { COUNTER_COLUMN, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
+
+export type ExecutionRow = Selectable<JobExecutionsTable>;
+export type PendingRow = ExecutionRow & { document: string | null };
+
+/** Adds deltas to a job's per-status counters, in the caller's transaction. */
+export async function adjustCounters(db: Db, jobId: string, deltas: Partial<Record<CounterColumn, number>>): Promise<void> {
+  const set: Record<string, unknown> = {};
+  for (const [col, d] of Object.entries(deltas)) if (d) set[col] = sql`${sql.ref(col)} + ${d}`;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('jobs').set(set).where('job_id', '=', jobId).execute();
+}
+
+/** Counter deltas for executions moving from one status to another. */
+export function moveDelta(from: string, to: string | null, n = 1): Partial<Record<CounterColumn, number>> {
+  const d: Partial<Record<CounterColumn, number>> = {};
+  const f = COUNTER_COLUMN[from as ExecutionStatus];
+  d[f] = (d[f] ?? 0) - n;
+  if (to) {
+    const t = COUNTER_COLUMN[to as ExecutionStatus];
+    d[t] = (d[t] ?? 0) + n;
+  }
+  return d;
+}
+
+/** The execution of a job on a thing: the given number, or the latest. */
+export async function findExecution(db: Db, jobId: string, thingName: string, executionNumber?: number): Promise<ExecutionRow | undefined> {
+  let q = db.selectFrom('job_executions').selectAll().where('job_id', '=', jobId).where('thing_name', '=', thingName);
+  q = executionNumber === undefined ? q.orderBy('execution_number', 'desc').limit(1) : q.where('execution_number', '=', executionNumber);
+  return q.executeTakeFirst();
+}
+
+/**
+ * A thing's pending executions, IN_PROGRESS first, then QUEUED, each by queue time. Jobs in a
+ * namespace are seen only through that namespace; `namespaceId` null means jobs without one.
+ */
+export async function pendingForThing(db: Db, thingName: string, namespaceId: string | null, limit: number): Promise<PendingRow[]> {
+  let q = db
+    .selectFrom('job_executions as e')
+    .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
+    .selectAll('e')
+    .select('j.document')
+    .where('e.thing_name', '=', thingName)
+    .where('e.status', 'in', ['IN_PROGRESS', 'QUEUED'])
+    .where('j.status', '!=', 'DELETION_IN_PROGRESS');
+  q = namespaceId === null ? q.where('j.namespace_id', 'is', null) : q.where('j.namespace_id', '=', namespaceId);
+  return q
+    .orderBy(sql`case when e.status = 'IN_PROGRESS' then 0 else 1 end`)
+    .orderBy('e.queued_at')
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+}
+
+/** Inserts a QUEUED execution (number = latest + 1) and counts it. */
+export async function queueExecution(db: Db, jobId: string, thingName: string, now: number): Promise<void> {
+  const last = await db
+    .selectFrom('job_executions')
+    .select('execution_number')
+    .where('job_id', '=', jobId)
+    .where('thing_name', '=', thingName)
+    .orderBy('execution_number', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  await db
+    .insertInto('job_executions')
+    .values({
+      job_id: jobId,
+      thing_name: thingName,
+      execution_number: (last?.execution_number ?? 0) + 1,
+      status: 'QUEUED',
+      status_details: null,
+      force_canceled: 0,
+      queued_at: now,
+      started_at: null,
+      last_updated_at: now,
+      version_number: 1,
+      step_timeout_minutes: null,
+    })
+    .execute();
+  await adjustCounters(db, jobId, { n_queued: 1 });
+}
+
+/**
+ * Moves at most `limit` executions of a job from `from` to `to` (CancelJob, thing removal),
+ * set-based, and keeps the counters. Returns the things touched.
+ */
+export async function moveBatch(
+  db: Db,
+  jobId: string,
+  from: ExecutionStatus,
+  to: ExecutionStatus,
+  opts: { now: number; limit: number; force?: boolean },
+): Promise<string[]> {
+  const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(opts.limit);
+  const rows = await db
+    .updateTable('job_executions')
+    .set({
+      status: to,
+      last_updated_at: opts.now,
+      version_number: sql`version_number + 1`,
+      ...(opts.force ? { force_canceled: 1 } : {}),
+    })
+    .where('id', 'in', ids)
+    .returning('thing_name')
+    .execute();
+  if (rows.length) await adjustCounters(db, jobId, moveDelta(from, to, rows.length));
+  return rows.map((r) => r.thing_name);
+}
+
+export interface ExecutionChange {
+  status?: string;
+  statusDetails?: Record<string, string>;
+  forceCanceled?: boolean;
+  /** null clears the step timer. */
+  stepTimeoutInMinutes?: number | null;
+}
+
+/**
+ * Writes one change to an execution: bumps versionNumber, stamps times, keeps the job's counters,
+ * and completes a SNAPSHOT job whose last pending execution ended. Returns the new row.
+ */
+export async function changeExecution(db: Db, row: ExecutionRow, change: ExecutionChange, now: number): Promise<ExecutionRow> {
+  const status = change.status ?? row.status;
+  const next: ExecutionRow = {
+    ...row,
+    status,
+    status_details: change.statusDetails ? JSON.stringify(change.statusDetails) : row.status_details,
+    force_canceled: change.forceCanceled ? 1 : row.force_canceled,
+    started_at: row.started_at ?? (status === 'IN_PROGRESS' ? now : null),
+    last_updated_at: now,
+    version_number: row.version_number + 1,
+    step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
+  };
+  const { id, ...values } = next;
+  await db.updateTable('job_executions').set(values).where('id', '=', id).execute();
+  if (status !== row.status) {
+    await adjustCounters(db, row.job_id, moveDelta(row.status, status));
+    await completeIfDone(db, row.job_id, now);
+  }
+  return next;
+}

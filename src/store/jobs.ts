@@ -1,0 +1,184 @@
+import { sql, type Selectable } from 'kysely';
+import type { Db } from './store.js';
+import type { JobsTable } from './schema.js';
+import { adjustCounters, moveBatch, moveDelta } from './executions.js';
+import { cancelableStatuses, snapshotComplete } from '../domain/states.js';
+
+export type JobRow = Selectable<JobsTable>;
+
+export const getJob = (db: Db, jobId: string): Promise<JobRow | undefined> =>
+  db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+
+/** A SNAPSHOT job whose executions are all terminal becomes COMPLETED. */
+export async function completeIfDone(db: Db, jobId: string, now: number): Promise<void> {
+  const job = await getJob(db, jobId);
+  if (job && snapshotComplete(job)) {
+    await db.updateTable('jobs').set({ status: 'COMPLETED', completed_at: now, last_updated_at: now }).where('job_id', '=', jobId).execute();
+  }
+}
+
+/** A group and all groups below it. */
+export async function groupWithDescendants(db: Db, groupName: string): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    with recursive d(name) as (
+      select cast(${groupName} as varchar(128))
+      union
+      select g.group_name from thing_groups g join d on g.parent_group_name = d.name
+    ) select name from d`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+/** A group and all groups above it. */
+export async function groupWithAncestors(db: Db, groupName: string): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    with recursive a(name) as (
+      select cast(${groupName} as varchar(128))
+      union
+      select g.parent_group_name from thing_groups g join a on g.group_name = a.name where g.parent_group_name is not null
+    ) select name from a`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+interface RolloutCursor {
+  /** Position in job_targets of the group being rolled out. */
+  t: number;
+  /** Last thing name handled in that group. */
+  after: string;
+}
+
+/**
+ * One bounded, resumable step of a job's fan-out to its thing-group targets: set-based
+ * INSERT ... SELECT over group members in thing-name order, skipping things that already have an
+ * execution. Returns the things that got one and whether the rollout is complete.
+ */
+export async function rolloutStep(db: Db, jobId: string, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
+  const job = await getJob(db, jobId);
+  if (!job) return { things: [], done: true };
+  let cursor: RolloutCursor = job.rollout_cursor ? (JSON.parse(job.rollout_cursor) as RolloutCursor) : { t: 0, after: '' };
+  const groups = await db
+    .selectFrom('job_targets')
+    .select(['position', 'name'])
+    .where('job_id', '=', jobId)
+    .where('kind', '=', 'group')
+    .where('position', '>=', cursor.t)
+    .orderBy('position')
+    .execute();
+  const things: string[] = [];
+  let budget = limit;
+  for (const g of groups) {
+    if (budget <= 0) break;
+    if (g.position !== cursor.t) cursor = { t: g.position, after: '' };
+    const names = await groupWithDescendants(db, g.name);
+    // The upper bound of this batch; none means the rest of the group fits in the budget.
+    const bound = await db
+      .selectFrom('group_members')
+      .select('thing_name')
+      .where('group_name', 'in', names)
+      .where('thing_name', '>', cursor.after)
+      .orderBy('thing_name')
+      .limit(1)
+      .offset(budget - 1)
+      .executeTakeFirst();
+    let members = db
+      .selectFrom('group_members as m')
+      .distinct()
+      .where('m.group_name', 'in', names)
+      .where('m.thing_name', '>', cursor.after);
+    if (bound) members = members.where('m.thing_name', '<=', bound.thing_name);
+    const inserted = await db
+      .insertInto('job_executions')
+      .columns([
+        'job_id',
+        'thing_name',
+        'execution_number',
+        'status',
+        'status_details',
+        'force_canceled',
+        'queued_at',
+        'started_at',
+        'last_updated_at',
+        'version_number',
+        'step_timeout_minutes',
+      ])
+      .expression(
+        members.select([
+          sql.lit(jobId).as('job_id'),
+          'm.thing_name',
+          sql.lit(1).as('execution_number'),
+          sql.lit('QUEUED').as('status'),
+          sql`cast(null as text)`.as('status_details'),
+          sql.lit(0).as('force_canceled'),
+          sql.lit(now).as('queued_at'),
+          sql`cast(null as bigint)`.as('started_at'),
+          sql.lit(now).as('last_updated_at'),
+          sql.lit(1).as('version_number'),
+          sql`cast(null as bigint)`.as('step_timeout_minutes'),
+        ]) as never,
+      )
+      // Things that already have an execution (direct targets, overlapping groups) are skipped by
+      // the unique index rather than an anti-join, which PostgreSQL plans as a scan of the job.
+      .onConflict((oc) => oc.columns(['job_id', 'thing_name', 'execution_number']).doNothing())
+      .returning('thing_name')
+      .execute();
+    for (const r of inserted) things.push(r.thing_name);
+    if (bound) {
+      cursor = { t: g.position, after: bound.thing_name };
+      budget = 0;
+    } else {
+      budget -= inserted.length;
+      cursor = { t: g.position + 1, after: '' };
+    }
+  }
+  const done = budget > 0 || groups.length === 0 || cursor.t > groups[groups.length - 1]!.position;
+  if (things.length) await adjustCounters(db, jobId, { n_queued: things.length });
+  await db
+    .updateTable('jobs')
+    .set({ rollout_cursor: done ? null : JSON.stringify(cursor), last_updated_at: now })
+    .where('job_id', '=', jobId)
+    .execute();
+  return { things, done };
+}
+
+/** One bounded step of CancelJob: QUEUED (and with force IN_PROGRESS) executions become CANCELED. */
+export async function cancelStep(db: Db, job: JobRow, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
+  const force = job.force_canceled === 1;
+  const things: string[] = [];
+  let budget = limit;
+  for (const from of cancelableStatuses(force)) {
+    if (budget <= 0) break;
+    const moved = await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit: budget, force: from === 'IN_PROGRESS' });
+    things.push(...moved);
+    budget -= moved.length;
+  }
+  return { things, done: budget > 0 };
+}
+
+/**
+ * One bounded step of DeleteJob: removes up to `limit` executions; when none remain, removes the
+ * job itself, so that its jobId can be used again.
+ */
+export async function deleteStep(db: Db, jobId: string, jobArn: string, limit: number): Promise<{ things: string[]; deleted: number; done: boolean }> {
+  const rows =
+    limit > 0
+      ? await db
+          .deleteFrom('job_executions')
+          .where('id', 'in', db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(limit))
+          .returning(['thing_name', 'status'])
+          .execute()
+      : [];
+  const things = rows.filter((r) => r.status === 'QUEUED' || r.status === 'IN_PROGRESS').map((r) => r.thing_name);
+  // The counters count down as executions go, so DescribeJob shows the deletion's progress.
+  const byStatus = new Map<string, number>();
+  for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+  for (const [status, n] of byStatus) await adjustCounters(db, jobId, moveDelta(status, null, n));
+  if (rows.length < limit) {
+    const left = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(1).executeTakeFirst();
+    if (!left) {
+      await db.deleteFrom('job_targets').where('job_id', '=', jobId).execute();
+      await db.deleteFrom('tags').where('resource_arn', '=', jobArn).execute();
+      await db.deleteFrom('jobs').where('job_id', '=', jobId).execute();
+      return { things, deleted: rows.length, done: true };
+    }
+  }
+  return { things, deleted: rows.length, done: false };
+}

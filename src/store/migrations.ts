@@ -1,0 +1,135 @@
+import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectName } from './store.js';
+
+/** Schema migrations live in code, in order; both backends run the same list. */
+function migrations(dialect: DialectName): Record<string, Migration> {
+  const bigint = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('things')
+          .addColumn('thing_name', 'varchar(128)', (c) => c.primaryKey())
+          .addColumn('thing_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('thing_type_name', 'varchar(128)')
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('version', bigint, (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('thing_groups')
+          .addColumn('group_name', 'varchar(128)', (c) => c.primaryKey())
+          .addColumn('group_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('parent_group_name', 'varchar(128)')
+          .addColumn('description', 'text')
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('version', bigint, (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('thing_groups_parent').on('thing_groups').columns(['parent_group_name', 'group_name']).execute();
+        await db.schema.createIndex('thing_groups_id').on('thing_groups').column('group_id').execute();
+        await db.schema
+          .createTable('group_members')
+          .addColumn('group_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('thing_name', 'varchar(128)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('group_members_pk', ['group_name', 'thing_name'])
+          .execute();
+        await db.schema.createIndex('group_members_thing').on('group_members').columns(['thing_name', 'group_name']).execute();
+        await db.schema
+          .createTable('jobs')
+          .addColumn('job_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('status', 'varchar(32)', (c) => c.notNull())
+          .addColumn('target_selection', 'varchar(16)', (c) => c.notNull())
+          .addColumn('targets', 'text', (c) => c.notNull())
+          .addColumn('document', 'text')
+          .addColumn('document_source', 'text')
+          .addColumn('description', 'text')
+          .addColumn('namespace_id', 'varchar(128)')
+          .addColumn('config', 'text', (c) => c.notNull())
+          .addColumn('force_canceled', 'integer', (c) => c.notNull())
+          .addColumn('reason_code', 'varchar(128)')
+          .addColumn('comment', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('last_updated_at', bigint, (c) => c.notNull())
+          .addColumn('completed_at', bigint)
+          .addColumn('n_queued', bigint, (c) => c.notNull())
+          .addColumn('n_in_progress', bigint, (c) => c.notNull())
+          .addColumn('n_succeeded', bigint, (c) => c.notNull())
+          .addColumn('n_failed', bigint, (c) => c.notNull())
+          .addColumn('n_rejected', bigint, (c) => c.notNull())
+          .addColumn('n_canceled', bigint, (c) => c.notNull())
+          .addColumn('n_removed', bigint, (c) => c.notNull())
+          .addColumn('n_timed_out', bigint, (c) => c.notNull())
+          .addColumn('pending_work', 'varchar(16)')
+          .addColumn('rollout_cursor', 'text')
+          .addColumn('lease_owner', 'varchar(64)')
+          .addColumn('lease_until', bigint)
+          .execute();
+        await db.schema.createIndex('jobs_status').on('jobs').columns(['status', 'job_id']).execute();
+        await db.schema.createIndex('jobs_pending_work').on('jobs').columns(['pending_work', 'lease_until']).execute();
+        await db.schema
+          .createTable('job_targets')
+          .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('position', 'integer', (c) => c.notNull())
+          .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+          .addColumn('name', 'varchar(128)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('job_targets_pk', ['job_id', 'position'])
+          .execute();
+        await db.schema.createIndex('job_targets_name').on('job_targets').columns(['kind', 'name', 'job_id']).execute();
+        await db.schema
+          .createTable('job_executions')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('job_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('thing_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('execution_number', bigint, (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('status_details', 'text')
+          .addColumn('force_canceled', 'integer', (c) => c.notNull())
+          .addColumn('queued_at', bigint, (c) => c.notNull())
+          .addColumn('started_at', bigint)
+          .addColumn('last_updated_at', bigint, (c) => c.notNull())
+          .addColumn('version_number', bigint, (c) => c.notNull())
+          .addColumn('step_timeout_minutes', bigint)
+          .execute();
+        await db.schema
+          .createIndex('job_executions_job_thing')
+          .unique()
+          .on('job_executions')
+          .columns(['job_id', 'thing_name', 'execution_number'])
+          .execute();
+        await db.schema.createIndex('job_executions_thing').on('job_executions').columns(['thing_name', 'status']).execute();
+        await db.schema
+          .createTable('tags')
+          .addColumn('resource_arn', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('tag_key', 'varchar(128)', (c) => c.notNull())
+          .addColumn('tag_value', 'varchar(256)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('tags_pk', ['resource_arn', 'tag_key'])
+          .execute();
+      },
+    },
+  };
+}
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly list: Record<string, Migration>) {}
+  async getMigrations() {
+    return this.list;
+  }
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  // On PostgreSQL, name the schema: Kysely otherwise finds another schema's migration tables.
+  const schema =
+    dialect === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: new StaticProvider(migrations(dialect)),
+    migrationTableName: 'iot_jobs_migrations',
+    migrationLockTableName: 'iot_jobs_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+export { sql };

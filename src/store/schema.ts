@@ -1,0 +1,98 @@
+import type { Generated } from 'kysely';
+
+/** Times are epoch milliseconds; JSON columns hold text. */
+export interface ThingsTable {
+  thing_name: string;
+  thing_id: string;
+  thing_type_name: string | null;
+  attributes: string;
+  version: number;
+  created_at: number;
+}
+
+export interface ThingGroupsTable {
+  group_name: string;
+  group_id: string;
+  parent_group_name: string | null;
+  description: string | null;
+  attributes: string;
+  version: number;
+  created_at: number;
+}
+
+export interface GroupMembersTable {
+  group_name: string;
+  thing_name: string;
+}
+
+export interface JobsTable {
+  job_id: string;
+  status: string;
+  target_selection: string;
+  targets: string;
+  document: string | null;
+  document_source: string | null;
+  description: string | null;
+  namespace_id: string | null;
+  /** Stored-only configs (rollout, abort, timeout, retry, scheduling, presigned URL, template). */
+  config: string;
+  force_canceled: number;
+  reason_code: string | null;
+  comment: string | null;
+  created_at: number;
+  last_updated_at: number;
+  completed_at: number | null;
+  n_queued: number;
+  n_in_progress: number;
+  n_succeeded: number;
+  n_failed: number;
+  n_rejected: number;
+  n_canceled: number;
+  n_removed: number;
+  n_timed_out: number;
+  /** Background work still owed to this job: 'rollout' | 'cancel' | 'delete', or null. */
+  pending_work: string | null;
+  /** Where the rollout resumes: JSON {t: target index, after: last thing name}. */
+  rollout_cursor: string | null;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+/** One row per target, so that group joins and ListJobs?thingGroupName are index lookups. */
+export interface JobTargetsTable {
+  job_id: string;
+  position: number;
+  kind: string; // 'thing' | 'group'
+  name: string;
+}
+
+export interface JobExecutionsTable {
+  id: Generated<number>;
+  job_id: string;
+  thing_name: string;
+  execution_number: number;
+  status: string;
+  status_details: string | null;
+  force_canceled: number;
+  queued_at: number;
+  started_at: number | null;
+  last_updated_at: number;
+  version_number: number;
+  step_timeout_minutes: number | null;
+}
+
+export interface TagsTable {
+  resource_arn: string;
+  tag_key: string;
+  tag_value: string;
+}
+
+export interface DB {
+  things: ThingsTable;
+  thing_groups: ThingGroupsTable;
+  group_members: GroupMembersTable;
+  jobs: JobsTable;
+  job_targets: JobTargetsTable;
+  job_executions: JobExecutionsTable;
+  tags: TagsTable;
+}

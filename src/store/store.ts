@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import type { DB } from './schema.js';
+import { migrate } from './migrations.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+/** A connection or a transaction: store functions take either. */
+export type Db = Kysely<DB> | Transaction<DB>;
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  poolSize?: number;
+  /** PostgreSQL schema to use (created if missing); lets test runs stay apart. */
+  schema?: string | undefined;
+}
+
+/**
+ * The one store: Kysely over better-sqlite3 (embedded) or pg (scale-out). Operations run their
+ * reads and writes inside `tx`. Where the dialects differ, the twin statements sit side by side.
+ */
+export class Store {
+  private constructor(
+    readonly dialect: DialectName,
+    readonly db: Kysely<DB>,
+    private readonly onClose: () => Promise<void>,
+  ) {}
+
+  static async open(opts: StoreOptions): Promise<Store> {
+    const store = opts.databaseUrl ? await openPostgres(opts) : openSqlite(opts);
+    await migrate(store.db as Kysely<unknown>, store.dialect);
+    return store;
+  }
+
+  tx<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(fn);
+  }
+
+  /** Row lock for read-modify-write; SQLite serialises writers already. */
+  lock<QB extends SelectQueryBuilder<DB, keyof DB, object>>(qb: QB): QB {
+    return this.dialect === 'postgres' ? (qb.forUpdate() as QB) : qb;
+  }
+
+  /** Serialises DeleteJob calls across nodes so the limit of concurrent deletions holds. */
+  async lockDeletionSlots(trx: Transaction<DB>): Promise<void> {
+    if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7320001)`.execute(trx);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+
+  /** Test helper and constructor for both dialects. */
+  static wrap(dialect: DialectName, db: Kysely<DB>, onClose: () => Promise<void>): Store {
+    return new Store(dialect, db, onClose);
+  }
+}
+
+const STATEMENT_CACHE_MAX = 2000;
+
+function openSqlite(opts: StoreOptions): Store {
+  mkdirSync(opts.dataDir, { recursive: true });
+  const raw = new Database(join(opts.dataDir, 'iot-jobs.sqlite'));
+  // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only an OS crash
+  // or power loss could lose the last commits.
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('foreign_keys = OFF');
+  // Kysely prepares every query anew; keep prepared statements, keyed by SQL text.
+  const cache = new Map<string, Database.Statement>();
+  const database = {
+    prepare(text: string) {
+      let stmt = cache.get(text);
+      if (!stmt) {
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+        stmt = raw.prepare(text);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+    close() {
+      raw.close();
+    },
+  };
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
+  return Store.wrap('sqlite', db, () => db.destroy());
+}
+
+// int8 and numeric come back as strings by default; every number we store fits in a double.
+pg.types.setTypeParser(20, (v) => Number(v));
+
+async function openPostgres(opts: StoreOptions): Promise<Store> {
+  if (opts.schema) {
+    const client = new pg.Client({ connectionString: opts.databaseUrl });
+    await client.connect();
+    try {
+      await client.query(`create schema if not exists "${opts.schema.replace(/"/g, '""')}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: opts.databaseUrl,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // An idle client losing its connection must not crash the process; the next query fails instead.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return Store.wrap('postgres', db, () => db.destroy());
+}
+
+/** The text value of one key of a JSON text column, in the store's dialect. */
+export function jsonText(dialect: DialectName, column: string, key: string) {
+  return dialect === 'postgres'
+    ? sql<string>`(${sql.ref(column)}::jsonb ->> ${key})`
+    : sql<string>`json_extract(${sql.ref(column)}, ${'$."' + key.replace(/"/g, '') + '"'})`;
+}

@@ -1,0 +1,195 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../clock.js';
+import type { Events } from '../events.js';
+import type { Store } from '../store/store.js';
+import { cancelStep, completeIfDone, deleteStep, rolloutStep } from '../store/jobs.js';
+import { jobArn, type Scope } from '../domain/arn.js';
+
+export interface WorkerOptions {
+  store: Store;
+  clock: Clock;
+  events: Events;
+  scope: Scope;
+  nodeId: string;
+  /** Executions deleted per second over all deletions; 0 = unlimited. */
+  deletionRate: number;
+  batchSize?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+interface Claimed {
+  job_id: string;
+  pending_work: string | null;
+}
+
+/**
+ * The background worker for the long work a job owes: fan-out to thing groups ('rollout'),
+ * CancelJob over many executions ('cancel') and DeleteJob ('delete'). The work is durable state
+ * on the job row, claimed with a lease so that one node does each job at a time and another
+ * takes over when a node dies; each step is one bounded transaction, so the API never stalls.
+ */
+export class JobWorker {
+  private readonly batch: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private running = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private tokens = 0;
+  private lastRefill = 0;
+  private readonly progress = new Map<string, { deleted: number; loggedAt: number }>();
+
+  constructor(private readonly o: WorkerOptions) {
+    this.batch = o.batchSize ?? 2000;
+    this.leaseMs = o.leaseMs ?? 5_000;
+    this.pollMs = o.pollMs ?? 500;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.lastRefill = Date.now();
+    this.loopDone = this.loop();
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loopDone;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let wait = this.pollMs;
+      try {
+        this.woken = false;
+        const result = await this.tick();
+        if (result.didWork) wait = 0;
+        else if (result.waitingForTokens) wait = Math.min(this.pollMs, Math.max(10, Math.ceil(1000 / this.o.deletionRate)));
+      } catch (err) {
+        this.o.log?.error({ err }, 'job worker step failed; retrying');
+        wait = this.pollMs;
+      }
+      if (!this.running) break;
+      if (wait === 0) await new Promise<void>((r) => setImmediate(r));
+      else if (!this.woken) await new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+        void sleep(wait).then(resolve);
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  /** Deletion budget for this step, from a token bucket refilled at deletionRate per second. */
+  private deletionBudget(): number {
+    if (this.o.deletionRate <= 0) return this.batch;
+    const now = Date.now();
+    this.tokens = Math.min(this.o.deletionRate, this.tokens + ((now - this.lastRefill) / 1000) * this.o.deletionRate);
+    this.lastRefill = now;
+    return Math.min(this.batch, Math.floor(this.tokens));
+  }
+
+  private async claim(): Promise<Claimed[]> {
+    const { store, nodeId } = this.o;
+    const now = this.o.clock.now();
+    const candidates = store.db
+      .selectFrom('jobs')
+      .select('job_id')
+      .where('pending_work', 'is not', null)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', nodeId)]))
+      .orderBy('job_id')
+      .limit(16);
+    const locked = store.dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates;
+    return store.db
+      .updateTable('jobs')
+      .set({ lease_owner: nodeId, lease_until: now + this.leaseMs })
+      .where('job_id', 'in', locked)
+      .returning(['job_id', 'pending_work'])
+      .execute();
+  }
+
+  private async tick(): Promise<{ didWork: boolean; waitingForTokens: boolean }> {
+    const claimed = await this.claim();
+    let didWork = false;
+    let waitingForTokens = false;
+    for (const c of claimed) {
+      if (!this.running) break;
+      let limit = this.batch;
+      if (c.pending_work === 'delete') {
+        limit = this.deletionBudget();
+        if (limit <= 0) {
+          waitingForTokens = true;
+          continue;
+        }
+      }
+      const n = await this.step(c.job_id, limit);
+      if (n > 0 || c.pending_work !== 'delete') didWork = true;
+      if (c.pending_work === 'delete' && this.o.deletionRate > 0) this.tokens -= n;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    return { didWork, waitingForTokens };
+  }
+
+  /** One bounded transaction of work on one job; returns how many executions it touched. */
+  private async step(jobId: string, limit: number): Promise<number> {
+    const { store, nodeId } = this.o;
+    const now = this.o.clock.now();
+    const out = await store.tx(async (db) => {
+      const job = await store.lock(db.selectFrom('jobs').selectAll().where('job_id', '=', jobId)).executeTakeFirst();
+      if (!job || job.lease_owner !== nodeId || job.pending_work === null) return { things: [] as string[], n: 0, ns: null };
+      let things: string[] = [];
+      let n = 0;
+      let done = false;
+      if (job.pending_work === 'rollout') {
+        ({ things, done } = await rolloutStep(db, jobId, now, limit));
+        n = things.length;
+      } else if (job.pending_work === 'cancel') {
+        ({ things, done } = await cancelStep(db, job, now, limit));
+        n = things.length;
+      } else if (job.pending_work === 'delete') {
+        const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit);
+        things = d.things;
+        n = d.deleted;
+        this.noteDeletion(jobId, d.deleted, d.done);
+        if (d.done) return { things, n, ns: job.namespace_id };
+      }
+      await db
+        .updateTable('jobs')
+        .set(done ? { pending_work: null, lease_owner: null, lease_until: null } : { lease_until: now + this.leaseMs })
+        .where('job_id', '=', jobId)
+        .execute();
+      if (done) await completeIfDone(db, jobId, now);
+      return { things, n, ns: job.namespace_id };
+    });
+    this.o.events.pendingChanged(out.things, out.ns);
+    return out.n;
+  }
+
+  private noteDeletion(jobId: string, deleted: number, done: boolean): void {
+    const p = this.progress.get(jobId) ?? { deleted: 0, loggedAt: Date.now() };
+    p.deleted += deleted;
+    if (done) {
+      this.progress.delete(jobId);
+      this.o.log?.info({ jobId, deletedExecutions: p.deleted }, 'job deleted');
+    } else {
+      if (Date.now() - p.loggedAt > 5000) {
+        p.loggedAt = Date.now();
+        this.o.log?.info({ jobId, deletedExecutions: p.deleted }, 'job deletion in progress');
+      }
+      this.progress.set(jobId, p);
+    }
+  }
+}
+
+/** On an embedded (single-process) store, no other node can hold a lease: a restart takes them all back. */
+export async function releaseAllLeases(store: Store): Promise<void> {
+  await store.db.updateTable('jobs').set({ lease_owner: null, lease_until: null }).where('lease_owner', 'is not', null).execute();
+}

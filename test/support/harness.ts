@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { IoTClient } from '@aws-sdk/client-iot';
+import { IoTJobsDataPlaneClient } from '@aws-sdk/client-iot-jobs-data-plane';
+import { startApp, type App, type AppOptions } from '../../src/app.js';
+import type { Config } from '../../src/config/types.js';
+
+export type Backend = 'sqlite' | 'postgres';
+
+/** Backends every end-to-end test runs on; IOT_JOBS_TEST_BACKENDS=sqlite narrows it. */
+export const BACKENDS: Backend[] = (process.env.IOT_JOBS_TEST_BACKENDS ?? 'sqlite,postgres').split(',').map((s) => s.trim()) as Backend[];
+
+export const PG_URL = process.env.IOT_JOBS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+export const REGION = 'us-east-1';
+export const ACCOUNT = '000000000000';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'iot-jobs-test-')),
+    databaseUrl: undefined,
+    dbPoolSize: 5,
+    region: REGION,
+    accountId: ACCOUNT,
+    credentials: [{ accessKeyId: 'test', secretAccessKey: 'test' }],
+    defaultCredentials: true,
+    deletionRate: 0,
+    mqttPort: undefined,
+    mqttUrl: undefined,
+    logLevel: 'warn',
+    ...overrides,
+  };
+}
+
+/** A fresh PostgreSQL schema name, so that test runs never see each other. */
+export function freshSchema(): string {
+  return `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await c.end();
+  }
+}
+
+export interface TestServer {
+  app: App;
+  url: string;
+  config: Config;
+  iot: IoTClient;
+  data: IoTJobsDataPlaneClient;
+  /** Stops the server; the data stays (for restart tests) unless `purge` is called. */
+  stop(): Promise<void>;
+  /** Stops and removes the data. */
+  close(): Promise<void>;
+  /** Starts a new server over the same data. */
+  restart(overrides?: Partial<Config>): Promise<TestServer>;
+}
+
+export function clients(url: string) {
+  const common = { endpoint: url, region: REGION, credentials: CREDENTIALS, maxAttempts: 1 };
+  return { iot: new IoTClient(common), data: new IoTJobsDataPlaneClient(common) };
+}
+
+export async function startServer(backend: Backend, overrides: Partial<Config> = {}, opts: AppOptions = {}): Promise<TestServer> {
+  const schema = backend === 'postgres' ? (opts.pgSchema ?? freshSchema()) : undefined;
+  const config = testConfig({ ...(backend === 'postgres' ? { databaseUrl: PG_URL } : {}), ...overrides });
+  const app = await startApp(config, { ...opts, ...(schema ? { pgSchema: schema } : {}) });
+  const { iot, data } = clients(app.httpUrl);
+  let stopped = false;
+  const server: TestServer = {
+    app,
+    url: app.httpUrl,
+    config,
+    iot,
+    data,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      iot.destroy();
+      data.destroy();
+      await app.close();
+    },
+    async close() {
+      await server.stop();
+      if (schema) await dropSchema(schema);
+      else rmSync(config.dataDir, { recursive: true, force: true });
+    },
+    async restart(more: Partial<Config> = {}) {
+      await server.stop();
+      return startServer(backend, { ...overrides, dataDir: config.dataDir, ...more }, { ...opts, ...(schema ? { pgSchema: schema } : {}) });
+    },
+  };
+  return server;
+}
+
+/** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const thingArn = (name: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${name}`;
+export const groupArn = (name: string) => `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/${name}`;
