@@ -18,6 +18,17 @@ type Listener = (event: DomainEvent) => void;
 
 export class Events {
   private listeners: Listener[] = [];
+  private capacityChecks: (() => Promise<void> | undefined)[] = [];
+
+  /** A listener with a backlog registers here, so that bulk producers can wait for it. */
+  addCapacityCheck(check: () => Promise<void> | undefined): void {
+    this.capacityChecks.push(check);
+  }
+
+  /** Resolves when every listener can take more events; the rollout worker awaits it per batch. */
+  async capacity(): Promise<void> {
+    for (const check of this.capacityChecks) await check();
+  }
 
   on(listener: Listener): () => void {
     this.listeners.push(listener);

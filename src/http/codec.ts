@@ -318,6 +318,11 @@ export function validateInput(service: ServiceName, operation: string, input: In
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
+/** An output as its JSON wire object (model member names, epoch-second timestamps, no nulls). */
+export function serializeOutput(service: ServiceName, operation: string, output: Output): Record<string, unknown> {
+  return output ? (codecs[service].operation(operation)!.serialize(output) as Record<string, unknown>) : {};
+}
+
 export function encodeResponse(service: ServiceName, operation: string, output: Output): WireResponse {
   const op = codecs[service].operation(operation)!;
   const headers: Record<string, string> = { ...JSON_HEADERS };
@@ -325,7 +330,7 @@ export function encodeResponse(service: ServiceName, operation: string, output: 
     const v = output?.[h.name];
     if (v !== undefined && v !== null) headers[h.wire] = String(v);
   }
-  return { statusCode: op.status, headers, body: JSON.stringify(output ? op.serialize(output) : {}) };
+  return { statusCode: op.status, headers, body: JSON.stringify(serializeOutput(service, operation, output)) };
 }
 
 /** Errors the models do not define, with the statuses AWS front ends use for them. */

@@ -145,3 +145,15 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   }
   return next;
 }
+
+/** The namespaces (null for none) of the jobs a thing has executions of. */
+export async function namespacesOfThing(db: Db, thingName: string): Promise<(string | null)[]> {
+  const rows = await db
+    .selectFrom('job_executions as e')
+    .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
+    .select('j.namespace_id')
+    .distinct()
+    .where('e.thing_name', '=', thingName)
+    .execute();
+  return rows.map((r) => r.namespace_id);
+}

@@ -130,6 +130,8 @@ export class JobWorker {
           continue;
         }
       }
+      // Notifications lag behind a big fan-out: wait for them rather than queue without bound.
+      await this.o.events.capacity();
       const n = await this.step(c.job_id, limit);
       if (n > 0 || c.pending_work !== 'delete') didWork = true;
       if (c.pending_work === 'delete' && this.o.deletionRate > 0) this.tokens -= n;

@@ -189,7 +189,7 @@ async function smithySigned(service: string, presign = false): Promise<SignedReq
   const signer = new SignatureV4({ service, region: REGION, credentials: CREDS, sha256: Sha256 });
   const req = new HttpRequest({ method: 'GET', hostname: '127.0.0.1', port: 7020, path: '/things/a%3Ab/jobs', query: { maxResults: '5' }, headers: { host: '127.0.0.1:7020' } });
   const signed = presign ? await signer.presign(req, { expiresIn: 60 }) : await signer.sign(req);
-  const query = Object.entries(signed.query)
+  const query = Object.entries(signed.query ?? {})
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
     .join('&');
   return { method: 'GET', rawUrl: `${signed.path}?${query}`, headers: signed.headers as Record<string, string>, body: undefined };

@@ -1,0 +1,90 @@
+import { ServiceError } from '../errors.js';
+import { serializeOutput, validateInput } from '../http/codec.js';
+import type { Dispatch, Input } from '../operations/types.js';
+import { replyTopic, type DeviceApi, type RequestTopic } from './topics.js';
+
+/**
+ * The MQTT wire adapter for the device API: topic + JSON payload in, one reply out. It calls the
+ * same operations as the HTTP device plane; only the framing and the error codes differ.
+ */
+
+export interface Reply {
+  topic: string;
+  payload: string;
+}
+
+/** Payload members each API reads, as in the AWS MQTT API docs. */
+const MEMBERS: Record<DeviceApi, string[]> = {
+  GetPendingJobExecutions: [],
+  StartNextPendingJobExecution: ['statusDetails', 'stepTimeoutInMinutes'],
+  DescribeJobExecution: ['executionNumber', 'includeJobDocument'],
+  UpdateJobExecution: ['status', 'statusDetails', 'expectedVersion', 'executionNumber', 'includeJobExecutionState', 'includeJobDocument', 'stepTimeoutInMinutes'],
+};
+
+/** The HTTP exception names, as MQTT rejected codes. */
+const CODES: Record<string, string> = {
+  InvalidRequestException: 'InvalidRequest',
+  ResourceNotFoundException: 'ResourceNotFound',
+  InvalidStateTransitionException: 'InvalidStateTransition',
+  TerminalStateException: 'TerminalStateReached',
+  ThrottlingException: 'RequestThrottled',
+  CertificateValidationException: 'InvalidRequest',
+};
+
+export function rejected(topic: string, code: string, message: string, clientToken: unknown, timestamp: number, extra?: Record<string, unknown>): Reply {
+  const body: Record<string, unknown> = { code, message };
+  if (typeof clientToken === 'string') body.clientToken = clientToken;
+  body.timestamp = timestamp;
+  if (extra?.executionState) body.executionState = extra.executionState;
+  return { topic: replyTopic(topic, false), payload: JSON.stringify(body) };
+}
+
+/** MQTT carries the job document as a JSON object, HTTP as a string. */
+function documentAsObject(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function parsePayload(payload: Buffer): Record<string, unknown> | undefined {
+  if (payload.length === 0) return {};
+  try {
+    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)) as unknown;
+    return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function handleRequest(dispatch: Dispatch, topic: string, request: RequestTopic | 'invalid', payload: Buffer, nowMs: number): Promise<Reply> {
+  const timestamp = Math.floor(nowMs / 1000);
+  if (request === 'invalid') return rejected(topic, 'InvalidTopic', `The topic ${topic} does not name a jobs API`, undefined, timestamp);
+  const body = parsePayload(payload);
+  if (!body) return rejected(topic, 'InvalidJson', 'The payload is not a valid UTF-8 JSON object', undefined, timestamp);
+  const clientToken = body.clientToken;
+  try {
+    if (clientToken !== undefined && (typeof clientToken !== 'string' || clientToken.length < 1 || clientToken.length > 64))
+      throw new ServiceError('InvalidRequestException', 'clientToken must be a string of 1 to 64 characters');
+    const input: Input = { thingName: request.thingName };
+    if (request.jobId !== undefined) input.jobId = request.jobId;
+    for (const m of MEMBERS[request.api]) if (body[m] !== undefined && body[m] !== null) input[m] = body[m];
+    validateInput('iot-jobs-data', request.api, input);
+    if (request.namespaceId !== undefined) input.namespaceId = request.namespaceId;
+    const out = serializeOutput('iot-jobs-data', request.api, await dispatch('iot-jobs-data', request.api, input));
+    const execution = out.execution as Record<string, unknown> | undefined;
+    if (execution?.jobDocument !== undefined) execution.jobDocument = documentAsObject(execution.jobDocument);
+    if (out.jobDocument !== undefined) out.jobDocument = documentAsObject(out.jobDocument);
+    const reply: Record<string, unknown> = { ...out, timestamp };
+    if (typeof clientToken === 'string') reply.clientToken = clientToken;
+    return { topic: replyTopic(topic, true), payload: JSON.stringify(reply) };
+  } catch (err) {
+    if (err instanceof ServiceError) {
+      const code = err.reason ?? CODES[err.code] ?? 'InternalError';
+      return rejected(topic, code, code === 'InternalError' ? 'An internal error occurred' : err.message, clientToken, timestamp, err.extra);
+    }
+    return rejected(topic, 'InternalError', 'An internal error occurred', clientToken, timestamp);
+  }
+}

@@ -1,0 +1,160 @@
+import type { Clock } from '../clock.js';
+import type { DomainEvent, Events } from '../events.js';
+import { namespacesOfThing, pendingForThing, type PendingRow } from '../store/executions.js';
+import type { Store } from '../store/store.js';
+import { MAX_PENDING_LISTED } from '../domain/states.js';
+import { pendingSummary } from '../operations/device.js';
+import { seconds, parseJson } from '../operations/util.js';
+import { notifyNextTopic, notifyTopic } from './topics.js';
+
+export interface NotifierOptions {
+  store: Store;
+  events: Events;
+  clock: Clock;
+  publish: (topic: string, payload: string) => void;
+  /** Embedded broker: only things with a connected client need notifying. */
+  wants?: (thingName: string) => boolean;
+  /**
+   * Remember what each thing was last told, so that notify-next goes out only when the next
+   * execution changes. Only sound when this node sees every change (one node, embedded broker).
+   */
+  dedupe: boolean;
+  log?: { error(obj: object, msg: string): void };
+}
+
+const ALL = Symbol('all namespaces');
+type Ns = string | null | typeof ALL;
+
+/** At most this many things remembered for dedupe; the oldest are forgotten (then re-sent). */
+const REMEMBERED = 100_000;
+/** Things worked on at once. */
+const PARALLEL = 8;
+/** Above this many queued things, producers (the rollout worker) wait. */
+const HIGH_WATER = 20_000;
+
+/**
+ * Publishes notify (the pending list) and notify-next (the next execution) for things whose
+ * pending executions changed. Work is queued per thing and coalesced, so a burst of changes
+ * to one thing costs one notification, and the queue is bounded by the number of things.
+ */
+export class Notifier {
+  private readonly queue = new Map<string, { thingName: string; ns: Ns }>();
+  private readonly last = new Map<string, { list: string; next: string }>();
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
+  private capacityWaiters: (() => void)[] = [];
+  private readonly off: () => void;
+  private closed = false;
+
+  constructor(private readonly o: NotifierOptions) {
+    this.off = o.events.on((e) => this.onEvent(e));
+    o.events.addCapacityCheck(() => this.capacity());
+  }
+
+  private onEvent(e: DomainEvent): void {
+    if (this.closed) return;
+    const ns: Ns = e.namespaceId === undefined ? ALL : e.namespaceId;
+    for (const thingName of e.thingNames) {
+      if (this.o.wants && !this.o.wants(thingName)) {
+        this.forget(thingName);
+        continue;
+      }
+      const key = `${thingName}\u0000${ns === ALL ? '*' : (ns ?? '')}`;
+      this.queue.delete(key);
+      this.queue.set(key, { thingName, ns });
+    }
+    this.pump();
+  }
+
+  /** Resolves when the queue is below its high-water mark. */
+  private capacity(): Promise<void> | undefined {
+    if (this.queue.size < HIGH_WATER) return undefined;
+    return new Promise((resolve) => this.capacityWaiters.push(resolve));
+  }
+
+  /** Resolves when nothing is queued or being sent (tests and shutdown). */
+  idle(): Promise<void> {
+    if (this.queue.size === 0 && this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.off();
+    this.queue.clear();
+    return this.idle();
+  }
+
+  private pump(): void {
+    while (this.active < PARALLEL && this.queue.size > 0) {
+      const [key, item] = this.queue.entries().next().value as [string, { thingName: string; ns: Ns }];
+      this.queue.delete(key);
+      this.active++;
+      this.notify(item.thingName, item.ns)
+        .catch((err: unknown) => this.o.log?.error({ err, thingName: item.thingName }, 'notification failed'))
+        .finally(() => {
+          this.active--;
+          if (this.queue.size < HIGH_WATER / 2) for (const w of this.capacityWaiters.splice(0)) w();
+          if (this.queue.size === 0 && this.active === 0) for (const w of this.idleWaiters.splice(0)) w();
+          this.pump();
+        });
+    }
+  }
+
+  private forget(thingName: string): void {
+    if (this.last.size === 0) return;
+    for (const key of this.last.keys()) if (key.startsWith(`${thingName}\u0000`)) this.last.delete(key);
+  }
+
+  private async notify(thingName: string, ns: Ns): Promise<void> {
+    const db = this.o.store.db;
+    const namespaces = ns === ALL ? await namespacesOfThing(db, thingName) : [ns];
+    if (ns === ALL && !namespaces.includes(null)) namespaces.push(null);
+    for (const namespaceId of namespaces) {
+      const rows = await pendingForThing(db, thingName, namespaceId, MAX_PENDING_LISTED);
+      this.send(thingName, namespaceId, rows);
+    }
+  }
+
+  private send(thingName: string, namespaceId: string | null, rows: PendingRow[]): void {
+    const timestamp = Math.floor(this.o.clock.now() / 1000);
+    const inProgress = rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary);
+    const queued = rows.filter((r) => r.status === 'QUEUED').map(pendingSummary);
+    const jobs: Record<string, unknown> = {};
+    if (inProgress.length) jobs.IN_PROGRESS = inProgress;
+    if (queued.length) jobs.QUEUED = queued;
+    const first = rows[0];
+    const list = rows.map((r) => `${r.id}:${r.status}`).join(',');
+    const next = first ? String(first.id) : '';
+    const key = `${thingName}\u0000${namespaceId ?? ''}`;
+    const before = this.o.dedupe ? this.last.get(key) : undefined;
+    if (this.o.dedupe) {
+      this.last.delete(key);
+      this.last.set(key, { list, next });
+      if (this.last.size > REMEMBERED) this.last.delete(this.last.keys().next().value!);
+    }
+    if (before?.list !== list) this.o.publish(notifyTopic(thingName, namespaceId), JSON.stringify({ timestamp, jobs }));
+    if (before?.next !== next) {
+      const body: Record<string, unknown> = { timestamp };
+      if (first) body.execution = nextExecution(first);
+      this.o.publish(notifyNextTopic(thingName, namespaceId), JSON.stringify(body));
+    }
+  }
+}
+
+function nextExecution(r: PendingRow): Record<string, unknown> {
+  const e: Record<string, unknown> = {
+    jobId: r.job_id,
+    thingName: r.thing_name,
+    jobDocument: parseJson(r.document),
+    status: r.status,
+    statusDetails: parseJson(r.status_details),
+    queuedAt: seconds(r.queued_at),
+    startedAt: seconds(r.started_at),
+    lastUpdatedAt: seconds(r.last_updated_at),
+    versionNumber: r.version_number,
+    executionNumber: r.execution_number,
+  };
+  for (const k of Object.keys(e)) if (e[k] === undefined || e[k] === null) delete e[k];
+  return e;
+}
