@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { Events } from './events.js';
@@ -7,6 +8,8 @@ import type { OperationContext } from './operations/types.js';
 import { Store } from './store/store.js';
 import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
+import { startMqtt, type Mqtt } from './mqtt/index.js';
+import type { Notifier } from './mqtt/notifier.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -17,6 +20,8 @@ export interface AppOptions {
 export interface App {
   httpUrl: string;
   mqttUrl?: string;
+  /** Undefined when the node runs no MQTT. */
+  notifier?: Notifier;
   store: Store;
   events: Events;
   close(): Promise<void>;
@@ -25,6 +30,7 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
+  const log = pino({ level: config.logLevel });
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
@@ -32,7 +38,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let endpoint = `${config.host}:${config.port}`;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
   const batchSize = store.dialect === 'sqlite' ? 2000 : 5000;
-  const worker = new JobWorker({ store, clock, events, scope, nodeId: randomUUID(), deletionRate: config.deletionRate, batchSize });
+  const nodeId = randomUUID();
+  const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
   const ctx: OperationContext = {
     store,
     clock,
@@ -44,22 +51,34 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const dispatch = createDispatch(ctx);
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping() });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log });
   } catch (err) {
     await store.close();
     throw err;
   }
   endpoint = new URL(http.url).host;
+  let mqtt: Mqtt | undefined;
+  try {
+    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log });
+  } catch (err) {
+    await http.close();
+    await store.close();
+    throw err;
+  }
   worker.start();
+  log.info({ http: http.url, mqtt: mqtt?.url ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
     httpUrl: http.url,
+    mqttUrl: mqtt?.url,
+    notifier: mqtt?.notifier,
     store,
     events,
     async close() {
       if (closed) return;
       closed = true;
       await http.close();
+      await mqtt?.close();
       await worker.stop();
       await store.close();
     },

@@ -35,6 +35,7 @@ program
   .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 1883)')
   .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
   .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
+  .option('--device-credentials <THING:PASSWORD>', 'MQTT username (thing name) and password, repeatable; *:PASSWORD for any thing (env IOT_JOBS_DEVICE_CREDENTIALS)', collect)
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
   .action(async (flags: Flags) => {
     let config;

@@ -17,6 +17,7 @@ export interface Flags {
   mqttPort?: string;
   mqtt?: boolean;
   mqttUrl?: string;
+  deviceCredentials?: string[];
   logLevel?: string;
 }
 
@@ -37,6 +38,19 @@ function credential(raw: string): Credential {
   const i = raw.indexOf(':');
   if (i <= 0 || i === raw.length - 1) throw new ConfigError(`credentials must look like KEY:SECRET, not '${raw}'`);
   return { accessKeyId: raw.slice(0, i), secretAccessKey: raw.slice(i + 1) };
+}
+
+/** THING:PASSWORD pairs for MQTT devices; the thing `*` stands for any thing. */
+function deviceCredentials(raw: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of raw) {
+    const i = r.indexOf(':');
+    const thing = r.slice(0, i);
+    if (i <= 0 || i === r.length - 1 || !(thing === '*' || /^[a-zA-Z0-9:_-]{1,128}$/.test(thing)))
+      throw new ConfigError(`device credentials must look like THING_NAME:PASSWORD or *:PASSWORD, not '${r}'`);
+    out.set(thing, r.slice(i + 1));
+  }
+  return out;
 }
 
 export function isLoopback(host: string): boolean {
@@ -62,7 +76,11 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
   const mqttUrl = pick(flags.mqttUrl, env.IOT_JOBS_MQTT_URL);
   if (mqttUrl !== undefined && !/^mqtts?:\/\/[^/]+/.test(mqttUrl)) throw new ConfigError(`--mqtt-url must look like mqtt://host:port, not '${mqttUrl}'`);
   const mqttPortRaw = pick(flags.mqttPort, env.IOT_JOBS_MQTT_PORT);
+  const rawDevices = flags.deviceCredentials?.length ? flags.deviceCredentials : (env.IOT_JOBS_DEVICE_CREDENTIALS ?? '').split(',').filter(Boolean);
+  const devices = deviceCredentials(rawDevices);
   const mqttOff = flags.mqtt === false || mqttPortRaw === 'off' || mqttUrl !== undefined;
+  if (!mqttOff && devices.size === 0 && !isLoopback(host))
+    throw new ConfigError(`refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD (or --no-mqtt)`);
   return {
     host,
     port,
@@ -77,6 +95,7 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     mqttPort: mqttOff ? undefined : integer('--mqtt-port', mqttPortRaw, DEFAULT_MQTT_PORT, 0, 65535),
     mqttPortExplicit: mqttPortRaw !== undefined,
     mqttUrl,
+    deviceCredentials: devices,
     logLevel: pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info',
   };
 }

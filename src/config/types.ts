@@ -26,5 +26,7 @@ export interface Config {
   mqttPortExplicit?: boolean;
   /** mqtt://host:port of an external broker; when set, no embedded broker runs. */
   mqttUrl: string | undefined;
+  /** MQTT device passwords by thing name (`*` = any thing); empty = open, allowed only on loopback. */
+  deviceCredentials: Map<string, string>;
   logLevel: string;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
@@ -13,6 +14,7 @@ export interface HttpServerOptions {
   clock?: { now(): number };
   /** Readiness for GET /health (the database answers). */
   ready?: () => Promise<boolean>;
+  log: FastifyBaseLogger;
 }
 
 export interface HttpServer {
@@ -32,7 +34,7 @@ function send(reply: FastifyReply, requestId: string, res: WireResponse): Fastif
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { config, dispatch } = opts;
   const app = Fastify({
-    logger: { level: config.logLevel },
+    loggerInstance: opts.log,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT,
     keepAliveTimeout: 72_000,

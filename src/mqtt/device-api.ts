@@ -59,7 +59,7 @@ function parsePayload(payload: Buffer): Record<string, unknown> | undefined {
   }
 }
 
-export async function handleRequest(dispatch: Dispatch, topic: string, request: RequestTopic | 'invalid', payload: Buffer, nowMs: number): Promise<Reply> {
+export async function handleRequest(dispatch: Dispatch, topic: string, request: RequestTopic | 'invalid', payload: Buffer, nowMs: number, onInternalError?: (err: unknown) => void): Promise<Reply> {
   const timestamp = Math.floor(nowMs / 1000);
   if (request === 'invalid') return rejected(topic, 'InvalidTopic', `The topic ${topic} does not name a jobs API`, undefined, timestamp);
   const body = parsePayload(payload);
@@ -83,8 +83,10 @@ export async function handleRequest(dispatch: Dispatch, topic: string, request: 
   } catch (err) {
     if (err instanceof ServiceError) {
       const code = err.reason ?? CODES[err.code] ?? 'InternalError';
+      if (code === 'InternalError') onInternalError?.(err);
       return rejected(topic, code, code === 'InternalError' ? 'An internal error occurred' : err.message, clientToken, timestamp, err.extra);
     }
+    onInternalError?.(err);
     return rejected(topic, 'InternalError', 'An internal error occurred', clientToken, timestamp);
   }
 }

@@ -105,6 +105,13 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('tag_value', 'varchar(256)', (c) => c.notNull())
           .addPrimaryKeyConstraint('tags_pk', ['resource_arn', 'tag_key'])
           .execute();
+        // Singleton duties that one node holds at a time (the MQTT request consumer on an external broker).
+        await db.schema
+          .createTable('service_leases')
+          .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('owner', 'varchar(64)')
+          .addColumn('lease_until', 'bigint', (c) => c.notNull().defaultTo(0))
+          .execute();
       },
     },
   };

@@ -87,6 +87,12 @@ export interface TagsTable {
   tag_value: string;
 }
 
+export interface ServiceLeasesTable {
+  name: string;
+  owner: string | null;
+  lease_until: number;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -95,4 +101,5 @@ export interface DB {
   job_targets: JobTargetsTable;
   job_executions: JobExecutionsTable;
   tags: TagsTable;
+  service_leases: ServiceLeasesTable;
 }

@@ -120,6 +120,8 @@ async function openPostgres(opts: StoreOptions): Promise<Store> {
   });
   // An idle client losing its connection must not crash the process; the next query fails instead.
   pool.on('error', () => {});
+  // A checked-out client that loses its connection emits 'error' too; its query fails on its own.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return Store.wrap('postgres', db, () => db.destroy());
 }

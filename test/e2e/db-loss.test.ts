@@ -46,6 +46,7 @@ describe('PostgreSQL connection loss', { skip: !BACKENDS.includes('postgres') &&
 
   after(async () => {
     await s.close().catch(() => {});
+    await proxy.cut();
   });
 
   test('requests answer 503 ServiceUnavailableException while the database is away, and work again when it is back', async () => {

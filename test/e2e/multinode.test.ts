@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import pg from 'pg';
 import {
   CreateJobCommand,
-  CreateThingCommand,
   CreateThingGroupCommand,
   DeleteJobCommand,
   DescribeJobCommand,
@@ -11,7 +10,7 @@ import {
   ListJobsCommand,
   type IoTClient,
 } from '@aws-sdk/client-iot';
-import { BACKENDS, PG_URL, clients, dropSchema, eventually, freshSchema, groupArn, thingArn } from '../support/harness.js';
+import { BACKENDS, PG_URL, clients, dropSchema, eventually, freshSchema, groupArn } from '../support/harness.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 
 /** Seeds a group of n things straight into the schema (fast), as a fleet import would. */
@@ -22,10 +21,10 @@ async function seedGroup(schema: string, group: string, n: number): Promise<void
     await c.query(`set search_path = "${schema}"`);
     await c.query(
       `insert into things (thing_name, thing_id, thing_type_name, attributes, version, created_at)
-       select $1 || '-' || lpad(i::text, 6, '0'), md5(random()::text), null, '{}', 1, 0 from generate_series(1, $2) i`,
+       select $1::text || '-' || lpad(i::text, 6, '0'), md5(random()::text), null, '{}', 1, 0 from generate_series(1, $2) i`,
       [group, n],
     );
-    await c.query(`insert into group_members (group_name, thing_name) select $1, $1 || '-' || lpad(i::text, 6, '0') from generate_series(1, $2) i`, [group, n]);
+    await c.query(`insert into group_members (group_name, thing_name) select $1::text, $1::text || '-' || lpad(i::text, 6, '0') from generate_series(1, $2) i`, [group, n]);
   } finally {
     await c.end();
   }
@@ -59,9 +58,9 @@ describe('several nodes on one PostgreSQL database', { skip: !BACKENDS.includes(
     await c.connect();
     await c.query(`create schema "${schema}"`);
     await c.end();
-    // Slow deletions (2 executions a second per node) so that the deletions overlap.
-    a = await start(['--deletion-rate', '2']);
-    b = await start(['--deletion-rate', '2']);
+    // Slow deletions (10 executions a second per node) so that the deletions overlap.
+    a = await start(['--deletion-rate', '10']);
+    b = await start(['--deletion-rate', '10']);
     ia = clients(a.url).iot;
     ib = clients(b.url).iot;
     await ia.send(new CreateThingGroupCommand({ thingGroupName: 'mn' }));
@@ -78,9 +77,10 @@ describe('several nodes on one PostgreSQL database', { skip: !BACKENDS.includes(
   });
 
   test('concurrent DeleteJob calls spread over two nodes never exceed the limit of 10', async () => {
-    await ia.send(new CreateThingCommand({ thingName: 'mn-1' }));
+    // 20 executions a job at 10 deletions a second per node: no deletion can finish during the burst.
+    await seedGroup(schema, 'mn', 20);
     const ids = Array.from({ length: 16 }, (_, i) => `mn-${i}`);
-    for (const id of ids) await ia.send(new CreateJobCommand({ jobId: id, targets: [thingArn('mn-1')], document: '{}' }));
+    for (const id of ids) await ia.send(new CreateJobCommand({ jobId: id, targets: [groupArn('mn')], document: '{}' }));
     const results = await Promise.allSettled(ids.map((jobId, i) => (i % 2 ? ia : ib).send(new DeleteJobCommand({ jobId, force: true }))));
     const started = results.filter((r) => r.status === 'fulfilled').length;
     const refused = results.filter((r) => r.status === 'rejected' && (r.reason as Error).name === 'LimitExceededException').length;
@@ -88,7 +88,7 @@ describe('several nodes on one PostgreSQL database', { skip: !BACKENDS.includes(
     assert.equal(started + refused, ids.length, 'every other call was refused with LimitExceededException');
     const listed = await ia.send(new ListJobsCommand({ status: 'DELETION_IN_PROGRESS' }));
     assert.ok((listed.jobs?.length ?? 0) <= 10);
-    for (const [i, r] of results.entries()) if (r.status === 'fulfilled') await eventually(() => gone(ia, ids[i]!), 20_000, `${ids[i]} deleted`);
+    for (const [i, r] of results.entries()) if (r.status === 'fulfilled') await eventually(() => gone(ia, ids[i]!), 60_000, `${ids[i]} deleted`);
   });
 
   test('a fan-out worked on by two nodes queues each thing exactly once', async () => {

@@ -139,8 +139,8 @@ describe('SigV4 verification of requests signed by the AWS SDK for JavaScript v3
   test('a tampered body, path, query or signed header: InvalidSignatureException', () => {
     const verify = verifier();
     const r = sent.createJob!;
-    const body = Buffer.from(r.body.toString('utf8').replace('job', 'jab'));
-    rejects(() => verify({ ...r, body }), 'InvalidSignatureException', /does not match the signature you provided/);
+    const body = Buffer.from(`${r.body.toString('utf8')} `);
+    rejects(() => verify({ ...r, body }), 'InvalidSignatureException', /does not match/);
     rejects(() => verify({ ...r, body: undefined }), 'InvalidSignatureException', /does not match/);
     rejects(() => verify({ ...sent.controlDescribe!, rawUrl: '/things/thing%3Awith%3Acolon/jobs/job-1' }), 'InvalidSignatureException', /does not match/);
     rejects(() => verify({ ...sent.deleteJob!, rawUrl: '/jobs/job-1?force=false&namespaceId=x' }), 'InvalidSignatureException', /does not match/);
@@ -224,7 +224,7 @@ out = []
 def record(name, method, full_url, headers, body):
     if isinstance(body, str):
         body = body.encode()
-    out.append({"name": name, "method": method, "url": full_url, "headers": {k: v for k, v in headers.items()},
+    out.append({"name": name, "method": method, "url": full_url, "headers": {k: (v.decode() if isinstance(v, bytes) else v) for k, v in headers.items()},
                 "body": base64.b64encode(body or b"").decode()})
 for service in ["iot", "execute-api", "iot-jobs-data"]:
     for method, path, body in [
@@ -264,7 +264,7 @@ print(json.dumps({"version": botocore.__version__, "requests": out}))
 
 function hasBotocore(): boolean {
   try {
-    execFileSync('python3', ['-c', 'import botocore'], { stdio: 'ignore' });
+    execFileSync('/usr/bin/python3', ['-c', 'import botocore'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -278,7 +278,7 @@ describe(`SigV4 verification of requests signed by botocore${botocore ? '' : ' (
   before(async () => {
     const at = Date.now();
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('python3', ['-c', BOTOCORE, 'http://127.0.0.1:7020'], (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
+      execFile('/usr/bin/python3', ['-c', BOTOCORE, 'http://127.0.0.1:7020'], (err, out, errOut) => (err ? reject(new Error(`${err.message}\n${errOut}`)) : resolve(out))),
     );
     const parsed = JSON.parse(stdout) as { version: string; requests: { name: string; method: string; url: string; headers: Record<string, string>; body: string }[] };
     version = parsed.version;

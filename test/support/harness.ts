@@ -33,6 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     deletionRate: 0,
     mqttPort: undefined,
     mqttUrl: undefined,
+    deviceCredentials: new Map(),
     logLevel: 'warn',
     ...overrides,
   };

@@ -1,0 +1,136 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { packetLimit } from './packet-limit.js';
+import type { Logger } from './types.js';
+
+export interface EmbeddedBrokerOptions {
+  host: string;
+  port: number;
+  /** False for the default port: if it is taken, listen on a free one and say so. */
+  portExplicit: boolean;
+  /** Passwords by thing name (`*` = any thing); empty = open (loopback only, checked by config). */
+  deviceCredentials: Map<string, string>;
+  /** A device request, already authorized; replies go back through `reply`. */
+  onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
+  log: Logger;
+}
+
+export interface EmbeddedBroker {
+  url: string;
+  /** Publishes to every subscriber (notifications). */
+  publish(topic: string, payload: string): void;
+  /** True when a client with this id (a thing name) is connected. */
+  connected(clientId: string): boolean;
+  close(): Promise<void>;
+}
+
+/** AWS IoT's message size limit, plus room for the topic and header. */
+export const MAX_PACKET = 128 * 1024 + 1024;
+const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
+
+function authError(message: string, returnCode: number): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+function samePassword(a: string, b: Buffer): boolean {
+  const x = Buffer.from(a);
+  return x.length === b.length && timingSafeEqual(x, b);
+}
+
+/**
+ * The embedded MQTT 3.1.1 broker (aedes). A client's id is its thing name; it may only use its
+ * own `$aws/things/{id}/jobs/...` topics, and never publish as the service. Replies are written on
+ * the requester's own connection, as AWS does, not routed through the broker.
+ */
+export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const open = o.deviceCredentials.size === 0;
+  const broker = await Aedes.createBroker({
+    maxClientsIdLength: 128,
+    // A frozen subscriber must not hold up delivery to everyone else for long.
+    drainTimeout: 10_000,
+    concurrency: 1000,
+    authenticate(client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) {
+      if (!THING_NAME.test(client.id)) return done(authError('the client id must be a thing name', 2), false);
+      if (open) return done(null, true);
+      if (username !== undefined && username !== client.id) return done(authError('the username must be the thing name', 4), false);
+      const expected = o.deviceCredentials.get(client.id) ?? o.deviceCredentials.get('*');
+      if (expected === undefined || !password || !samePassword(expected, password)) return done(authError('bad username or password', 4), false);
+      done(null, true);
+    },
+    authorizePublish(client: Client | null, packet, done) {
+      if (!client) return done(null);
+      if (!mayUse(client.id, packet.topic) || isServiceTopic(packet.topic)) return done(new Error(`client ${client.id} may not publish to ${packet.topic}`));
+      done(null);
+    },
+    authorizeSubscribe(client: Client, sub, done) {
+      if (!mayUse(client.id, sub.topic)) return done(new Error(`client ${client.id} may not subscribe to ${sub.topic}`));
+      done(null, sub);
+    },
+  });
+
+  broker.on('publish', (packet, client) => {
+    if (!client) return;
+    const request = parseRequest(packet.topic);
+    if (request === undefined) return;
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    o.onRequest(client.id, packet.topic, payload, (topic, body) => {
+      if (client.closed) return;
+      client.publish({ cmd: 'publish', topic, payload: Buffer.from(body), qos: 0, retain: false, dup: false }, () => {});
+    });
+  });
+  broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
+
+  const server: Server = createServer((socket: Socket) => {
+    const fits = packetLimit(MAX_PACKET);
+    socket.on('data', (chunk: Buffer) => {
+      if (!fits(chunk)) {
+        o.log.warn({ remote: socket.remoteAddress }, 'mqtt packet over the size limit; connection closed');
+        socket.destroy();
+      }
+    });
+    socket.on('error', () => {});
+    broker.handle(socket);
+  });
+
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      const onError = (err: Error) => reject(err);
+      server.once('error', onError);
+      server.listen(port, o.host, () => {
+        server.off('error', onError);
+        resolve();
+      });
+    });
+  try {
+    await listen(o.port);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code !== 'EADDRINUSE') throw err;
+    if (o.portExplicit) {
+      await new Promise<void>((r) => broker.close(() => r()));
+      throw Object.assign(new Error(`MQTT port ${o.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' });
+    }
+    await listen(0);
+    o.log.warn({ port: o.port }, `the default MQTT port ${o.port} is taken; using a free port instead (pass --mqtt-port to choose)`);
+  }
+  server.on('error', (err) => o.log.error({ err }, 'mqtt listener error'));
+  const { port } = server.address() as AddressInfo;
+  const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+
+  return {
+    url: `mqtt://${host}:${port}`,
+    publish(topic, payload) {
+      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {});
+    },
+    connected(clientId) {
+      return (broker as unknown as { clients: Record<string, unknown> }).clients[clientId] !== undefined;
+    },
+    async close() {
+      const listening = new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => broker.close(() => r()));
+      await listening;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import mqtt from 'mqtt';
+import type { Clock } from '../clock.js';
+import { holdLease, releaseLease } from '../store/leases.js';
+import type { Store } from '../store/store.js';
+import { parseRequest, REQUEST_FILTER } from './topics.js';
+import type { Logger } from './types.js';
+
+export interface ExternalBrokerOptions {
+  url: string;
+  nodeId: string;
+  store: Store;
+  clock: Clock;
+  onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
+  log: Logger;
+  leaseMs?: number;
+}
+
+export interface ExternalBroker {
+  url: string;
+  publish(topic: string, payload: string): void;
+  /** Whether this node consumes device requests now. */
+  consuming(): boolean;
+  close(): Promise<void>;
+}
+
+const LEASE = 'mqtt-requests';
+
+/**
+ * iot-jobs as a client of an external broker. Every node publishes notifications for the changes
+ * it commits. Device requests are consumed by exactly one node at a time: the holder of a lease in
+ * the database subscribes to `$aws/things/+/jobs/#`; the others stand by and take over when its
+ * lease runs out. (Mosquitto delivers nothing to `$share` subscriptions on `$aws/...` topics.)
+ */
+export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<ExternalBroker> {
+  const leaseMs = o.leaseMs ?? 5_000;
+  const client = mqtt.connect(o.url, {
+    clientId: `iot-jobs-${o.nodeId.slice(0, 12)}`,
+    clean: true,
+    reconnectPeriod: 1_000,
+    connectTimeout: 10_000,
+    // Offline, notifications are dropped rather than piled up in memory.
+    queueQoSZero: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: Error) => {
+      client.end(true);
+      reject(Object.assign(new Error(`cannot connect to the MQTT broker at ${o.url}: ${err.message}`), { code: 'EMQTT' }));
+    };
+    const timer = setTimeout(() => fail(new Error('timed out')), 10_000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.once('error', (err) => {
+      clearTimeout(timer);
+      fail(err);
+    });
+  });
+  client.on('error', (err) => o.log.warn({ err: err.message }, 'mqtt broker connection error'));
+  client.on('offline', () => o.log.warn({ url: o.url }, 'mqtt broker unreachable; reconnecting'));
+
+  let leaseUntil = 0;
+  let subscribed = false;
+  const consuming = () => leaseUntil > o.clock.now();
+
+  client.on('message', (topic, payload) => {
+    const request = parseRequest(topic);
+    if (request === undefined || !consuming()) return;
+    const thingName = request === 'invalid' ? topic.split('/')[2]! : request.thingName;
+    o.onRequest(thingName, topic, payload, (t, body) => client.publish(t, body, { qos: 0 }));
+  });
+  // A reconnect starts a clean session: subscribe again if we still hold the lease.
+  client.on('connect', () => {
+    subscribed = false;
+    void renew();
+  });
+
+  let renewing = false;
+  async function renew(): Promise<void> {
+    if (renewing) return;
+    renewing = true;
+    try {
+      const now = o.clock.now();
+      const held = await holdLease(o.store.db, LEASE, o.nodeId, now, now + leaseMs).catch((err: unknown) => {
+        o.log.warn({ err: (err as Error).message }, 'cannot renew the MQTT consumer lease');
+        return false;
+      });
+      leaseUntil = held ? now + leaseMs : 0;
+      if (held && !subscribed && client.connected) {
+        await client.subscribeAsync(REQUEST_FILTER, { qos: 1 });
+        subscribed = true;
+        o.log.info({ nodeId: o.nodeId }, 'this node now consumes MQTT device requests');
+      } else if (!held && subscribed) {
+        subscribed = false;
+        await client.unsubscribeAsync(REQUEST_FILTER).catch(() => {});
+      }
+    } catch (err) {
+      o.log.warn({ err: (err as Error).message }, 'mqtt consumer lease step failed');
+    } finally {
+      renewing = false;
+    }
+  }
+  await renew();
+  const timer = setInterval(() => void renew(), Math.max(100, Math.floor(leaseMs / 3)));
+
+  return {
+    url: o.url,
+    publish(topic, payload) {
+      if (client.connected) client.publish(topic, payload, { qos: 0 });
+    },
+    consuming,
+    async close() {
+      clearInterval(timer);
+      while (renewing) await new Promise((r) => setTimeout(r, 10));
+      if (leaseUntil > 0) await releaseLease(o.store.db, LEASE, o.nodeId).catch(() => {});
+      leaseUntil = 0;
+      await client.endAsync();
+    },
+  };
+}

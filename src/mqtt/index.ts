@@ -1,0 +1,111 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/types.js';
+import type { Events } from '../events.js';
+import type { Dispatch } from '../operations/types.js';
+import type { Store } from '../store/store.js';
+import { handleRequest, rejected } from './device-api.js';
+import { startEmbeddedBroker } from './embedded.js';
+import { connectExternalBroker } from './external.js';
+import { Notifier } from './notifier.js';
+import { parseRequest } from './topics.js';
+import type { Logger } from './types.js';
+
+export interface MqttDeps {
+  config: Config;
+  store: Store;
+  events: Events;
+  clock: Clock;
+  dispatch: Dispatch;
+  nodeId: string;
+  log: Logger;
+}
+
+export interface Mqtt {
+  url: string;
+  notifier: Notifier;
+  close(): Promise<void>;
+}
+
+/** Requests one thing may have queued or running; more are answered RequestThrottled. */
+export const MAX_QUEUED_PER_THING = 16;
+
+/**
+ * Device requests of one thing run one after another, in arrival order (a device's start-next
+ * and the update after it must not race), and at most MAX_QUEUED_PER_THING wait.
+ */
+function perThingQueue(deps: MqttDeps) {
+  const queues = new Map<string, { tail: Promise<void>; n: number }>();
+  return (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
+    const q = queues.get(thingName) ?? { tail: Promise.resolve(), n: 0 };
+    if (q.n >= MAX_QUEUED_PER_THING) {
+      const token = (() => {
+        try {
+          return (JSON.parse(payload.toString('utf8')) as { clientToken?: unknown }).clientToken;
+        } catch {
+          return undefined;
+        }
+      })();
+      const r = rejected(topic, 'RequestThrottled', `Too many requests in flight for thing ${thingName}`, token, Math.floor(deps.clock.now() / 1000));
+      reply(r.topic, r.payload);
+      return;
+    }
+    q.n++;
+    queues.set(thingName, q);
+    q.tail = q.tail
+      .then(async () => {
+        const r = await handleRequest(deps.dispatch, topic, parseRequest(topic) ?? 'invalid', payload, deps.clock.now(), (err) =>
+          deps.log.error({ err, topic }, 'mqtt request failed'),
+        );
+        reply(r.topic, r.payload);
+      })
+      .catch((err: unknown) => deps.log.error({ err, topic }, 'mqtt reply failed'))
+      .finally(() => {
+        if (--q.n === 0) queues.delete(thingName);
+      });
+  };
+}
+
+/** Starts the MQTT side of a node: the embedded broker or a client of an external one, and the notifier. */
+export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
+  const { config } = deps;
+  const onRequest = perThingQueue(deps);
+  if (config.mqttUrl !== undefined) {
+    const broker = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store: deps.store, clock: deps.clock, onRequest, log: deps.log });
+    // Several nodes may change the same thing: every node announces its own changes, undeduplicated.
+    const notifier = new Notifier({ store: deps.store, events: deps.events, clock: deps.clock, publish: broker.publish, dedupe: false, log: deps.log });
+    return {
+      url: broker.url,
+      notifier,
+      async close() {
+        await notifier.close();
+        await broker.close();
+      },
+    };
+  }
+  if (config.mqttPort === undefined) return undefined;
+  const broker = await startEmbeddedBroker({
+    host: config.host,
+    port: config.mqttPort,
+    portExplicit: config.mqttPortExplicit ?? true,
+    deviceCredentials: config.deviceCredentials,
+    onRequest,
+    log: deps.log,
+  });
+  const notifier = new Notifier({
+    store: deps.store,
+    events: deps.events,
+    clock: deps.clock,
+    publish: broker.publish,
+    wants: broker.connected,
+    dedupe: true,
+    log: deps.log,
+  });
+  return {
+    url: broker.url,
+    notifier,
+    async close() {
+      await notifier.close();
+      await broker.close();
+    },
+  };
+}
