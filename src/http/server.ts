@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController,  type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import type { Dispatch, ServiceName } from '../operations/types.js';
@@ -35,10 +35,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const { config, dispatch } = opts;
   const app = Fastify({
     loggerInstance: opts.log,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
     keepAliveTimeout: 72_000,
-    ignoreTrailingSlash: false,
+    routerOptions: { ignoreTrailingSlash: false },
     return503OnClosing: true,
   });
   const verify = createVerifier({ credentials: config.credentials, region: config.region, clock: opts.clock ? () => opts.clock!.now() : undefined });

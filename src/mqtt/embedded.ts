@@ -65,7 +65,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       done(null);
     },
     authorizeSubscribe(client: Client, sub, done) {
-      if (!mayUse(client.id, sub.topic)) return done(new Error(`client ${client.id} may not subscribe to ${sub.topic}`));
+      // Refused subscriptions get a SUBACK failure (0x80); the connection stays up.
+      if (!mayUse(client.id, sub.topic)) {
+        o.log.debug({ clientId: client.id, topic: sub.topic }, 'mqtt subscription refused');
+        return done(null, null);
+      }
       done(null, sub);
     },
   });

@@ -8,12 +8,14 @@ export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'sr
 export interface ServerProcess {
   child: ChildProcess;
   url: string;
+  /** mqtt://... of the embedded broker, or the external broker's URL. */
+  mqttUrl: string | undefined;
   output: () => string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
 }
 
-/** Starts `iot-jobs serve` as a real process and waits for the HTTP URL in its log. */
+/** Starts `iot-jobs serve` as a real process and waits for its "iot-jobs ready" log line. */
 export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--mqtt-port', '0', ...args], {
     env: { ...process.env, ...env },
@@ -25,10 +27,11 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 20_000);
     const onData = (b: Buffer) => {
       out += b.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
+      const line = out.split('\n').slice(0, -1).find((l) => l.includes('"msg":"iot-jobs ready"'));
+      if (line) {
         clearTimeout(timer);
-        resolve({ child, url: m[1]!, output: () => out, exited });
+        const ready = JSON.parse(line) as { http: string; mqtt: string | null };
+        resolve({ child, url: ready.http, mqttUrl: ready.mqtt ?? undefined, output: () => out, exited });
       }
     };
     child.stdout!.on('data', onData);
