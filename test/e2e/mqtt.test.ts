@@ -14,11 +14,9 @@ import {
   DescribeJobExecutionCommand,
   RemoveThingFromThingGroupCommand,
 } from '@aws-sdk/client-iot';
-import { BACKENDS, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, MOSQUITTO_URL, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device } from '../support/device.js';
 
-/** The Mosquitto on this machine (.ci/run starts it); shared, so every name here is unique per run. */
-export const MOSQUITTO_URL = process.env.IOT_JOBS_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const BROKERS = ['embedded', 'mosquitto'] as const;
 
 const isSeconds = (t: unknown) => typeof t === 'number' && Number.isInteger(t) && t > 1.6e9 && t < 1e11;

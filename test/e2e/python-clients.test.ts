@@ -71,13 +71,15 @@ async function haveDebianClients(): Promise<string | false> {
 const missing = await haveDebianClients();
 
 for (const backend of BACKENDS) {
-  describe(`boto3 and the AWS CLI [${backend}]`, { skip: missing }, () => {
+  describe(`boto3 and the AWS CLI [${backend}]`, () => {
     let s: TestServer;
     before(async () => {
+      // Missing clients fail the run rather than skip it: .ci/run installs them.
+      if (missing) throw new Error(missing);
       s = await startServer(backend);
     });
     after(async () => {
-      await s.close();
+      await s?.close();
     });
 
     test('boto3 drives the control plane and the device plane, deletion included', async () => {

@@ -15,6 +15,9 @@ export const BACKENDS: Backend[] = (process.env.IOT_JOBS_TEST_BACKENDS ?? 'sqlit
 
 export const PG_URL = process.env.IOT_JOBS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** The Mosquitto on this machine (.ci/run starts it); shared, so tests give their things unique names. */
+export const MOSQUITTO_URL = process.env.IOT_JOBS_TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REGION = 'us-east-1';
 export const ACCOUNT = '000000000000';
