@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DomainEvent, Events } from '../events.js';
-import { namespacesOfThing, pendingForThing, type PendingRow } from '../store/executions.js';
+import { namespacesOfThing, pendingForThing, pendingForThings, type PendingRow } from '../store/executions.js';
 import type { Store } from '../store/store.js';
 import { MAX_PENDING_LISTED } from '../domain/states.js';
 import { pendingSummary } from '../operations/device.js';
@@ -27,8 +27,9 @@ type Ns = string | null | typeof ALL;
 
 /** At most this many things remembered for dedupe; the oldest are forgotten (then re-sent). */
 const REMEMBERED = 100_000;
-/** Things worked on at once. */
-const PARALLEL = 8;
+/** Batches of things worked on at once, and things per batch (one query each). */
+const PARALLEL = 2;
+const BATCH = 200;
 /** Above this many queued things, producers (the rollout worker) wait. */
 const HIGH_WATER = 20_000;
 
@@ -87,11 +88,10 @@ export class Notifier {
 
   private pump(): void {
     while (this.active < PARALLEL && this.queue.size > 0) {
-      const [key, item] = this.queue.entries().next().value as [string, { thingName: string; ns: Ns }];
-      this.queue.delete(key);
+      const batch = this.take();
       this.active++;
-      this.notify(item.thingName, item.ns)
-        .catch((err: unknown) => this.o.log?.error({ err, thingName: item.thingName }, 'notification failed'))
+      this.notifyBatch(batch)
+        .catch((err: unknown) => this.o.log?.error({ err, things: batch.length }, 'notification failed'))
         .finally(() => {
           this.active--;
           if (this.queue.size < HIGH_WATER / 2) for (const w of this.capacityWaiters.splice(0)) w();
@@ -101,19 +101,37 @@ export class Notifier {
     }
   }
 
+  /** The oldest queued item, and up to BATCH more of the same namespace. */
+  private take(): { thingName: string; ns: Ns }[] {
+    const batch: { thingName: string; ns: Ns }[] = [];
+    for (const [key, item] of this.queue) {
+      if (batch.length > 0 && (item.ns !== batch[0]!.ns || item.ns === ALL)) continue;
+      batch.push(item);
+      this.queue.delete(key);
+      if (batch.length >= BATCH || item.ns === ALL) break;
+    }
+    return batch;
+  }
+
+  private async notifyBatch(batch: { thingName: string; ns: Ns }[]): Promise<void> {
+    const first = batch[0]!;
+    if (first.ns === ALL) return this.notifyAll(first.thingName);
+    const ns = first.ns;
+    const lists = await pendingForThings(this.o.store.db, batch.map((b) => b.thingName), ns, MAX_PENDING_LISTED);
+    for (const [thingName, rows] of lists) this.send(thingName, ns, rows);
+  }
+
   private forget(thingName: string): void {
     if (this.last.size === 0) return;
     for (const key of this.last.keys()) if (key.startsWith(`${thingName}\u0000`)) this.last.delete(key);
   }
 
-  private async notify(thingName: string, ns: Ns): Promise<void> {
+  /** A change that may span namespaces (thing deletion, group membership): every list of the thing. */
+  private async notifyAll(thingName: string): Promise<void> {
     const db = this.o.store.db;
-    const namespaces = ns === ALL ? await namespacesOfThing(db, thingName) : [ns];
-    if (ns === ALL && !namespaces.includes(null)) namespaces.push(null);
-    for (const namespaceId of namespaces) {
-      const rows = await pendingForThing(db, thingName, namespaceId, MAX_PENDING_LISTED);
-      this.send(thingName, namespaceId, rows);
-    }
+    const namespaces = await namespacesOfThing(db, thingName);
+    if (!namespaces.includes(null)) namespaces.push(null);
+    for (const namespaceId of namespaces) this.send(thingName, namespaceId, await pendingForThing(db, thingName, namespaceId, MAX_PENDING_LISTED));
   }
 
   private send(thingName: string, namespaceId: string | null, rows: PendingRow[]): void {

@@ -3,7 +3,7 @@ import type { Db } from './store.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone } from './jobs.js';
-import { COUNTER_COLUMN, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
+import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
 export type PendingRow = ExecutionRow & { document: string | null };
@@ -141,7 +141,8 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   await db.updateTable('job_executions').set(values).where('id', '=', id).execute();
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
-    await completeIfDone(db, row.job_id, now);
+    // Only an execution that ends can complete its job.
+    if (isTerminal(status)) await completeIfDone(db, row.job_id, now);
   }
   return next;
 }
@@ -156,4 +157,27 @@ export async function namespacesOfThing(db: Db, thingName: string): Promise<(str
     .where('e.thing_name', '=', thingName)
     .execute();
   return rows.map((r) => r.namespace_id);
+}
+
+/**
+ * pendingForThing for many things in one statement (the notifier's batches): each thing's first
+ * `limit` pending executions in $next order. Only the first row of a thing carries the document.
+ */
+export async function pendingForThings(db: Db, thingNames: string[], namespaceId: string | null, limit: number): Promise<Map<string, PendingRow[]>> {
+  const out = new Map<string, PendingRow[]>(thingNames.map((t) => [t, []]));
+  if (thingNames.length === 0) return out;
+  const ns = namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`;
+  const { rows } = await sql<ExecutionRow & { document: string | null; rn: number }>`
+    select t.*, case when t.rn = 1 then j2.document end as document from (
+      select e.*, row_number() over (
+        partition by e.thing_name
+        order by case when e.status = 'IN_PROGRESS' then 0 else 1 end, e.queued_at, e.id) as rn
+      from job_executions e join jobs j on j.job_id = e.job_id
+      where e.thing_name in (${sql.join(thingNames)}) and e.status in ('IN_PROGRESS', 'QUEUED')
+        and j.status <> 'DELETION_IN_PROGRESS' and ${ns}
+    ) t join jobs j2 on j2.job_id = t.job_id
+    where t.rn <= ${limit}
+    order by t.thing_name, t.rn`.execute(db);
+  for (const { rn: _rn, ...r } of rows) out.get(r.thing_name)?.push({ ...r, id: Number(r.id) });
+  return out;
 }

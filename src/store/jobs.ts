@@ -11,7 +11,11 @@ export const getJob = (db: Db, jobId: string): Promise<JobRow | undefined> =>
 
 /** A SNAPSHOT job whose executions are all terminal becomes COMPLETED. */
 export async function completeIfDone(db: Db, jobId: string, now: number): Promise<void> {
-  const job = await getJob(db, jobId);
+  const job = await db
+    .selectFrom('jobs')
+    .select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress'])
+    .where('job_id', '=', jobId)
+    .executeTakeFirst();
   if (job && snapshotComplete(job)) {
     await db.updateTable('jobs').set({ status: 'COMPLETED', completed_at: now, last_updated_at: now }).where('job_id', '=', jobId).execute();
   }

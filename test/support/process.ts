@@ -17,7 +17,9 @@ export interface ServerProcess {
 
 /** Starts `iot-jobs serve` as a real process and waits for its "iot-jobs ready" log line. */
 export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--mqtt-port', '0', ...args], {
+  // IOT_JOBS_NODE_ARGS lets a benchmark profile the server (e.g. --cpu-prof).
+  const nodeArgs = (process.env.IOT_JOBS_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', '--port', '0', '--mqtt-port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,0 +1,156 @@
+/**
+ * MQTT device load (issue 3 targets).
+ *   node dist/bench/mqtt-devices.js --devices 1000,10000 --rounds 3
+ * The server runs as its own process (SQLite, embedded broker). N simulated devices (mqtt.js, one
+ * connection each, client id = thing name) are in one group. Each round creates one job on the
+ * group; every device waits for notify-next, then runs start-next → update IN_PROGRESS → update
+ * SUCCEEDED. Recorded per round: completed cycles per second (first start-next to last SUCCEEDED)
+ * and the latency from sending CreateJob to each device's notify-next.
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import mqtt, { type MqttClient } from 'mqtt';
+import { CreateJobCommand } from '@aws-sdk/client-iot';
+import { Store } from '../src/store/store.js';
+import { clients } from '../test/support/harness.js';
+import { spawnServer } from '../test/support/process.js';
+import { machine, median, percentile, seedGroup, tmpDir } from './support.js';
+
+const { values } = parseArgs({
+  options: {
+    devices: { type: 'string', default: '1000' },
+    rounds: { type: 'string', default: '3' },
+  },
+});
+const sizes = values.devices!.split(',').map(Number);
+const rounds = Number(values.rounds);
+
+interface Round {
+  cyclesPerSec: number;
+  notifyP50: number;
+  notifyP99: number;
+  rejected: number;
+}
+
+class SimDevice {
+  private working: string | undefined;
+  private version = 0;
+  private stage: 'start' | 'progress' | 'done' = 'done';
+  constructor(
+    readonly thing: string,
+    readonly client: MqttClient,
+    private readonly hooks: { notified(thing: string): void; started(): void; done(): void; rejected(): void },
+  ) {
+    const p = `$aws/things/${thing}/jobs`;
+    client.on('message', (topic, payload) => {
+      const body = JSON.parse(payload.toString()) as { execution?: { jobId: string; status: string; versionNumber: number }; executionState?: { versionNumber: number } };
+      if (topic.endsWith('/rejected')) return hooks.rejected();
+      if (topic === `${p}/notify-next`) {
+        if (!body.execution || body.execution.status !== 'QUEUED' || this.working === body.execution.jobId) return;
+        this.working = body.execution.jobId;
+        hooks.notified(thing);
+        hooks.started();
+        this.stage = 'start';
+        client.publish(`${p}/start-next`, '{}');
+      } else if (topic === `${p}/start-next/accepted` && body.execution && this.stage === 'start') {
+        this.stage = 'progress';
+        this.version = body.execution.versionNumber;
+        client.publish(`${p}/${body.execution.jobId}/update`, JSON.stringify({ status: 'IN_PROGRESS', expectedVersion: this.version, includeJobExecutionState: true }));
+      } else if (topic.endsWith('/update/accepted')) {
+        if (this.stage === 'progress') {
+          this.stage = 'done';
+          const v = body.executionState?.versionNumber ?? this.version + 1;
+          client.publish(`${p}/${this.working}/update`, JSON.stringify({ status: 'SUCCEEDED', expectedVersion: v }));
+        } else hooks.done();
+      }
+    });
+  }
+}
+
+async function connectAll(url: string, things: string[], make: (t: string, c: MqttClient) => void) {
+  for (let i = 0; i < things.length; i += 250) {
+    await Promise.all(
+      things.slice(i, i + 250).map(async (t) => {
+        const c = await mqtt.connectAsync(url, { clientId: t, reconnectPeriod: 0, keepalive: 600 });
+        await c.subscribeAsync([`$aws/things/${t}/jobs/notify-next`, `$aws/things/${t}/jobs/start-next/+`, `$aws/things/${t}/jobs/+/update/+`]);
+        make(t, c);
+      }),
+    );
+  }
+}
+
+async function measure(n: number): Promise<Round[]> {
+  const dataDir = tmpDir();
+  const store = await Store.open({ dataDir });
+  await seedGroup(store, 'fleet', n);
+  await store.close();
+  const server = await spawnServer(['--data-dir', dataDir]);
+  const { iot } = clients(server.url);
+  const things = Array.from({ length: n }, (_, i) => `fleet-${String(i).padStart(8, '0')}`);
+  let createdAt = 0;
+  let notifyLatencies: number[] = [];
+  let firstStart = 0;
+  let done = 0;
+  let rejected = 0;
+  let lastDone = 0;
+  let allDone: () => void = () => {};
+  const hooks = {
+    notified: () => notifyLatencies.push(performance.now() - createdAt),
+    started: () => {
+      if (firstStart === 0) firstStart = performance.now();
+    },
+    done: () => {
+      lastDone = performance.now();
+      if (++done === n) allDone();
+    },
+    rejected: () => {
+      rejected++;
+    },
+  };
+  const devices: MqttClient[] = [];
+  await connectAll(server.mqttUrl!, things, (t, c) => {
+    devices.push(c);
+    new SimDevice(t, c, hooks);
+  });
+  const results: Round[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      notifyLatencies = [];
+      firstStart = 0;
+      done = 0;
+      rejected = 0;
+      const finished = new Promise<void>((resolve, reject) => {
+        allDone = resolve;
+        setTimeout(() => reject(new Error(`round ${r}: only ${done} of ${n} cycles completed in 120 s`)), 120_000).unref();
+      });
+      createdAt = performance.now();
+      await iot.send(new CreateJobCommand({ jobId: `bench-${r}`, targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
+      await finished;
+      const round = {
+        cyclesPerSec: n / ((lastDone - firstStart) / 1000),
+        notifyP50: percentile(notifyLatencies, 50),
+        notifyP99: percentile(notifyLatencies, 99),
+        rejected,
+      };
+      results.push(round);
+      console.error(`  ${n} devices, round ${r + 1}: ${round.cyclesPerSec.toFixed(0)} cycles/s, notify-next p50 ${round.notifyP50.toFixed(1)} ms, p99 ${round.notifyP99.toFixed(1)} ms, rejected ${rejected}`);
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  } finally {
+    await Promise.all(devices.map((c) => c.endAsync(true)));
+    iot.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+  return results;
+}
+
+console.log(`# MQTT device load — ${machine()} — ${new Date().toISOString()}`);
+console.log('| devices | cycles/s (median) | notify-next p50 ms | notify-next p99 ms | rejected | rounds |');
+console.log('|---:|---:|---:|---:|---:|---:|');
+for (const n of sizes) {
+  const rs = await measure(n);
+  console.log(
+    `| ${n} | ${median(rs.map((r) => r.cyclesPerSec)).toFixed(0)} | ${median(rs.map((r) => r.notifyP50)).toFixed(1)} | ${median(rs.map((r) => r.notifyP99)).toFixed(1)} | ${rs.reduce((a, r) => a + r.rejected, 0)} | ${rs.length} |`,
+  );
+}
