@@ -67,39 +67,28 @@ function perThingQueue(deps: MqttDeps) {
 
 /** Starts the MQTT side of a node: the embedded broker or a client of an external one, and the notifier. */
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
-  const { config } = deps;
+  const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
+  let broker: { url: string; publish(topic: string, payload: string): void; close(): Promise<void> };
+  let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
-    const broker = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store: deps.store, clock: deps.clock, onRequest, log: deps.log });
+    broker = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
     // Several nodes may change the same thing: every node announces its own changes, undeduplicated.
-    const notifier = new Notifier({ store: deps.store, events: deps.events, clock: deps.clock, publish: broker.publish, dedupe: false, log: deps.log });
-    return {
-      url: broker.url,
-      notifier,
-      async close() {
-        await notifier.close();
-        await broker.close();
-      },
-    };
+    notifier = new Notifier({ store, events, clock, publish: broker.publish, dedupe: false, log });
+  } else if (config.mqttPort !== undefined) {
+    const embedded = await startEmbeddedBroker({
+      host: config.host,
+      port: config.mqttPort,
+      portExplicit: config.mqttPortExplicit ?? true,
+      deviceCredentials: config.deviceCredentials,
+      onRequest,
+      log,
+    });
+    broker = embedded;
+    notifier = new Notifier({ store, events, clock, publish: embedded.publish, wants: embedded.connected, dedupe: true, log });
+  } else {
+    return undefined;
   }
-  if (config.mqttPort === undefined) return undefined;
-  const broker = await startEmbeddedBroker({
-    host: config.host,
-    port: config.mqttPort,
-    portExplicit: config.mqttPortExplicit ?? true,
-    deviceCredentials: config.deviceCredentials,
-    onRequest,
-    log: deps.log,
-  });
-  const notifier = new Notifier({
-    store: deps.store,
-    events: deps.events,
-    clock: deps.clock,
-    publish: broker.publish,
-    wants: broker.connected,
-    dedupe: true,
-    log: deps.log,
-  });
   return {
     url: broker.url,
     notifier,
