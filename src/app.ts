@@ -37,7 +37,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const scope = { region: config.region, accountId: config.accountId };
   let endpoint = `${config.host}:${config.port}`;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
-  const batchSize = store.dialect === 'sqlite' ? 2000 : 5000;
+  const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
   const nodeId = randomUUID();
   const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
   const ctx: OperationContext = {

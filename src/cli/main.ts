@@ -18,6 +18,8 @@ const program = new Command('iot-jobs')
   .description('Self-hosted, wire-compatible AWS IoT Jobs')
   .version(pkg.version)
   .exitOverride()
+  // Suggestions would make the error two lines.
+  .showSuggestionAfterError(false)
   .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `iot-jobs: ${s}` : s) });
 
 program

@@ -55,7 +55,8 @@ export function toRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${js})$`, 'u');
 }
 
-const show = (v: unknown) => (typeof v === 'string' ? `'${v}'` : JSON.stringify(v));
+// AWS quotes every value it shows: Value 'abc', Value '0', Value '[]'; only a missing one is null.
+const show = (v: unknown) => (v === null ? 'null' : `'${typeof v === 'string' ? v : JSON.stringify(v)}'`);
 const fail = (errors: string[], value: unknown, path: string, constraint: string) =>
   errors.push(`Value ${value === undefined ? 'null' : show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
 
@@ -215,7 +216,9 @@ class ServiceCodec {
         const value = this.serializer(s.value!.shape);
         return (v) => {
           const out: Record<string, unknown> = {};
-          for (const [k, x] of Object.entries(v as object)) if (x !== null && x !== undefined) out[k] = value(x);
+          // defineProperty, so that a user's key named __proto__ stays an ordinary key.
+          for (const [k, x] of Object.entries(v as object))
+            if (x !== null && x !== undefined) Object.defineProperty(out, k, { value: value(x), enumerable: true, writable: true, configurable: true });
           return out;
         };
       }
@@ -261,6 +264,11 @@ function coerce(raw: string, shape: Shape, path: string, errors: string[]): unkn
   return undefined;
 }
 
+/** A value that failed to convert was already reported; leave the member out rather than also 'missing'. */
+function setDefined(input: Input, name: string, value: unknown): void {
+  if (value !== undefined) input[name] = value;
+}
+
 export function decodeRequest(service: ServiceName, operation: string, parts: RequestParts): Input {
   const op = codecs[service].operation(operation);
   if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
@@ -268,7 +276,7 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
   const errors: string[] = [];
   for (const b of op.uri) {
     const raw = parts.labels[b.wire];
-    if (raw !== undefined) input[b.name] = coerce(raw, b.shape, b.name, errors);
+    if (raw !== undefined) setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
   }
   for (const b of op.query) {
     if (b.shape.type === 'list') {
@@ -276,12 +284,12 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
       if (all.length) input[b.name] = all.map((x) => coerce(x, codecs[service].model.shapes[b.shape.member!.shape]!, b.name, errors));
     } else {
       const raw = parts.query.get(b.wire);
-      if (raw !== null) input[b.name] = coerce(raw, b.shape, b.name, errors);
+      if (raw !== null) setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
     }
   }
   for (const b of op.header) {
     const raw = parts.headers[b.wire.toLowerCase()];
-    if (typeof raw === 'string') input[b.name] = coerce(raw, b.shape, b.name, errors);
+    if (typeof raw === 'string') setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
   }
   if (op.body.length && parts.body && parts.body.length) {
     let doc: unknown;
@@ -297,7 +305,14 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
       if (v !== undefined && v !== null) input[b.name] = v;
     }
   }
-  op.check(input, '', errors);
+  // A member that failed to convert is reported once, not also as missing.
+  const unconverted = new Set(errors.map((e) => /^Value .* at '([^']+)' failed/.exec(e)?.[1]));
+  const checked: string[] = [];
+  op.check(input, '', checked);
+  for (const e of checked) {
+    const m = /^Value null at '([^']+)' failed to satisfy constraint: Member must not be null$/.exec(e);
+    if (!m || !unconverted.has(m[1])) errors.push(e);
+  }
   if (errors.length) {
     throw new ServiceError(
       'InvalidRequestException',
