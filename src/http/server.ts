@@ -40,6 +40,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     keepAliveTimeout: 72_000,
     routerOptions: { ignoreTrailingSlash: false },
     return503OnClosing: true,
+    // A path Fastify cannot decode (GET /things/%ZZ) never reaches a route: answer it the AWS way.
+    frameworkErrors: (err, _req, reply) =>
+      send(reply, randomUUID(), encodeError('iot', new ServiceError(err.code === 'FST_ERR_BAD_URL' ? 'InvalidRequestException' : 'SerializationException', err.message))),
   });
   const verify = createVerifier({ credentials: config.credentials, region: config.region, clock: opts.clock ? () => opts.clock!.now() : undefined });
 
@@ -76,8 +79,12 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       return send(reply, requestId, encodeError(service, err));
     }
   };
-  app.route({ method: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD'], url: '/*', handler: handle });
-  app.route({ method: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD'], url: '/', handler: handle });
+  const methods = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+  app.route({ method: methods, url: '/*', handler: handle });
+  app.route({ method: methods, url: '/', handler: handle });
+  app.setNotFoundHandler((req, reply) =>
+    send(reply, randomUUID(), encodeError('iot', new ServiceError('UnknownOperationException', `No operation matches ${req.method} ${req.url}`))),
+  );
 
   // Errors Fastify raises before the handler (body too large, bad framing) are AWS-shaped too.
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {

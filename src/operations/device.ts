@@ -1,7 +1,6 @@
 import { invalidRequest, invalidStateTransition, notFound, ServiceError } from '../errors.js';
 import * as states from '../domain/states.js';
-import { changeExecution, findExecution, pendingForThing, type ExecutionRow } from '../store/executions.js';
-import { getJob } from '../store/jobs.js';
+import { changeExecution, findExecutionWithJob, pendingForThing, type ExecutionRow } from '../store/executions.js';
 import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
@@ -59,11 +58,10 @@ function checkStepTimeout(minutes: number | undefined, allowCancel: boolean): vo
 
 /** The execution a device addresses; a job in another namespace is not visible. */
 async function deviceExecution(db: Db, input: Input): Promise<{ e: ExecutionRow; document: string | null } | undefined> {
-  const e = await findExecution(db, input.jobId, input.thingName, input.executionNumber);
-  if (!e) return undefined;
-  const job = await getJob(db, e.job_id);
-  if (!job || job.namespace_id !== ns(input)) return undefined;
-  return { e, document: job.document };
+  const found = await findExecutionWithJob(db, input.jobId, input.thingName, input.executionNumber);
+  if (!found || found.namespace_id !== ns(input)) return undefined;
+  const { namespace_id: _ns, document, ...e } = found;
+  return { e, document };
 }
 
 const missing = (input: Input) => notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);

@@ -5,7 +5,7 @@ import type { Db } from '../store/store.js';
 import { queueExecution, findExecution } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
-import { decodeToken, DEFAULT_PAGE, page, parseJson } from './util.js';
+import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { applyAttributes, removePendingExecutions, requireThing } from './things.js';
 import { putTags } from './tags.js';
 
@@ -26,7 +26,8 @@ function properties(description: string | null, attributes: string) {
 export async function CreateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingGroupName;
   const props = input.thingGroupProperties ?? {};
-  const attributes = JSON.stringify(applyAttributes({}, props.attributePayload));
+  const attributeMap = applyAttributes({}, props.attributePayload);
+  const attributes = JSON.stringify(attributeMap);
   return ctx.store.tx(async (db) => {
     const existing = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', name).executeTakeFirst();
     const arn = thingGroupArn(ctx, name);
@@ -34,7 +35,7 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
       const same =
         existing.parent_group_name === (input.parentGroupName ?? null) &&
         existing.description === (props.thingGroupDescription ?? null) &&
-        existing.attributes === attributes;
+        sameAttributes(existing.attributes, attributeMap);
       if (!same) throw alreadyExists(`Thing group ${name} already exists with a different configuration`, existing.group_id, arn);
       return { thingGroupName: name, thingGroupArn: arn, thingGroupId: existing.group_id };
     }

@@ -5,7 +5,7 @@ import { jsonText, type Db } from '../store/store.js';
 import { moveDelta, adjustCounters } from '../store/executions.js';
 import { completeIfDone } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
-import { decodeToken, DEFAULT_PAGE, page, parseJson } from './util.js';
+import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 
 type Attributes = Record<string, string>;
 
@@ -26,7 +26,7 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
   return ctx.store.tx(async (db) => {
     const existing = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
     if (existing) {
-      const same = existing.thing_type_name === (input.thingTypeName ?? null) && existing.attributes === JSON.stringify(attributes);
+      const same = existing.thing_type_name === (input.thingTypeName ?? null) && sameAttributes(existing.attributes, attributes);
       if (!same) throw alreadyExists(`Thing ${name} already exists with a different configuration`, existing.thing_id, thingArn(ctx, name));
       return { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id };
     }

@@ -42,3 +42,10 @@ export async function requireJob(db: Db, jobId: string, namespaceId?: string): P
   }
   return job;
 }
+
+/** Attribute maps are equal whatever their key order (a repeated Create* must not depend on it). */
+export function sameAttributes(storedJson: string, attributes: Record<string, string>): boolean {
+  const a = JSON.parse(storedJson) as Record<string, string>;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(attributes).length && ka.every((k) => Object.hasOwn(attributes, k) && attributes[k] === a[k]);
+}

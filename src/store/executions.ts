@@ -147,6 +147,24 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   return next;
 }
 
+/** An execution with its job's namespace and document, in one statement (the device hot path). */
+export async function findExecutionWithJob(
+  db: Db,
+  jobId: string,
+  thingName: string,
+  executionNumber?: number,
+): Promise<(ExecutionRow & { namespace_id: string | null; document: string | null }) | undefined> {
+  let q = db
+    .selectFrom('job_executions as e')
+    .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
+    .selectAll('e')
+    .select(['j.namespace_id', 'j.document'])
+    .where('e.job_id', '=', jobId)
+    .where('e.thing_name', '=', thingName);
+  q = executionNumber === undefined ? q.orderBy('e.execution_number', 'desc').limit(1) : q.where('e.execution_number', '=', executionNumber);
+  return q.executeTakeFirst();
+}
+
 /** The namespaces (null for none) of the jobs a thing has executions of. */
 export async function namespacesOfThing(db: Db, thingName: string): Promise<(string | null)[]> {
   const rows = await db
