@@ -54,7 +54,7 @@ async function load(urls: string[], path: string, headers: Record<string, string
 }
 
 async function iotJobsNode(extra: string[]) {
-  return start([cli, 'serve', '--port', '0', '--mqtt-port', '0', '--log-level', 'warn', ...extra]);
+  return start([cli, 'serve', '--port', '0', '--mqtt-port', '0', ...extra]);
 }
 
 async function prepare(url: string, create: boolean) {

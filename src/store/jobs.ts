@@ -161,21 +161,40 @@ export async function cancelStep(db: Db, job: JobRow, now: number, limit: number
  * One bounded step of DeleteJob: removes up to `limit` executions; when none remain, removes the
  * job itself, so that its jobId can be used again.
  */
-export async function deleteStep(db: Db, jobId: string, jobArn: string, limit: number): Promise<{ things: string[]; deleted: number; done: boolean }> {
-  const rows =
-    limit > 0
-      ? await db
-          .deleteFrom('job_executions')
-          .where('id', 'in', db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(limit))
-          .returning(['thing_name', 'status'])
-          .execute()
-      : [];
+export async function deleteStep(
+  db: Db,
+  jobId: string,
+  jobArn: string,
+  limit: number,
+  cursor: string | null,
+): Promise<{ things: string[]; deleted: number; done: boolean }> {
+  // Keyset over (job_id, thing_name): a scan from the job's start would wade through the index
+  // entries of the rows deleted by earlier steps (PostgreSQL keeps them until vacuum).
+  // '>=': the boundary thing may have further executions (CONTINUOUS re-joins).
+  const after = cursor ?? '';
+  let rows: { thing_name: string; status: string }[] = [];
+  let bound: { thing_name: string } | undefined;
+  if (limit > 0) {
+    // The batch's last thing, in the database's own order (its collation, not JavaScript's).
+    bound = await db
+      .selectFrom('job_executions')
+      .select('thing_name')
+      .where('job_id', '=', jobId)
+      .where('thing_name', '>=', after)
+      .orderBy('thing_name')
+      .limit(1)
+      .offset(limit - 1)
+      .executeTakeFirst();
+    let victims = db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
+    if (bound) victims = victims.where('thing_name', '<=', bound.thing_name);
+    rows = await victims.returning(['thing_name', 'status']).execute();
+  }
   const things = rows.filter((r) => r.status === 'QUEUED' || r.status === 'IN_PROGRESS').map((r) => r.thing_name);
   // The counters count down as executions go, so DescribeJob shows the deletion's progress.
   const byStatus = new Map<string, number>();
   for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   for (const [status, n] of byStatus) await adjustCounters(db, jobId, moveDelta(status, null, n));
-  if (rows.length < limit) {
+  if (!bound) {
     const left = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(1).executeTakeFirst();
     if (!left) {
       await db.deleteFrom('job_targets').where('job_id', '=', jobId).execute();
@@ -184,5 +203,9 @@ export async function deleteStep(db: Db, jobId: string, jobArn: string, limit: n
       return { things, deleted: rows.length, done: true };
     }
   }
+  // Deleted rows cannot come back, so the next step starts past this batch; a step that found
+  // nothing past the cursor (executions deleted out of order) starts over from the beginning.
+  const next = rows.length === 0 ? null : (bound?.thing_name ?? after);
+  await db.updateTable('jobs').set({ rollout_cursor: next }).where('job_id', '=', jobId).execute();
   return { things, deleted: rows.length, done: false };
 }

@@ -49,6 +49,19 @@ export class Store {
     if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(7320001)`.execute(trx);
   }
 
+  /**
+   * PostgreSQL only: ANALYZE a table whose statistics lag far behind its contents (a group of 1M
+   * things registered a moment ago). Stale counts make the planner sort a whole group for every
+   * fan-out batch instead of walking the index, which turns the fan-out quadratic.
+   */
+  async freshenStats(table: 'group_members' | 'job_executions'): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    const { rows } = await sql<{ stale: boolean }>`
+      select n_mod_since_analyze > 1000 + n_live_tup / 10 as stale
+      from pg_stat_user_tables where relname = ${table} and schemaname = current_schema()`.execute(this.db);
+    if (rows[0]?.stale) await sql`analyze ${sql.table(table)}`.execute(this.db);
+  }
+
   async ping(): Promise<boolean> {
     try {
       await sql`select 1`.execute(this.db);

@@ -41,6 +41,8 @@ export class JobWorker {
   private tokens = 0;
   private lastRefill = 0;
   private readonly progress = new Map<string, { deleted: number; loggedAt: number }>();
+  /** Rollouts and deletions whose planner statistics were checked (once per job and node). */
+  private readonly statsChecked = new Set<string>();
 
   constructor(private readonly o: WorkerOptions) {
     this.batch = o.batchSize ?? 2000;
@@ -130,6 +132,11 @@ export class JobWorker {
           continue;
         }
       }
+      const key = `${c.job_id}/${c.pending_work}`;
+      if ((c.pending_work === 'rollout' || c.pending_work === 'delete') && !this.statsChecked.has(key)) {
+        this.statsChecked.add(key);
+        await this.o.store.freshenStats(c.pending_work === 'rollout' ? 'group_members' : 'job_executions');
+      }
       // Notifications lag behind a big fan-out: wait for them rather than queue without bound.
       await this.o.events.capacity();
       const n = await this.step(c.job_id, limit);
@@ -157,7 +164,7 @@ export class JobWorker {
         ({ things, done } = await cancelStep(db, job, now, limit));
         n = things.length;
       } else if (job.pending_work === 'delete') {
-        const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit);
+        const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit, job.rollout_cursor);
         things = d.things;
         n = d.deleted;
         this.noteDeletion(jobId, d.deleted, d.done);
