@@ -40,7 +40,8 @@ const HIGH_WATER = 20_000;
  */
 export class Notifier {
   private readonly queue = new Map<string, { thingName: string; ns: Ns }>();
-  private readonly last = new Map<string, { list: string; next: string }>();
+  /** Per thing (LRU order), per namespace ('' for none): what it was last told. */
+  private readonly last = new Map<string, Map<string, { list: string; next: string }>>();
   private active = 0;
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: (() => void)[] = [];
@@ -122,8 +123,7 @@ export class Notifier {
   }
 
   private forget(thingName: string): void {
-    if (this.last.size === 0) return;
-    for (const key of this.last.keys()) if (key.startsWith(`${thingName}\u0000`)) this.last.delete(key);
+    this.last.delete(thingName);
   }
 
   /** A change that may span namespaces (thing deletion, group membership): every list of the thing. */
@@ -144,11 +144,13 @@ export class Notifier {
     const first = rows[0];
     const list = rows.map((r) => `${r.id}:${r.status}`).join(',');
     const next = first ? String(first.id) : '';
-    const key = `${thingName}\u0000${namespaceId ?? ''}`;
-    const before = this.o.dedupe ? this.last.get(key) : undefined;
+    let before: { list: string; next: string } | undefined;
     if (this.o.dedupe) {
-      this.last.delete(key);
-      this.last.set(key, { list, next });
+      const told = this.last.get(thingName) ?? new Map<string, { list: string; next: string }>();
+      before = told.get(namespaceId ?? '');
+      told.set(namespaceId ?? '', { list, next });
+      this.last.delete(thingName);
+      this.last.set(thingName, told);
       if (this.last.size > REMEMBERED) this.last.delete(this.last.keys().next().value!);
     }
     if (before?.list !== list) this.o.publish(notifyTopic(thingName, namespaceId), JSON.stringify({ timestamp, jobs }));

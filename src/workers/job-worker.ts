@@ -134,6 +134,7 @@ export class JobWorker {
       }
       const key = `${c.job_id}/${c.pending_work}`;
       if ((c.pending_work === 'rollout' || c.pending_work === 'delete') && !this.statsChecked.has(key)) {
+        if (this.statsChecked.size > 10_000) this.statsChecked.clear();
         this.statsChecked.add(key);
         await this.o.store.freshenStats(c.pending_work === 'rollout' ? 'group_members' : 'job_executions');
       }

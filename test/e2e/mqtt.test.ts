@@ -71,6 +71,7 @@ for (const backend of BACKENDS) {
         assert.match(String(got.body.clientToken), /^t\d+-/);
         assert.ok(isSeconds(got.body.timestamp));
 
+        const beforeStart = d.mark();
         const started = await d.request('start-next', { statusDetails: { step: 'download' }, stepTimeoutInMinutes: 30 });
         assert.ok(started.accepted, JSON.stringify(started.body));
         const sx = started.body.execution as Record<string, unknown>;
@@ -97,6 +98,13 @@ for (const backend of BACKENDS) {
         assert.deepEqual(progress.body.executionState, { status: 'IN_PROGRESS', statusDetails: { step: 'install' }, versionNumber: 3 });
         assert.deepEqual(progress.body.jobDocument, { op: 'update', to: '2.0' });
 
+        if (broker === 'embedded') {
+          // The next execution is still the same one: notify (its status changed) but no notify-next.
+          await s.app.notifier!.idle();
+          await d.nextOn(`${d.prefix}/notify`, beforeStart);
+          await new Promise((r) => setTimeout(r, 100)); // notify-next would be sent right after notify
+          assert.deepEqual(d.on(`${d.prefix}/notify-next`, beforeStart), [], 'notify-next only when the next execution changes');
+        }
         const t1 = d.mark();
         const done = await d.request(`${name('fw-1')}/update`, { status: 'SUCCEEDED', expectedVersion: 3 });
         assert.ok(done.accepted);
