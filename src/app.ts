@@ -20,6 +20,8 @@ export interface AppOptions {
 export interface App {
   httpUrl: string;
   mqttUrl?: string;
+  /** ws://host:port/mqtt: MQTT over WebSocket on the HTTP port (embedded broker only). */
+  mqttWsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
   store: Store;
@@ -59,26 +61,28 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   endpoint = new URL(http.url).host;
   let mqtt: Mqtt | undefined;
   try {
-    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log });
+    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log, http: { server: http.app.server, url: http.url } });
   } catch (err) {
     await http.close();
     await store.close();
     throw err;
   }
   worker.start();
-  log.info({ http: http.url, mqtt: mqtt?.url ?? null, database: store.dialect }, 'iot-jobs ready');
+  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
     httpUrl: http.url,
     mqttUrl: mqtt?.url,
+    mqttWsUrl: mqtt?.wsUrl,
     notifier: mqtt?.notifier,
     store,
     events,
     async close() {
       if (closed) return;
       closed = true;
-      await http.close();
+      // MQTT first: its WebSocket clients hold upgraded sockets of the HTTP server.
       await mqtt?.close();
+      await http.close();
       await worker.stop();
       await store.close();
     },

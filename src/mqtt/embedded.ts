@@ -1,4 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { isServiceTopic, mayUse, parseRequest } from './topics.js';
@@ -23,6 +25,8 @@ export interface EmbeddedBroker {
   publish(topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
+  /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
+  attachWebSocket(http: HttpServer, path: string): void;
   close(): Promise<void>;
 }
 
@@ -122,6 +126,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   server.on('error', (err) => o.log.error({ err }, 'mqtt listener error'));
   const { port } = server.address() as AddressInfo;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  let sockets: WebSocketServer | undefined;
 
   return {
     url: `mqtt://${host}:${port}`,
@@ -131,7 +136,23 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     connected(clientId) {
       return (broker as unknown as { clients: Record<string, unknown> }).clients[clientId] !== undefined;
     },
+    attachWebSocket(http, path) {
+      // Browsers and the device SDKs ask for the "mqtt" subprotocol; one WebSocket message may
+      // carry at most one packet of the TCP listener's size limit.
+      const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PACKET + 8, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
+      sockets = wss;
+      http.on('upgrade', (req, socket, head) => {
+        if (new URL(req.url ?? '/', 'http://x').pathname !== path) return void socket.destroy();
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const stream = createWebSocketStream(ws);
+          stream.on('error', () => stream.destroy());
+          broker.handle(stream, req);
+        });
+      });
+    },
     async close() {
+      for (const ws of sockets?.clients ?? []) ws.terminate();
+      sockets?.close();
       const listening = new Promise<void>((r) => server.close(() => r()));
       await new Promise<void>((r) => broker.close(() => r()));
       await listening;

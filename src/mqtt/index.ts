@@ -12,6 +12,8 @@ import type { Logger } from './types.js';
 
 export interface MqttDeps {
   config: Config;
+  /** The API's HTTP server and URL, for MQTT over WebSocket on /mqtt. */
+  http?: { server: import('node:http').Server; url: string };
   store: Store;
   events: Events;
   clock: Clock;
@@ -22,9 +24,13 @@ export interface MqttDeps {
 
 export interface Mqtt {
   url: string;
+  /** ws://.../mqtt on the HTTP port, when the embedded broker runs. */
+  wsUrl?: string;
   notifier: Notifier;
   close(): Promise<void>;
 }
+
+export const MQTT_WS_PATH = '/mqtt';
 
 /** Requests one thing may have queued or running; more are answered RequestThrottled. */
 export const MAX_QUEUED_PER_THING = 16;
@@ -85,12 +91,14 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       log,
     });
     broker = embedded;
+    if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
     notifier = new Notifier({ store, events, clock, publish: embedded.publish, wants: embedded.connected, dedupe: true, log });
   } else {
     return undefined;
   }
   return {
     url: broker.url,
+    wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
     async close() {
       await notifier.close();

@@ -328,6 +328,24 @@ for (const backend of BACKENDS) {
       assert.equal((got.body.execution as { status: string }).status, 'IN_PROGRESS');
     });
 
+    test('MQTT over WebSocket on the HTTP port (/mqtt), with the same rules', async () => {
+      assert.match(s.app.mqttWsUrl!, /^ws:\/\/127\.0\.0\.1:\d+\/mqtt$/);
+      assert.equal(new URL(s.app.mqttWsUrl!).port, new URL(s.url).port, 'the same port as HTTP');
+      await s.iot.send(new CreateThingCommand({ thingName: 'web' }));
+      const d = await Device.connect(s.app.mqttWsUrl!, 'web');
+      devices.push(d);
+      const mark = d.mark();
+      await s.iot.send(new CreateJobCommand({ jobId: 'ws-job', targets: [thingArn('web')], document: '{"via":"ws"}' }));
+      const next = await d.nextOn(`${d.prefix}/notify-next`, mark);
+      assert.deepEqual((next.body.execution as { jobDocument: unknown }).jobDocument, { via: 'ws' });
+      const started = await d.request('start-next');
+      assert.equal((started.body.execution as { status: string }).status, 'IN_PROGRESS');
+      await assert.rejects(d.client.subscribeAsync('$aws/things/alice/jobs/#'), /Subscribe error/);
+      // Other paths do not upgrade; the signed API on the same port still answers.
+      await assert.rejects(Device.connect(s.app.mqttWsUrl!.replace('/mqtt', '/other'), 'web2'));
+      assert.equal((await fetch(`${s.url}/health`)).status, 200);
+    });
+
     test('with --device-credentials, devices need the password of their thing', async () => {
       const secured = await startServer(backend, { mqttPort: 0, deviceCredentials: new Map([['alice', 'pw-a'], ['*', 'fleet']]) });
       try {
