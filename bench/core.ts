@@ -35,6 +35,10 @@ async function once(n: number, run: number) {
     await iot.send(new CreateThingCommand({ thingName: 'probe' }));
     await iot.send(new CreateJobCommand({ jobId: 'probe', targets: ['arn:aws:iot:us-east-1:000000000000:thing/probe'], document: '{}' }));
 
+    // Peak resident memory while the job fans out and is deleted (server and client share the process).
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
     const t0 = performance.now();
     await iot.send(new CreateJobCommand({ jobId: 'big', targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
     for (;;) {
@@ -71,7 +75,9 @@ async function once(n: number, run: number) {
     const deleteMs = performance.now() - t1;
     probing = false;
     await Promise.all(probes);
-    return { fanoutMs, deleteMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), probes: latencies.length };
+    clearInterval(sampler);
+    const rssGrowthMb = (rssPeak - rssBefore) / 1024 / 1024;
+    return { fanoutMs, deleteMs, p50: percentile(latencies, 50), p99: percentile(latencies, 99), probes: latencies.length, rssGrowthMb };
   } finally {
     iot.destroy();
     await app.close();
@@ -84,9 +90,9 @@ for (const n of sizes) {
   const results: Awaited<ReturnType<typeof once>>[] = [];
   for (let r = 0; r < runs; r++) {
     const res = await once(n, r);
-    console.log(`n=${n} run=${r + 1}: fan-out ${res.fanoutMs.toFixed(0)} ms, delete ${res.deleteMs.toFixed(0)} ms, DescribeJobExecution during deletion p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms (${res.probes} calls)`);
+    console.log(`n=${n} run=${r + 1}: fan-out ${res.fanoutMs.toFixed(0)} ms, delete ${res.deleteMs.toFixed(0)} ms, DescribeJobExecution during deletion p50 ${res.p50.toFixed(1)} ms p99 ${res.p99.toFixed(1)} ms (${res.probes} calls), peak RSS growth ${res.rssGrowthMb.toFixed(0)} MB`);
     results.push(res);
   }
   const m = (k: keyof (typeof results)[0]) => median(results.map((x) => x[k])).toFixed(k === 'p50' || k === 'p99' ? 1 : 0);
-  console.log(`| ${backend} | ${n.toLocaleString('en')} | ${m('fanoutMs')} | ${m('deleteMs')} | ${m('p50')} | ${m('p99')} |`);
+  console.log(`| ${backend} | ${n.toLocaleString('en')} | ${m('fanoutMs')} | ${m('deleteMs')} | ${m('p50')} | ${m('p99')} | ${m('rssGrowthMb')} |`);
 }
