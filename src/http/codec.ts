@@ -264,19 +264,18 @@ function coerce(raw: string, shape: Shape, path: string, errors: string[]): unkn
   return undefined;
 }
 
-/** A value that failed to convert was already reported; leave the member out rather than also 'missing'. */
-function setDefined(input: Input, name: string, value: unknown): void {
-  if (value !== undefined) input[name] = value;
-}
 
 export function decodeRequest(service: ServiceName, operation: string, parts: RequestParts): Input {
   const op = codecs[service].operation(operation);
   if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
   const input: Input = {};
   const errors: string[] = [];
+  // A member that fails to convert is reported once, not also as missing.
+  const unconverted = new Set<string>();
+  const set = (name: string, value: unknown) => (value === undefined ? unconverted.add(name) : (input[name] = value));
   for (const b of op.uri) {
     const raw = parts.labels[b.wire];
-    if (raw !== undefined) setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
+    if (raw !== undefined) set(b.name, coerce(raw, b.shape, b.name, errors));
   }
   for (const b of op.query) {
     if (b.shape.type === 'list') {
@@ -284,12 +283,12 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
       if (all.length) input[b.name] = all.map((x) => coerce(x, codecs[service].model.shapes[b.shape.member!.shape]!, b.name, errors));
     } else {
       const raw = parts.query.get(b.wire);
-      if (raw !== null) setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
+      if (raw !== null) set(b.name, coerce(raw, b.shape, b.name, errors));
     }
   }
   for (const b of op.header) {
     const raw = parts.headers[b.wire.toLowerCase()];
-    if (typeof raw === 'string') setDefined(input, b.name, coerce(raw, b.shape, b.name, errors));
+    if (typeof raw === 'string') set(b.name, coerce(raw, b.shape, b.name, errors));
   }
   if (op.body.length && parts.body && parts.body.length) {
     let doc: unknown;
@@ -305,8 +304,6 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
       if (v !== undefined && v !== null) input[b.name] = v;
     }
   }
-  // A member that failed to convert is reported once, not also as missing.
-  const unconverted = new Set(errors.map((e) => /^Value .* at '([^']+)' failed/.exec(e)?.[1]));
   const checked: string[] = [];
   op.check(input, '', checked);
   for (const e of checked) {

@@ -40,7 +40,7 @@ export function rejected(topic: string, code: string, message: string, clientTok
 }
 
 /** MQTT carries the job document as a JSON object, HTTP as a string. */
-function documentAsObject(text: unknown): unknown {
+export function documentAsObject(text: unknown): unknown {
   if (typeof text !== 'string') return text;
   try {
     return JSON.parse(text);
@@ -58,6 +58,9 @@ function parsePayload(payload: Buffer): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** The clientToken of a raw request payload, if it has one (for replies made without parsing it further). */
+export const clientTokenOf = (payload: Buffer): unknown => parsePayload(payload)?.clientToken;
 
 export async function handleRequest(dispatch: Dispatch, topic: string, request: RequestTopic | 'invalid', payload: Buffer, nowMs: number, onInternalError?: (err: unknown) => void): Promise<Reply> {
   const timestamp = Math.floor(nowMs / 1000);

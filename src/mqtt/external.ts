@@ -2,7 +2,7 @@ import mqtt from 'mqtt';
 import type { Clock } from '../clock.js';
 import { holdLease, releaseLease } from '../store/leases.js';
 import type { Store } from '../store/store.js';
-import { parseRequest, REQUEST_FILTER } from './topics.js';
+import { parseRequest, REQUEST_FILTER, topicThing } from './topics.js';
 import type { Logger } from './types.js';
 
 export interface ExternalBrokerOptions {
@@ -66,7 +66,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
   client.on('message', (topic, payload) => {
     const request = parseRequest(topic);
     if (request === undefined || !consuming()) return;
-    const thingName = request === 'invalid' ? topic.split('/')[2]! : request.thingName;
+    const thingName = request === 'invalid' ? topicThing(topic)! : request.thingName;
     o.onRequest(thingName, topic, payload, (t, body) => client.publish(t, body, { qos: 0 }));
   });
   // A reconnect starts a clean session: subscribe again if we still hold the lease.

@@ -3,7 +3,7 @@ import type { Config } from '../config/types.js';
 import type { Events } from '../events.js';
 import type { Dispatch } from '../operations/types.js';
 import type { Store } from '../store/store.js';
-import { handleRequest, rejected } from './device-api.js';
+import { clientTokenOf, handleRequest, rejected } from './device-api.js';
 import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
@@ -44,14 +44,7 @@ function perThingQueue(deps: MqttDeps) {
   return (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
     const q = queues.get(thingName) ?? { tail: Promise.resolve(), n: 0 };
     if (q.n >= MAX_QUEUED_PER_THING) {
-      const token = (() => {
-        try {
-          return (JSON.parse(payload.toString('utf8')) as { clientToken?: unknown }).clientToken;
-        } catch {
-          return undefined;
-        }
-      })();
-      const r = rejected(topic, 'RequestThrottled', `Too many requests in flight for thing ${thingName}`, token, Math.floor(deps.clock.now() / 1000));
+      const r = rejected(topic, 'RequestThrottled', `Too many requests in flight for thing ${thingName}`, clientTokenOf(payload), Math.floor(deps.clock.now() / 1000));
       reply(r.topic, r.payload);
       return;
     }

@@ -3,8 +3,8 @@ import type { DomainEvent, Events } from '../events.js';
 import { namespacesOfThing, pendingForThing, pendingForThings, type PendingRow } from '../store/executions.js';
 import type { Store } from '../store/store.js';
 import { MAX_PENDING_LISTED } from '../domain/states.js';
-import { pendingSummary } from '../operations/device.js';
-import { seconds, parseJson } from '../operations/util.js';
+import { execution, pendingSummary } from '../operations/device.js';
+import { documentAsObject } from './device-api.js';
 import { notifyNextTopic, notifyTopic } from './topics.js';
 
 export interface NotifierOptions {
@@ -156,25 +156,8 @@ export class Notifier {
     if (before?.list !== list) this.o.publish(notifyTopic(thingName, namespaceId), JSON.stringify({ timestamp, jobs }));
     if (before?.next !== next) {
       const body: Record<string, unknown> = { timestamp };
-      if (first) body.execution = nextExecution(first);
+      if (first) body.execution = { ...execution(first, first.document), jobDocument: documentAsObject(first.document) };
       this.o.publish(notifyNextTopic(thingName, namespaceId), JSON.stringify(body));
     }
   }
-}
-
-function nextExecution(r: PendingRow): Record<string, unknown> {
-  const e: Record<string, unknown> = {
-    jobId: r.job_id,
-    thingName: r.thing_name,
-    jobDocument: parseJson(r.document),
-    status: r.status,
-    statusDetails: parseJson(r.status_details),
-    queuedAt: seconds(r.queued_at),
-    startedAt: seconds(r.started_at),
-    lastUpdatedAt: seconds(r.last_updated_at),
-    versionNumber: r.version_number,
-    executionNumber: r.execution_number,
-  };
-  for (const k of Object.keys(e)) if (e[k] === undefined || e[k] === null) delete e[k];
-  return e;
 }

@@ -17,7 +17,8 @@ export function executionState(e: ExecutionRow) {
   return { status: e.status, statusDetails: parseJson<Record<string, string>>(e.status_details), versionNumber: e.version_number };
 }
 
-function execution(e: ExecutionRow, document: string | null | undefined) {
+/** ExecutionData as the device plane returns it (jobDocument as the stored JSON text). */
+export function execution(e: ExecutionRow, document: string | null | undefined) {
   return {
     jobId: e.job_id,
     thingName: e.thing_name,

@@ -39,22 +39,12 @@ export async function findExecution(db: Db, jobId: string, thingName: string, ex
  * A thing's pending executions, IN_PROGRESS first, then QUEUED, each by queue time. Jobs in a
  * namespace are seen only through that namespace; `namespaceId` null means jobs without one.
  */
+/**
+ * A thing's pending (QUEUED / IN_PROGRESS) executions in $next order, at most `limit`; jobs being
+ * deleted are left out. Only the first row carries the job document.
+ */
 export async function pendingForThing(db: Db, thingName: string, namespaceId: string | null, limit: number): Promise<PendingRow[]> {
-  let q = db
-    .selectFrom('job_executions as e')
-    .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
-    .selectAll('e')
-    .select('j.document')
-    .where('e.thing_name', '=', thingName)
-    .where('e.status', 'in', ['IN_PROGRESS', 'QUEUED'])
-    .where('j.status', '!=', 'DELETION_IN_PROGRESS');
-  q = namespaceId === null ? q.where('j.namespace_id', 'is', null) : q.where('j.namespace_id', '=', namespaceId);
-  return q
-    .orderBy(sql`case when e.status = 'IN_PROGRESS' then 0 else 1 end`)
-    .orderBy('e.queued_at')
-    .orderBy('e.id')
-    .limit(limit)
-    .execute();
+  return (await pendingForThings(db, [thingName], namespaceId, limit)).get(thingName)!;
 }
 
 /** Inserts a QUEUED execution (number = latest + 1) and counts it. */
@@ -178,8 +168,8 @@ export async function namespacesOfThing(db: Db, thingName: string): Promise<(str
 }
 
 /**
- * pendingForThing for many things in one statement (the notifier's batches): each thing's first
- * `limit` pending executions in $next order. Only the first row of a thing carries the document.
+ * pendingForThing for many things in one statement (the notifier's batches). The $next order:
+ * IN_PROGRESS first, then by queue time.
  */
 export async function pendingForThings(db: Db, thingNames: string[], namespaceId: string | null, limit: number): Promise<Map<string, PendingRow[]>> {
   const out = new Map<string, PendingRow[]>(thingNames.map((t) => [t, []]));
