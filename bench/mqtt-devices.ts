@@ -14,7 +14,7 @@ import { CreateJobCommand } from '@aws-sdk/client-iot';
 import { Store } from '../src/store/store.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
-import { machine, median, percentile, seedGroup, tmpDir } from './support.js';
+import { machine, median, percentile, processCpuMs, seedGroup, tmpDir } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,6 +30,9 @@ interface Round {
   notifyP50: number;
   notifyP99: number;
   rejected: number;
+  /** CPU ms per cycle, server and bench client (the simulated devices). */
+  serverCpu: number;
+  clientCpu: number;
 }
 
 class SimDevice {
@@ -123,17 +126,21 @@ async function measure(n: number): Promise<Round[]> {
         allDone = resolve;
         setTimeout(() => reject(new Error(`round ${r}: only ${done} of ${n} cycles completed in 120 s`)), 120_000).unref();
       });
+      const cpu0 = { server: processCpuMs(server.child.pid!), client: process.cpuUsage() };
       createdAt = performance.now();
       await iot.send(new CreateJobCommand({ jobId: `bench-${r}`, targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
       await finished;
+      const clientUs = process.cpuUsage(cpu0.client);
       const round = {
+        serverCpu: (processCpuMs(server.child.pid!) - cpu0.server) / n,
+        clientCpu: (clientUs.user + clientUs.system) / 1000 / n,
         cyclesPerSec: n / ((lastDone - firstStart) / 1000),
         notifyP50: percentile(notifyLatencies, 50),
         notifyP99: percentile(notifyLatencies, 99),
         rejected,
       };
       results.push(round);
-      console.error(`  ${n} devices, round ${r + 1}: ${round.cyclesPerSec.toFixed(0)} cycles/s, notify-next p50 ${round.notifyP50.toFixed(1)} ms, p99 ${round.notifyP99.toFixed(1)} ms, rejected ${rejected}`);
+      console.error(`  ${n} devices, round ${r + 1}: ${round.cyclesPerSec.toFixed(0)} cycles/s, notify-next p50 ${round.notifyP50.toFixed(1)} ms, p99 ${round.notifyP99.toFixed(1)} ms, rejected ${rejected}, CPU ms/cycle server ${round.serverCpu.toFixed(2)} client ${round.clientCpu.toFixed(2)}`);
       await new Promise((res) => setTimeout(res, 500));
     }
   } finally {
@@ -146,11 +153,11 @@ async function measure(n: number): Promise<Round[]> {
 }
 
 console.log(`# MQTT device load — ${machine()} — ${new Date().toISOString()}`);
-console.log('| devices | cycles/s (median) | notify-next p50 ms | notify-next p99 ms | rejected | rounds |');
-console.log('|---:|---:|---:|---:|---:|---:|');
+console.log('| devices | cycles/s (median) | notify-next p50 ms | notify-next p99 ms | server CPU ms/cycle | client CPU ms/cycle | rejected | rounds |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const n of sizes) {
   const rs = await measure(n);
   console.log(
-    `| ${n} | ${median(rs.map((r) => r.cyclesPerSec)).toFixed(0)} | ${median(rs.map((r) => r.notifyP50)).toFixed(1)} | ${median(rs.map((r) => r.notifyP99)).toFixed(1)} | ${rs.reduce((a, r) => a + r.rejected, 0)} | ${rs.length} |`,
+    `| ${n} | ${median(rs.map((r) => r.cyclesPerSec)).toFixed(0)} | ${median(rs.map((r) => r.notifyP50)).toFixed(1)} | ${median(rs.map((r) => r.notifyP99)).toFixed(1)} | ${median(rs.map((r) => r.serverCpu)).toFixed(2)} | ${median(rs.map((r) => r.clientCpu)).toFixed(2)} | ${rs.reduce((a, r) => a + r.rejected, 0)} | ${rs.length} |`,
   );
 }

@@ -1,3 +1,4 @@
+import { rowLimit } from '../store/store.js';
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
@@ -56,7 +57,7 @@ export async function ListJobExecutionsForJob(ctx: OperationContext, input: Inpu
     const [t, n] = after;
     q = q.where((eb) => eb.or([eb('thing_name', '>', t), eb.and([eb('thing_name', '=', t), eb('execution_number', '>', n)])]));
   }
-  const rows = await q.orderBy('thing_name').orderBy('execution_number').limit(limit + 1).execute();
+  const rows = await q.orderBy('thing_name').orderBy('execution_number').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (e) => [e.thing_name, e.execution_number]);
   return { executionSummaries: items.map((e) => ({ thingArn: thingArn(ctx, e.thing_name), jobExecutionSummary: summary(e) })), nextToken };
 }
@@ -73,7 +74,7 @@ export async function ListJobExecutionsForThing(ctx: OperationContext, input: In
     q = q.where('e.job_id', 'in', db.selectFrom('jobs').select('job_id').where('namespace_id', '=', ns));
   }
   if (after) q = q.where('e.id', '<', after[0]);
-  const rows = await q.orderBy('e.id', 'desc').limit(limit + 1).execute();
+  const rows = await q.orderBy('e.id', 'desc').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (e) => [e.id]);
   return { executionSummaries: items.map((e) => ({ jobId: e.job_id, jobExecutionSummary: summary(e) })), nextToken };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
-import type { Db } from '../store/store.js';
+import { rowLimit, type Db } from '../store/store.js';
 import { queueExecution, findExecution } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
@@ -96,7 +96,7 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
   }
   if (input.namePrefixFilter) q = q.where('group_name', 'like', `${input.namePrefixFilter.replace(/[%_\\]/g, '\\$&')}%`);
   if (after) q = q.where('group_name', '>', after[0]);
-  const rows = await q.orderBy('group_name').limit(limit + 1).execute();
+  const rows = await q.orderBy('group_name').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (g) => [g.group_name]);
   return { thingGroups: items.map((g) => ({ groupName: g.group_name, groupArn: thingGroupArn(ctx, g.group_name) })), nextToken };
 }
@@ -124,7 +124,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
     if (!g) return;
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
-    const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(1).executeTakeFirst();
+    const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(rowLimit(1)).executeTakeFirst();
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
@@ -218,7 +218,7 @@ export async function ListThingsInThingGroup(ctx: OperationContext, input: Input
   const groups = input.recursive ? await groupWithDescendants(db, input.thingGroupName) : [input.thingGroupName as string];
   let q = db.selectFrom('group_members').select('thing_name').distinct().where('group_name', 'in', groups);
   if (after) q = q.where('thing_name', '>', after[0]);
-  const rows = await q.orderBy('thing_name').limit(limit + 1).execute();
+  const rows = await q.orderBy('thing_name').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (r) => [r.thing_name]);
   return { things: items.map((r) => r.thing_name), nextToken };
 }
@@ -230,7 +230,7 @@ export async function ListThingGroupsForThing(ctx: OperationContext, input: Inpu
   const after = decodeToken(input.nextToken) as [string] | undefined;
   let q = db.selectFrom('group_members').select('group_name').where('thing_name', '=', input.thingName);
   if (after) q = q.where('group_name', '>', after[0]);
-  const rows = await q.orderBy('group_name').limit(limit + 1).execute();
+  const rows = await q.orderBy('group_name').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (r) => [r.group_name]);
   return { thingGroups: items.map((r) => ({ groupName: r.group_name, groupArn: thingGroupArn(ctx, r.group_name) })), nextToken };
 }

@@ -4,7 +4,7 @@ import { jobArn, parseTarget, type Target } from '../domain/arn.js';
 import * as states from '../domain/states.js';
 import { cancelStep, completeIfDone, getJob, rolloutStep, type JobRow } from '../store/jobs.js';
 import { queueExecution } from '../store/executions.js';
-import type { Db } from '../store/store.js';
+import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 import { putTags } from './tags.js';
@@ -199,7 +199,7 @@ export async function ListJobs(ctx: OperationContext, input: Input): Promise<Out
     const [c, id] = after;
     q = q.where((eb) => eb.or([eb('created_at', '<', c), eb.and([eb('created_at', '=', c), eb('job_id', '<', id)])]));
   }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(limit + 1).execute();
+  const rows = await q.orderBy('created_at', 'desc').orderBy('job_id', 'desc').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (j) => [j.created_at, j.job_id]);
   return {
     jobs: items.map((j) => ({

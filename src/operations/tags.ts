@@ -1,6 +1,6 @@
 import { invalidRequest, notFound } from '../errors.js';
 import { parseResourceArn } from '../domain/arn.js';
-import type { Db } from '../store/store.js';
+import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { DEFAULT_PAGE, decodeToken, page } from './util.js';
 
@@ -53,7 +53,7 @@ export async function ListTagsForResource(ctx: OperationContext, input: Input): 
   const after = decodeToken(input.nextToken) as [string] | undefined;
   let q = db.selectFrom('tags').select(['tag_key', 'tag_value']).where('resource_arn', '=', input.resourceArn);
   if (after) q = q.where('tag_key', '>', after[0]);
-  const rows = await q.orderBy('tag_key').limit(DEFAULT_PAGE + 1).execute();
+  const rows = await q.orderBy('tag_key').limit(rowLimit(DEFAULT_PAGE + 1)).execute();
   const { items, nextToken } = page(rows, DEFAULT_PAGE, (r) => [r.tag_key]);
   return { tags: items.map((r) => ({ Key: r.tag_key, Value: r.tag_value })), nextToken };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
-import { jsonText, type Db } from '../store/store.js';
+import { jsonText, rowLimit, type Db } from '../store/store.js';
 import { moveDelta, adjustCounters } from '../store/executions.js';
 import { completeIfDone } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
@@ -70,7 +70,7 @@ export async function ListThings(ctx: OperationContext, input: Input): Promise<O
     else q = q.where(value, '=', input.attributeValue);
   }
   if (after) q = q.where('thing_name', '>', after[0]);
-  const rows = await q.orderBy('thing_name').limit(limit + 1).execute();
+  const rows = await q.orderBy('thing_name').limit(rowLimit(limit + 1)).execute();
   const { items, nextToken } = page(rows, limit, (t) => [t.thing_name]);
   return {
     things: items.map((t) => ({

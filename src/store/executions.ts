@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from './store.js';
+import { rowLimit, type Db } from './store.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone } from './jobs.js';
@@ -31,7 +31,7 @@ export function moveDelta(from: string, to: string | null, n = 1): Partial<Recor
 /** The execution of a job on a thing: the given number, or the latest. */
 export async function findExecution(db: Db, jobId: string, thingName: string, executionNumber?: number): Promise<ExecutionRow | undefined> {
   let q = db.selectFrom('job_executions').selectAll().where('job_id', '=', jobId).where('thing_name', '=', thingName);
-  q = executionNumber === undefined ? q.orderBy('execution_number', 'desc').limit(1) : q.where('execution_number', '=', executionNumber);
+  q = executionNumber === undefined ? q.orderBy('execution_number', 'desc').limit(rowLimit(1)) : q.where('execution_number', '=', executionNumber);
   return q.executeTakeFirst();
 }
 
@@ -55,7 +55,7 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
     .where('job_id', '=', jobId)
     .where('thing_name', '=', thingName)
     .orderBy('execution_number', 'desc')
-    .limit(1)
+    .limit(rowLimit(1))
     .executeTakeFirst();
   await db
     .insertInto('job_executions')
@@ -87,7 +87,7 @@ export async function moveBatch(
   to: ExecutionStatus,
   opts: { now: number; limit: number; force?: boolean },
 ): Promise<string[]> {
-  const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(opts.limit);
+  const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(rowLimit(opts.limit));
   const rows = await db
     .updateTable('job_executions')
     .set({
@@ -127,8 +127,14 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
   };
-  const { id, ...values } = next;
-  await db.updateTable('job_executions').set(values).where('id', '=', id).execute();
+  // Only the columns an execution change can touch: setting an indexed column, even to its own
+  // value, makes SQLite rewrite that index's entry (more pages in every commit).
+  const { status: s, status_details, force_canceled, started_at, last_updated_at, version_number, step_timeout_minutes } = next;
+  await db
+    .updateTable('job_executions')
+    .set({ status: s, status_details, force_canceled, started_at, last_updated_at, version_number, step_timeout_minutes })
+    .where('id', '=', row.id)
+    .execute();
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
     // Only an execution that ends can complete its job.
@@ -151,7 +157,7 @@ export async function findExecutionWithJob(
     .select(['j.namespace_id', 'j.document'])
     .where('e.job_id', '=', jobId)
     .where('e.thing_name', '=', thingName);
-  q = executionNumber === undefined ? q.orderBy('e.execution_number', 'desc').limit(1) : q.where('e.execution_number', '=', executionNumber);
+  q = executionNumber === undefined ? q.orderBy('e.execution_number', 'desc').limit(rowLimit(1)) : q.where('e.execution_number', '=', executionNumber);
   return q.executeTakeFirst();
 }
 
@@ -184,7 +190,7 @@ export async function pendingForThings(db: Db, thingNames: string[], namespaceId
       where e.thing_name in (${sql.join(thingNames)}) and e.status in ('IN_PROGRESS', 'QUEUED')
         and j.status <> 'DELETION_IN_PROGRESS' and ${ns}
     ) t join jobs j2 on j2.job_id = t.job_id
-    where t.rn <= ${limit}
+    where t.rn <= ${rowLimit(limit)}
     order by t.thing_name, t.rn`.execute(db);
   for (const { rn: _rn, ...r } of rows) out.get(r.thing_name)?.push({ ...r, id: Number(r.id) });
   return out;

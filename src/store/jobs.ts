@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db } from './store.js';
+import { rowLimit, type Db } from './store.js';
 import type { JobsTable } from './schema.js';
 import { adjustCounters, moveBatch, moveDelta } from './executions.js';
 import { cancelableStatuses, snapshotComplete } from '../domain/states.js';
@@ -80,7 +80,7 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
       .where('group_name', 'in', names)
       .where('thing_name', '>', cursor.after)
       .orderBy('thing_name')
-      .limit(1)
+      .limit(rowLimit(1))
       .offset(budget - 1)
       .executeTakeFirst();
     let members = db
@@ -182,7 +182,7 @@ export async function deleteStep(
       .where('job_id', '=', jobId)
       .where('thing_name', '>=', after)
       .orderBy('thing_name')
-      .limit(1)
+      .limit(rowLimit(1))
       .offset(limit - 1)
       .executeTakeFirst();
     let victims = db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
@@ -195,7 +195,7 @@ export async function deleteStep(
   for (const r of rows) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
   for (const [status, n] of byStatus) await adjustCounters(db, jobId, moveDelta(status, null, n));
   if (!bound) {
-    const left = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(1).executeTakeFirst();
+    const left = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(rowLimit(1)).executeTakeFirst();
     if (!left) {
       await db.deleteFrom('job_targets').where('job_id', '=', jobId).execute();
       await db.deleteFrom('tags').where('resource_arn', '=', jobArn).execute();

@@ -139,6 +139,16 @@ async function openPostgres(opts: StoreOptions): Promise<Store> {
   return Store.wrap('postgres', db, () => db.destroy());
 }
 
+/**
+ * A row limit written into the SQL text instead of bound. SQLite re-prepares a statement on every
+ * run when its LIMIT is a bound parameter (measured: 6–25 µs a query), which defeats the statement
+ * cache; the limits we use are few distinct integers, so each stays one cached statement.
+ */
+export function rowLimit(n: number) {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`row limit ${n} is not a non-negative integer`);
+  return sql.lit(n);
+}
+
 /** The text value of one key of a JSON text column, in the store's dialect. */
 export function jsonText(dialect: DialectName, column: string, key: string) {
   return dialect === 'postgres'

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Events } from '../events.js';
-import type { Store } from '../store/store.js';
+import { rowLimit, type Store } from '../store/store.js';
 import { cancelStep, completeIfDone, deleteStep, rolloutStep } from '../store/jobs.js';
 import { jobArn, type Scope } from '../domain/arn.js';
 
@@ -108,7 +108,7 @@ export class JobWorker {
       .where('pending_work', 'is not', null)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now), eb('lease_owner', '=', nodeId)]))
       .orderBy('job_id')
-      .limit(16);
+      .limit(rowLimit(16));
     const locked = store.dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates;
     return store.db
       .updateTable('jobs')
