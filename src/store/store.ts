@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { migrate } from './migrations.js';
+import { GroupCommit } from './group-commit.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 /** A connection or a transaction: store functions take either. */
@@ -27,6 +28,7 @@ export class Store {
     readonly dialect: DialectName,
     readonly db: Kysely<DB>,
     private readonly onClose: () => Promise<void>,
+    private readonly group?: GroupCommit<DB>,
   ) {}
 
   static async open(opts: StoreOptions): Promise<Store> {
@@ -35,8 +37,9 @@ export class Store {
     return store;
   }
 
+  /** One transaction; on SQLite it may share its commit with others of the same turn (group-commit.ts). */
   tx<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute(fn);
+    return this.group ? this.group.run(fn) : this.db.transaction().execute(fn);
   }
 
   /** Row lock for read-modify-write; SQLite serialises writers already. */
@@ -76,8 +79,8 @@ export class Store {
   }
 
   /** Test helper and constructor for both dialects. */
-  static wrap(dialect: DialectName, db: Kysely<DB>, onClose: () => Promise<void>): Store {
-    return new Store(dialect, db, onClose);
+  static wrap(dialect: DialectName, db: Kysely<DB>, onClose: () => Promise<void>, group?: GroupCommit<DB>): Store {
+    return new Store(dialect, db, onClose, group);
   }
 }
 
@@ -109,7 +112,8 @@ function openSqlite(opts: StoreOptions): Store {
     },
   };
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
-  return Store.wrap('sqlite', db, () => db.destroy());
+  const group = new GroupCommit(db, (statement) => database.prepare(statement).run());
+  return Store.wrap('sqlite', db, () => db.destroy(), group);
 }
 
 // int8 and numeric come back as strings by default; every number we store fits in a double.

@@ -1,0 +1,82 @@
+import type { Kysely, Transaction } from 'kysely';
+
+interface Waiting<DB> {
+  fn: (trx: Transaction<DB>) => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Group commit for the embedded SQLite store. A SQLite commit writes its WAL frames and costs more
+ * than the statements of a device update, so transactions that arrive in the same event-loop turn
+ * share one BEGIN … COMMIT. Each runs in its own savepoint: one that fails is rolled back alone,
+ * exactly as its own transaction would have been. Every caller is answered only after the shared
+ * COMMIT, so nothing is acknowledged before it is durable.
+ */
+export class GroupCommit<DB> {
+  private waiting: Waiting<DB>[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    /** Runs one statement on the connection the transaction holds (savepoints, synchronously). */
+    private readonly exec: (statement: string) => void,
+    private readonly maxGroup = 64,
+  ) {}
+
+  run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.waiting.length === 0) return;
+    this.scheduled = true;
+    // After the I/O callbacks of this turn: every request read from the sockets joins the group.
+    setImmediate(() => {
+      this.scheduled = false;
+      const group = this.waiting.splice(0, this.maxGroup);
+      this.schedule();
+      void this.commit(group);
+    });
+  }
+
+  private async commit(group: Waiting<DB>[]): Promise<void> {
+    if (group.length === 1) {
+      const only = group[0]!;
+      return this.db.transaction().execute(only.fn).then(only.resolve, only.reject);
+    }
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const w of group) {
+          this.exec('savepoint member');
+          let value: unknown;
+          try {
+            value = await w.fn(trx);
+          } catch (error) {
+            this.exec('rollback to member');
+            this.exec('release member');
+            outcomes.push({ ok: false, error });
+            continue;
+          }
+          this.exec('release member');
+          outcomes.push({ ok: true, value });
+        }
+      });
+    } catch (error) {
+      // The shared commit failed: none of the group is durable.
+      for (const w of group) w.reject(error);
+      return;
+    }
+    group.forEach((w, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) w.resolve(o.value);
+      else w.reject(o.error);
+    });
+  }
+}
