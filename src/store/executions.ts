@@ -35,16 +35,25 @@ export async function findExecution(db: Db, jobId: string, thingName: string, ex
   return q.executeTakeFirst();
 }
 
-/**
- * A thing's pending executions, IN_PROGRESS first, then QUEUED, each by queue time. Jobs in a
- * namespace are seen only through that namespace; `namespaceId` null means jobs without one.
- */
+/** The $next order: IN_PROGRESS first, then by queue time (and insertion, for equal times). */
+const NEXT_ORDER = sql`case when e.status = 'IN_PROGRESS' then 0 else 1 end, e.queued_at, e.id`;
+
+const pendingOf = (namespaceId: string | null) =>
+  sql`e.status in ('IN_PROGRESS', 'QUEUED') and j.status <> 'DELETION_IN_PROGRESS' and ${namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`}`;
+
 /**
  * A thing's pending (QUEUED / IN_PROGRESS) executions in $next order, at most `limit`; jobs being
- * deleted are left out. Only the first row carries the job document.
+ * deleted are left out, and a namespace sees only its own jobs (null: jobs without one). Only the
+ * first row carries the job document.
  */
 export async function pendingForThing(db: Db, thingName: string, namespaceId: string | null, limit: number): Promise<PendingRow[]> {
-  return (await pendingForThings(db, [thingName], namespaceId, limit)).get(thingName)!;
+  if (limit !== 1) return (await pendingForThings(db, [thingName], namespaceId, limit)).get(thingName)!;
+  // The device hot path ($next, start-next): an ordered index walk, cheaper than the window query.
+  const { rows } = await sql<PendingRow>`
+    select e.*, j.document from job_executions e join jobs j on j.job_id = e.job_id
+    where e.thing_name = ${thingName} and ${pendingOf(namespaceId)}
+    order by ${NEXT_ORDER} limit ${rowLimit(1)}`.execute(db);
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
 
 /** Inserts a QUEUED execution (number = latest + 1) and counts it. */
@@ -173,22 +182,15 @@ export async function namespacesOfThing(db: Db, thingName: string): Promise<(str
   return rows.map((r) => r.namespace_id);
 }
 
-/**
- * pendingForThing for many things in one statement (the notifier's batches). The $next order:
- * IN_PROGRESS first, then by queue time.
- */
+/** pendingForThing for many things in one statement (the notifier's batches). */
 export async function pendingForThings(db: Db, thingNames: string[], namespaceId: string | null, limit: number): Promise<Map<string, PendingRow[]>> {
   const out = new Map<string, PendingRow[]>(thingNames.map((t) => [t, []]));
   if (thingNames.length === 0) return out;
-  const ns = namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`;
   const { rows } = await sql<ExecutionRow & { document: string | null; rn: number }>`
     select t.*, case when t.rn = 1 then j2.document end as document from (
-      select e.*, row_number() over (
-        partition by e.thing_name
-        order by case when e.status = 'IN_PROGRESS' then 0 else 1 end, e.queued_at, e.id) as rn
+      select e.*, row_number() over (partition by e.thing_name order by ${NEXT_ORDER}) as rn
       from job_executions e join jobs j on j.job_id = e.job_id
-      where e.thing_name in (${sql.join(thingNames)}) and e.status in ('IN_PROGRESS', 'QUEUED')
-        and j.status <> 'DELETION_IN_PROGRESS' and ${ns}
+      where e.thing_name in (${sql.join(thingNames)}) and ${pendingOf(namespaceId)}
     ) t join jobs j2 on j2.job_id = t.job_id
     where t.rn <= ${rowLimit(limit)}
     order by t.thing_name, t.rn`.execute(db);

@@ -144,6 +144,9 @@ for (const backend of BACKENDS) {
       assert.equal(listed.jobs?.length, 10);
       await rejectsWith(s.iot.send(new DeleteJobCommand({ jobId: deleting[0]!, force: true })), 'InvalidStateTransitionException', 409);
       await rejectsWith(s.iot.send(new CancelJobCommand({ jobId: deleting[0]! })), 'InvalidRequestException', 400);
+      // A job being deleted is no longer offered to devices: $next is the oldest job still alive.
+      const next = await s.data.send(new DeviceDescribe({ thingName: names[0]!, jobId: '$next' }));
+      assert.equal(next.execution?.jobId, refused[0]);
       // The refused jobs are untouched.
       assert.equal(await status(s.iot, refused[0]!), 'IN_PROGRESS');
       // When deletions finish, slots free up and the refused ones can be deleted.
