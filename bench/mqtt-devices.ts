@@ -56,7 +56,9 @@ class SimDevice {
         hooks.notified(thing);
         hooks.started();
         this.stage = 'start';
-        client.publish(`${p}/start-next`, '{}');
+        // One process plays every device: answer after this turn's messages have all been read,
+        // so that one device's latency does not include the others' replies (real devices run apart).
+        setImmediate(() => client.publish(`${p}/start-next`, '{}'));
       } else if (topic === `${p}/start-next/accepted` && body.execution && this.stage === 'start') {
         this.stage = 'progress';
         this.version = body.execution.versionNumber;

@@ -71,20 +71,31 @@ console.log(`# throughput benchmark: machine=${machine()} date=${new Date().toIS
 const children: ChildProcess[] = [];
 try {
   if (!values.postgres) {
+    const dataDir = tmpDir();
     const bare = await start([join(here, 'bare-fastify.js')]);
-    const node = await iotJobsNode(['--data-dir', tmpDir()]);
+    const node = await iotJobsNode(['--data-dir', dataDir]);
     children.push(bare.child, node.child);
     const headers = await prepare(node.url, true);
+    // The floor: a signature check and a row read, nothing else (floor-describe-job.ts).
+    const floor = await start([join(here, 'floor-describe-job.js'), dataDir]);
+    children.push(floor.child);
+    const floorHeaders = await signedHeaders(floor.url, 'GET', '/jobs/bench-job', 'iot');
     const bareRps: number[] = [];
+    const floorRps: number[] = [];
     const jobsRps: number[] = [];
     for (let r = 0; r < runs; r++) {
       bareRps.push(await load([bare.url], '/jobs/bench-job', [{}]));
+      floorRps.push(await load([floor.url], '/jobs/bench-job', [floorHeaders]));
       jobsRps.push(await load([node.url], '/jobs/bench-job', [headers]));
-      console.log(`run ${r + 1}: bare Fastify ${bareRps[r]!.toFixed(0)} req/s, iot-jobs DescribeJob (SQLite) ${jobsRps[r]!.toFixed(0)} req/s`);
+      console.log(
+        `run ${r + 1}: bare Fastify ${bareRps[r]!.toFixed(0)} req/s, floor (SigV4 + row read) ${floorRps[r]!.toFixed(0)} req/s, iot-jobs DescribeJob (SQLite) ${jobsRps[r]!.toFixed(0)} req/s`,
+      );
     }
     const b = median(bareRps);
+    const f = median(floorRps);
     const j = median(jobsRps);
     console.log(`| bare Fastify hello world | ${b.toFixed(0)} |`);
+    console.log(`| floor: Fastify + SigV4 check + one prepared SQLite read | ${f.toFixed(0)} | ${((100 * f) / b).toFixed(0)}% of bare |`);
     console.log(`| iot-jobs DescribeJob, SQLite, signed | ${j.toFixed(0)} | ${((100 * j) / b).toFixed(0)}% of bare |`);
   } else {
     const schema = await freshPgSchema(`bench_tp_${process.pid}`);

@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+const mod = await import('/work/main/dist/bench/support.js');
+const { clients } = await import('/work/main/dist/test/support/harness.js');
+const { CreateJobCommand, CreateThingCommand } = await import('@aws-sdk/client-iot');
+const dir = mod.tmpDir();
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', 'dist/src/cli/main.js', 'serve', '--port', '0', '--mqtt-port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+let out = '';
+const url = await new Promise((res) => { const on = (b) => { out += b; const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out); if (m) res(m[1]); }; child.stdout.on('data', on); child.stderr.on('data', on); });
+const { iot } = clients(url);
+await iot.send(new CreateThingCommand({ thingName: 'bench-thing' }));
+await iot.send(new CreateJobCommand({ jobId: 'bench-job', targets: ['arn:aws:iot:us-east-1:000000000000:thing/bench-thing'], document: '{"op":"fw"}' }));
+const headers = await mod.signedHeaders(url, 'GET', '/jobs/bench-job', 'iot');
+const r = await autocannon({ url: url + '/jobs/bench-job', connections: 50, duration: Number(process.argv[2] ?? 10), headers });
+console.log('rps', r.requests.average, 'non2xx', r.non2xx);
+child.kill('SIGTERM');
+await new Promise((r) => child.on('exit', r));
+process.exit(0);
