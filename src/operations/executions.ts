@@ -1,10 +1,9 @@
-import { rowLimit } from '../store/store.js';
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
-import { changeExecution, findExecution, type ExecutionRow } from '../store/executions.js';
-import { adjustCounters, moveDelta } from '../store/executions.js';
+import { adjustCounters, changeExecution, findExecution, moveDelta, type ExecutionRow } from '../store/executions.js';
 import { completeIfDone } from '../store/jobs.js';
+import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 

@@ -126,8 +126,9 @@ export interface ExecutionChange {
  */
 export async function changeExecution(db: Db, row: ExecutionRow, change: ExecutionChange, now: number): Promise<ExecutionRow> {
   const status = change.status ?? row.status;
-  const next: ExecutionRow = {
-    ...row,
+  // Only the columns an execution change can touch: setting an indexed column, even to its own
+  // value, makes SQLite rewrite that index's entry (more pages in every commit).
+  const changed = {
     status,
     status_details: change.statusDetails ? JSON.stringify(change.statusDetails) : row.status_details,
     force_canceled: change.forceCanceled ? 1 : row.force_canceled,
@@ -136,20 +137,13 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
   };
-  // Only the columns an execution change can touch: setting an indexed column, even to its own
-  // value, makes SQLite rewrite that index's entry (more pages in every commit).
-  const { status: s, status_details, force_canceled, started_at, last_updated_at, version_number, step_timeout_minutes } = next;
-  await db
-    .updateTable('job_executions')
-    .set({ status: s, status_details, force_canceled, started_at, last_updated_at, version_number, step_timeout_minutes })
-    .where('id', '=', row.id)
-    .execute();
+  await db.updateTable('job_executions').set(changed).where('id', '=', row.id).execute();
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
     // Only an execution that ends can complete its job.
     if (isTerminal(status)) await completeIfDone(db, row.job_id, now);
   }
-  return next;
+  return { ...row, ...changed };
 }
 
 /** An execution with its job's namespace and document, in one statement (the device hot path). */
