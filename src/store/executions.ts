@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { rowLimit, type Db } from './store.js';
+import { prepared } from './prepared.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone } from './jobs.js';
@@ -8,12 +9,22 @@ import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
 export type PendingRow = ExecutionRow & { document: string | null };
 
+const COUNTERS = Object.values(COUNTER_COLUMN);
+
+/** One statement shape for every counter change: each column plus its delta (0 for most). */
+const addToCounters = prepared<Record<CounterColumn | 'jobId', unknown>, never>((db, arg) =>
+  db
+    .updateTable('jobs')
+    .set(Object.fromEntries(COUNTERS.map((c) => [c, sql`${sql.ref(c)} + ${arg(c)}`])))
+    .where('job_id', '=', arg('jobId') as string),
+);
+
 /** Adds deltas to a job's per-status counters, in the caller's transaction. */
 export async function adjustCounters(db: Db, jobId: string, deltas: Partial<Record<CounterColumn, number>>): Promise<void> {
-  const set: Record<string, unknown> = {};
-  for (const [col, d] of Object.entries(deltas)) if (d) set[col] = sql`${sql.ref(col)} + ${d}`;
-  if (Object.keys(set).length === 0) return;
-  await db.updateTable('jobs').set(set).where('job_id', '=', jobId).execute();
+  if (!COUNTERS.some((c) => deltas[c])) return;
+  const args: Record<string, unknown> = { jobId };
+  for (const c of COUNTERS) args[c] = deltas[c] ?? 0;
+  await addToCounters(db, args as Record<CounterColumn | 'jobId', unknown>);
 }
 
 /** Counter deltas for executions moving from one status to another. */
@@ -48,13 +59,20 @@ const pendingOf = (namespaceId: string | null) =>
  */
 export async function pendingForThing(db: Db, thingName: string, namespaceId: string | null, limit: number): Promise<PendingRow[]> {
   if (limit !== 1) return (await pendingForThings(db, [thingName], namespaceId, limit)).get(thingName)!;
-  // The device hot path ($next, start-next): an ordered index walk, cheaper than the window query.
-  const { rows } = await sql<PendingRow>`
-    select e.*, j.document from job_executions e join jobs j on j.job_id = e.job_id
-    where e.thing_name = ${thingName} and ${pendingOf(namespaceId)}
-    order by ${NEXT_ORDER} limit ${rowLimit(1)}`.execute(db);
+  const rows = await (namespaceId === null ? nextOutsideNamespaces : nextInNamespace)(db, { thingName, namespaceId });
   return rows.map((r) => ({ ...r, id: Number(r.id) }));
 }
+
+// The device hot path ($next, start-next): an ordered index walk, cheaper than the window query.
+const nextPending = (namespaced: boolean) =>
+  prepared<{ thingName: string; namespaceId: string | null }, PendingRow>(
+    (_db, arg) => sql<PendingRow>`
+      select e.*, j.document from job_executions e join jobs j on j.job_id = e.job_id
+      where e.thing_name = ${arg('thingName')} and ${pendingOf(namespaced ? arg('namespaceId') : null)}
+      order by ${NEXT_ORDER} limit ${rowLimit(1)}`,
+  );
+const nextOutsideNamespaces = nextPending(false);
+const nextInNamespace = nextPending(true);
 
 /** Inserts a QUEUED execution (number = latest + 1) and counts it. */
 export async function queueExecution(db: Db, jobId: string, thingName: string, now: number): Promise<void> {
@@ -137,7 +155,7 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
   };
-  await db.updateTable('job_executions').set(changed).where('id', '=', row.id).execute();
+  await updateExecution(db, { ...changed, id: row.id });
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
     // Only an execution that ends can complete its job.
@@ -146,22 +164,44 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   return { ...row, ...changed };
 }
 
+type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at'>;
+
+const updateExecution = prepared<MutableColumns & { id: number }, never>((db, arg) =>
+  db
+    .updateTable('job_executions')
+    .set({
+      status: arg('status'),
+      status_details: arg('status_details'),
+      force_canceled: arg('force_canceled'),
+      started_at: arg('started_at'),
+      last_updated_at: arg('last_updated_at'),
+      version_number: arg('version_number'),
+      step_timeout_minutes: arg('step_timeout_minutes'),
+    })
+    .where('id', '=', arg('id')),
+);
+
+export type ExecutionWithJob = ExecutionRow & { namespace_id: string | null; document: string | null };
+
+const executionWithJob = (latest: boolean) =>
+  prepared<{ jobId: string; thingName: string; executionNumber: number | undefined }, ExecutionWithJob>((db, arg) => {
+    const q = db
+      .selectFrom('job_executions as e')
+      .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
+      .selectAll('e')
+      .select(['j.namespace_id', 'j.document'])
+      .where('e.job_id', '=', arg('jobId'))
+      .where('e.thing_name', '=', arg('thingName'));
+    return latest ? q.orderBy('e.execution_number', 'desc').limit(rowLimit(1)) : q.where('e.execution_number', '=', arg('executionNumber')!);
+  });
+const latestWithJob = executionWithJob(true);
+const numberedWithJob = executionWithJob(false);
+
 /** An execution with its job's namespace and document, in one statement (the device hot path). */
-export async function findExecutionWithJob(
-  db: Db,
-  jobId: string,
-  thingName: string,
-  executionNumber?: number,
-): Promise<(ExecutionRow & { namespace_id: string | null; document: string | null }) | undefined> {
-  let q = db
-    .selectFrom('job_executions as e')
-    .innerJoin('jobs as j', 'j.job_id', 'e.job_id')
-    .selectAll('e')
-    .select(['j.namespace_id', 'j.document'])
-    .where('e.job_id', '=', jobId)
-    .where('e.thing_name', '=', thingName);
-  q = executionNumber === undefined ? q.orderBy('e.execution_number', 'desc').limit(rowLimit(1)) : q.where('e.execution_number', '=', executionNumber);
-  return q.executeTakeFirst();
+export async function findExecutionWithJob(db: Db, jobId: string, thingName: string, executionNumber?: number): Promise<ExecutionWithJob | undefined> {
+  const args = { jobId, thingName, executionNumber };
+  const [row] = await (executionNumber === undefined ? latestWithJob : numberedWithJob)(db, args);
+  return row;
 }
 
 /** The namespaces (null for none) of the jobs a thing has executions of. */

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { rowLimit, type Db } from './store.js';
+import { prepared } from './prepared.js';
 import type { JobsTable } from './schema.js';
 import { adjustCounters, moveBatch, moveDelta } from './executions.js';
 import { cancelableStatuses, snapshotComplete } from '../domain/states.js';
@@ -9,13 +10,14 @@ export type JobRow = Selectable<JobsTable>;
 export const getJob = (db: Db, jobId: string): Promise<JobRow | undefined> =>
   db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
 
+// Read after every execution that ends (the device hot path).
+const completionState = prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress'>>((db, arg) =>
+  db.selectFrom('jobs').select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress']).where('job_id', '=', arg('jobId')),
+);
+
 /** A SNAPSHOT job whose executions are all terminal becomes COMPLETED. */
 export async function completeIfDone(db: Db, jobId: string, now: number): Promise<void> {
-  const job = await db
-    .selectFrom('jobs')
-    .select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress'])
-    .where('job_id', '=', jobId)
-    .executeTakeFirst();
+  const [job] = await completionState(db, { jobId });
   if (job && snapshotComplete(job)) {
     await db.updateTable('jobs').set({ status: 'COMPLETED', completed_at: now, last_updated_at: now }).where('job_id', '=', jobId).execute();
   }
