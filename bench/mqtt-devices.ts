@@ -31,6 +31,8 @@ interface Round {
   notifyP50: number;
   notifyP99: number;
   notifyMin: number;
+  /** Time until the CreateJob response arrived. */
+  createJobMs: number;
   rejected: number;
   /** CPU ms per cycle, server and bench client (the simulated devices). */
   serverCpu: number;
@@ -132,7 +134,8 @@ async function measure(n: number): Promise<Round[]> {
       });
       const cpu0 = { server: processCpuMs(server.child.pid!), client: process.cpuUsage() };
       createdAt = performance.now();
-      await iot.send(new CreateJobCommand({ jobId: `bench-${r}`, targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
+      const answered = iot.send(new CreateJobCommand({ jobId: `bench-${r}`, targets: ['arn:aws:iot:us-east-1:000000000000:thinggroup/fleet'], document: '{"op":"fw"}' }));
+      const createJobMs = await answered.then(() => performance.now() - createdAt);
       await finished;
       const clientUs = process.cpuUsage(cpu0.client);
       const round = {
@@ -142,10 +145,11 @@ async function measure(n: number): Promise<Round[]> {
         notifyP50: percentile(notifyLatencies, 50),
         notifyP99: percentile(notifyLatencies, 99),
         notifyMin: Math.min(...notifyLatencies),
+        createJobMs,
         rejected,
       };
       if (r > 0) results.push(round);
-      console.error(`  ${n} devices, ${r === 0 ? 'warm-up round' : `round ${r}`}: ${round.cyclesPerSec.toFixed(0)} cycles/s, notify-next min ${round.notifyMin.toFixed(1)} p50 ${round.notifyP50.toFixed(1)} ms, p99 ${round.notifyP99.toFixed(1)} ms, rejected ${rejected}, CPU ms/cycle server ${round.serverCpu.toFixed(2)} client ${round.clientCpu.toFixed(2)}`);
+      console.error(`  ${n} devices, ${r === 0 ? 'warm-up round' : `round ${r}`}: ${round.cyclesPerSec.toFixed(0)} cycles/s, CreateJob ${round.createJobMs.toFixed(1)} ms, notify-next min ${round.notifyMin.toFixed(1)} p50 ${round.notifyP50.toFixed(1)} ms, p99 ${round.notifyP99.toFixed(1)} ms, rejected ${rejected}, CPU ms/cycle server ${round.serverCpu.toFixed(2)} client ${round.clientCpu.toFixed(2)}`);
       await new Promise((res) => setTimeout(res, 500));
     }
   } finally {
