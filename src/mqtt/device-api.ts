@@ -39,20 +39,29 @@ export function rejected(topic: string, code: string, message: string, clientTok
   return { topic: replyTopic(topic, false), payload: JSON.stringify(body) };
 }
 
+// One document is usually sent to many devices in a row; its parsed form is only stringified again.
+let lastDocument: { text: string; value: unknown } | undefined;
+
 /** MQTT carries the job document as a JSON object, HTTP as a string. */
 export function documentAsObject(text: unknown): unknown {
   if (typeof text !== 'string') return text;
+  if (lastDocument?.text === text) return lastDocument.value;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
-    return text;
+    value = text;
   }
+  lastDocument = { text, value };
+  return value;
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function parsePayload(payload: Buffer): Record<string, unknown> | undefined {
   if (payload.length === 0) return {};
   try {
-    const doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload)) as unknown;
+    const doc = JSON.parse(UTF8.decode(payload)) as unknown;
     return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

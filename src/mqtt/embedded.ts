@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
-import { isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
 import { packetLimit } from './packet-limit.js';
 import type { Logger } from './types.js';
 
@@ -21,10 +21,12 @@ export interface EmbeddedBrokerOptions {
 
 export interface EmbeddedBroker {
   url: string;
-  /** Publishes to every subscriber (notifications). */
-  publish(topic: string, payload: string): void;
+  /** Sends a notification to the client of `clientId` (a thing name) if it subscribes to `topic`. */
+  deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
+  /** True when that client is connected and subscribed to a filter matching `topic`. */
+  subscribed(clientId: string, topic: string): boolean;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
   attachWebSocket(http: HttpServer, path: string): void;
   close(): Promise<void>;
@@ -36,6 +38,12 @@ const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
+function sendTo(client: Client, topic: string, payload: string): void {
+  if (client.closed) return;
+  client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {});
 }
 
 function samePassword(a: string, b: Buffer): boolean {
@@ -83,10 +91,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     const request = parseRequest(packet.topic);
     if (request === undefined) return;
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    o.onRequest(client.id, packet.topic, payload, (topic, body) => {
-      if (client.closed) return;
-      client.publish({ cmd: 'publish', topic, payload: Buffer.from(body), qos: 0, retain: false, dup: false }, () => {});
-    });
+    o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body));
   });
   broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
 
@@ -127,14 +132,26 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const { port } = server.address() as AddressInfo;
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   let sockets: WebSocketServer | undefined;
+  // A thing's topics can only be subscribed to by the client whose id is the thing name, so that
+  // client is a notification's whole audience: it is written to directly, without routing.
+  const clientOf = (id: string) => (broker as unknown as { clients: Record<string, Client | undefined> }).clients[id];
+  const subscribes = (client: Client, topic: string) => {
+    for (const filter in (client as Client & { subscriptions: object }).subscriptions) if (filterMatches(filter, topic)) return true;
+    return false;
+  };
 
   return {
     url: `mqtt://${host}:${port}`,
-    publish(topic, payload) {
-      broker.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {});
+    deliver(clientId, topic, payload) {
+      const client = clientOf(clientId);
+      if (client && subscribes(client, topic)) sendTo(client, topic, payload);
     },
     connected(clientId) {
-      return (broker as unknown as { clients: Record<string, unknown> }).clients[clientId] !== undefined;
+      return clientOf(clientId) !== undefined;
+    },
+    subscribed(clientId, topic) {
+      const client = clientOf(clientId);
+      return client !== undefined && subscribes(client, topic);
     },
     attachWebSocket(http, path) {
       // Browsers and the device SDKs ask for the "mqtt" subprotocol; one WebSocket message may

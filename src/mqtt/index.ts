@@ -68,12 +68,13 @@ function perThingQueue(deps: MqttDeps) {
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
-  let broker: { url: string; publish(topic: string, payload: string): void; close(): Promise<void> };
+  let broker: { url: string; close(): Promise<void> };
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
-    broker = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
+    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
+    broker = external;
     // Several nodes may change the same thing: every node announces its own changes, undeduplicated.
-    notifier = new Notifier({ store, events, clock, publish: broker.publish, dedupe: false, log });
+    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), dedupe: false, log });
   } else if (config.mqttPort !== undefined) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
@@ -85,7 +86,16 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
-    notifier = new Notifier({ store, events, clock, publish: embedded.publish, wants: embedded.connected, dedupe: true, log });
+    notifier = new Notifier({
+      store,
+      events,
+      clock,
+      publish: embedded.deliver,
+      wants: embedded.connected,
+      subscribed: embedded.subscribed,
+      dedupe: true,
+      log,
+    });
   } else {
     return undefined;
   }

@@ -11,9 +11,12 @@ export interface NotifierOptions {
   store: Store;
   events: Events;
   clock: Clock;
-  publish: (topic: string, payload: string) => void;
+  /** Sends one notification for a thing. */
+  publish: (thingName: string, topic: string, payload: string) => void;
   /** Embedded broker: only things with a connected client need notifying. */
   wants?: (thingName: string) => boolean;
+  /** Embedded broker: whether the thing's client subscribes to a topic (unknown: assume it does). */
+  subscribed?: (thingName: string, topic: string) => boolean;
   /**
    * Remember what each thing was last told, so that notify-next goes out only when the next
    * execution changes. Only sound when this node sees every change (one node, embedded broker).
@@ -136,11 +139,6 @@ export class Notifier {
 
   private send(thingName: string, namespaceId: string | null, rows: PendingRow[]): void {
     const timestamp = Math.floor(this.o.clock.now() / 1000);
-    const inProgress = rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary);
-    const queued = rows.filter((r) => r.status === 'QUEUED').map(pendingSummary);
-    const jobs: Record<string, unknown> = {};
-    if (inProgress.length) jobs.IN_PROGRESS = inProgress;
-    if (queued.length) jobs.QUEUED = queued;
     const first = rows[0];
     const list = rows.map((r) => `${r.id}:${r.status}`).join(',');
     const next = first ? String(first.id) : '';
@@ -153,11 +151,22 @@ export class Notifier {
       this.last.set(thingName, told);
       if (this.last.size > REMEMBERED) this.last.delete(this.last.keys().next().value!);
     }
-    if (before?.list !== list) this.o.publish(notifyTopic(thingName, namespaceId), JSON.stringify({ timestamp, jobs }));
-    if (before?.next !== next) {
+    // What nobody subscribes to is not built (notify is rarely used, and costs most to build).
+    const heard = (topic: string) => this.o.subscribed?.(thingName, topic) ?? true;
+    const listTopic = notifyTopic(thingName, namespaceId);
+    if (before?.list !== list && heard(listTopic)) {
+      const inProgress = rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary);
+      const queued = rows.filter((r) => r.status === 'QUEUED').map(pendingSummary);
+      const jobs: Record<string, unknown> = {};
+      if (inProgress.length) jobs.IN_PROGRESS = inProgress;
+      if (queued.length) jobs.QUEUED = queued;
+      this.o.publish(thingName, listTopic, JSON.stringify({ timestamp, jobs }));
+    }
+    const nextTopic = notifyNextTopic(thingName, namespaceId);
+    if (before?.next !== next && heard(nextTopic)) {
       const body: Record<string, unknown> = { timestamp };
       if (first) body.execution = { ...execution(first, first.document), jobDocument: documentAsObject(first.document) };
-      this.o.publish(notifyNextTopic(thingName, namespaceId), JSON.stringify(body));
+      this.o.publish(thingName, nextTopic, JSON.stringify(body));
     }
   }
 }

@@ -62,3 +62,16 @@ export const notifyNextTopic = (thingName: string, namespaceId: string | null) =
 
 /** Devices may only use their own thing's jobs topics: client id = thing name. */
 export const mayUse = (clientId: string, topic: string) => topic.startsWith(`${PREFIX}${clientId}/jobs/`);
+
+/** MQTT topic-filter matching (`+` one level, `#` the rest, including the parent level). */
+export function filterMatches(filter: string, topic: string): boolean {
+  if (filter === topic) return true;
+  if (!filter.includes('+') && !filter.includes('#')) return false;
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return i > 0 || !topic.startsWith('$');
+    if (i >= t.length || (f[i] !== t[i] && (f[i] !== '+' || (i === 0 && topic.startsWith('$'))))) return false;
+  }
+  return f.length === t.length;
+}

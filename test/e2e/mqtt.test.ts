@@ -231,6 +231,27 @@ for (const backend of BACKENDS) {
         assert.deepEqual(d.on(`${d.prefix}/notify-next`, t0), [], 'nothing on the plain notify-next topic');
       });
 
+      test('notifications reach exact and single-level wildcard subscriptions, including one made after the change before', async () => {
+        const thing = name('subs');
+        await s.iot.send(new CreateThingCommand({ thingName: thing }));
+        const d = await Device.connect(mqttUrl, thing, {}, false);
+        devices.push(d);
+        await d.client.subscribeAsync(`${d.prefix}/notify`, { qos: 1 });
+        const t0 = d.mark();
+        await job(name('s-1'), [thingArn(thing)]);
+        const listed = await d.nextOn(`${d.prefix}/notify`, t0);
+        assert.equal((listed.body.jobs as { QUEUED: { jobId: string }[] }).QUEUED[0]!.jobId, name('s-1'));
+        assert.deepEqual(d.on(`${d.prefix}/notify-next`, t0), [], 'not subscribed to notify-next');
+        // Now also notify-next, through '+': the queue emptying must be announced on it.
+        await d.client.subscribeAsync(`${d.prefix}/+`, { qos: 1 });
+        const t1 = d.mark();
+        await s.iot.send(new CancelJobCommand({ jobId: name('s-1') }));
+        const next = await d.nextOn(`${d.prefix}/notify-next`, t1);
+        assert.equal(next.body.execution, undefined, 'the queue is empty');
+        const emptied = await d.nextOn(`${d.prefix}/notify`, t1);
+        assert.deepEqual(emptied.body.jobs, {});
+      });
+
       test('requests of one thing are answered in order, each exactly once', async () => {
         const thing = name('order');
         const d = await device(thing);
