@@ -63,15 +63,36 @@ export const notifyNextTopic = (thingName: string, namespaceId: string | null) =
 /** Devices may only use their own thing's jobs topics: client id = thing name. */
 export const mayUse = (clientId: string, topic: string) => topic.startsWith(`${PREFIX}${clientId}/jobs/`);
 
-/** MQTT topic-filter matching (`+` one level, `#` the rest, including the parent level). */
+const SLASH = 47;
+const PLUS = 43;
+const HASH = 35;
+
+/**
+ * MQTT topic-filter matching (`+` one level, `#` the rest, including the parent level; wildcards
+ * first never match `$` topics). Walks both strings without allocating: it runs for every
+ * notification the embedded broker considers.
+ */
 export function filterMatches(filter: string, topic: string): boolean {
   if (filter === topic) return true;
-  if (!filter.includes('+') && !filter.includes('#')) return false;
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return i > 0 || !topic.startsWith('$');
-    if (i >= t.length || (f[i] !== t[i] && (f[i] !== '+' || (i === 0 && topic.startsWith('$'))))) return false;
+  const first = filter.charCodeAt(0);
+  if ((first === PLUS || first === HASH) && topic.startsWith('$')) return false;
+  let i = 0;
+  let j = 0;
+  while (i < filter.length) {
+    const c = filter.charCodeAt(i);
+    if (c === HASH) return true;
+    if (c === PLUS) {
+      while (j < topic.length && topic.charCodeAt(j) !== SLASH) j++;
+      i++;
+      continue;
+    }
+    if (j === topic.length) {
+      // "a/#" matches "a": the filter's rest is exactly "/#".
+      return c === SLASH && i + 2 === filter.length && filter.charCodeAt(i + 1) === HASH;
+    }
+    if (topic.charCodeAt(j) !== c) return false;
+    i++;
+    j++;
   }
-  return f.length === t.length;
+  return j === topic.length;
 }

@@ -13,3 +13,27 @@ test('MQTT topic filters match as MQTT 3.1.1 says', () => {
   assert.ok(filterMatches('a/+/c', 'a//c'), '+ matches an empty level');
   assert.ok(!filterMatches('a/+', 'a/b/c'));
 });
+
+test('topic-filter matching agrees with a regular-expression reading of the rules on random cases', () => {
+  // The reference: + is one level of anything but '/', a trailing /# is "this level and below".
+  const reference = (filter: string, topic: string) => {
+    if (/^[+#]/.test(filter) && topic.startsWith('$')) return false;
+    if (filter === '#') return true;
+    const body = filter
+      .split('/')
+      .map((l) => (l === '+' ? '[^/]*' : l === '#' ? '#' : l.replace(/[.*?^${}()|[\]\\-]/g, '\\$&')))
+      .join('/')
+      .replace(/\/#$/, '(/.*)?');
+    return new RegExp(`^${body}$`).test(topic);
+  };
+  const levels = ['a', 'b', '', '$x'];
+  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+  const path = (n: number, extra: string[]) => Array.from({ length: n }, () => pick([...levels, ...extra])).join('/');
+  for (let k = 0; k < 5000; k++) {
+    const topic = path(1 + Math.floor(Math.random() * 4), []);
+    let filter = path(1 + Math.floor(Math.random() * 4), ['+', '+']);
+    if (Math.random() < 0.3) filter += '/#';
+    if (Math.random() < 0.05) filter = '#';
+    assert.equal(filterMatches(filter, topic), reference(filter, topic), `${filter} ~ ${topic}`);
+  }
+});
