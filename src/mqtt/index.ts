@@ -73,8 +73,9 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
     broker = external;
-    // Several nodes may change the same thing: every node announces its own changes, undeduplicated.
-    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), dedupe: false, log });
+    // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
+    const told = store.dialect === 'postgres' ? 'store' : 'memory';
+    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), told, log });
   } else if (config.mqttPort !== undefined) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
@@ -93,7 +94,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       publish: embedded.deliver,
       wants: embedded.connected,
       subscribed: embedded.subscribed,
-      dedupe: true,
+      told: 'memory',
       log,
     });
   } else {

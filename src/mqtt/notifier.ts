@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { DomainEvent, Events } from '../events.js';
 import { namespacesOfThing, pendingForThing, pendingForThings, type PendingRow } from '../store/executions.js';
-import type { Store } from '../store/store.js';
+import type { Db, Store } from '../store/store.js';
+import { lockTold, saveTold, type Told } from '../store/notified.js';
 import { MAX_PENDING_LISTED } from '../domain/states.js';
 import { execution, pendingSummary } from '../operations/device.js';
 import { documentAsObject } from './device-api.js';
@@ -18,17 +19,18 @@ export interface NotifierOptions {
   /** Embedded broker: whether the thing's client subscribes to a topic (unknown: assume it does). */
   subscribed?: (thingName: string, topic: string) => boolean;
   /**
-   * Remember what each thing was last told, so that notify-next goes out only when the next
-   * execution changes. Only sound when this node sees every change (one node, embedded broker).
+   * Where what each thing was last told is kept, so that notify goes out only when the list
+   * changes and notify-next only when the next execution does: 'memory' when this node sees
+   * every change (one node), 'store' when several nodes change the same things.
    */
-  dedupe: boolean;
+  told: 'memory' | 'store';
   log?: { error(obj: object, msg: string): void };
 }
 
 const ALL = Symbol('all namespaces');
 type Ns = string | null | typeof ALL;
 
-/** At most this many things remembered for dedupe; the oldest are forgotten (then re-sent). */
+/** At most this many things remembered in memory; the oldest are forgotten (then re-sent). */
 const REMEMBERED = 100_000;
 /** Batches of things worked on at once, and things per batch (one query each). */
 const PARALLEL = 2;
@@ -44,7 +46,7 @@ const HIGH_WATER = 20_000;
 export class Notifier {
   private readonly queue = new Map<string, { thingName: string; ns: Ns }>();
   /** Per thing (LRU order), per namespace ('' for none): what it was last told. */
-  private readonly last = new Map<string, Map<string, { list: string; next: string }>>();
+  private readonly last = new Map<string, Map<string, Told>>();
   private active = 0;
   private idleWaiters: (() => void)[] = [];
   private capacityWaiters: (() => void)[] = [];
@@ -120,9 +122,7 @@ export class Notifier {
   private async notifyBatch(batch: { thingName: string; ns: Ns }[]): Promise<void> {
     const first = batch[0]!;
     if (first.ns === ALL) return this.notifyAll(first.thingName);
-    const ns = first.ns;
-    const lists = await pendingForThings(this.o.store.db, batch.map((b) => b.thingName), ns, MAX_PENDING_LISTED);
-    for (const [thingName, rows] of lists) this.send(thingName, ns, rows);
+    await this.notifyThings(batch.map((b) => b.thingName), first.ns);
   }
 
   private forget(thingName: string): void {
@@ -131,30 +131,57 @@ export class Notifier {
 
   /** A change that may span namespaces (thing deletion, group membership): every list of the thing. */
   private async notifyAll(thingName: string): Promise<void> {
-    const db = this.o.store.db;
-    const namespaces = await namespacesOfThing(db, thingName);
+    const namespaces = await namespacesOfThing(this.o.store.db, thingName);
     if (!namespaces.includes(null)) namespaces.push(null);
-    for (const namespaceId of namespaces) this.send(thingName, namespaceId, await pendingForThing(db, thingName, namespaceId, MAX_PENDING_LISTED));
+    for (const namespaceId of namespaces) await this.notifyThings([thingName], namespaceId);
   }
 
-  private send(thingName: string, namespaceId: string | null, rows: PendingRow[]): void {
-    const timestamp = Math.floor(this.o.clock.now() / 1000);
-    const first = rows[0];
-    const list = rows.map((r) => `${r.id}:${r.status}`).join(',');
-    const next = first ? String(first.id) : '';
-    let before: { list: string; next: string } | undefined;
-    if (this.o.dedupe) {
-      const told = this.last.get(thingName) ?? new Map<string, { list: string; next: string }>();
-      before = told.get(namespaceId ?? '');
-      told.set(namespaceId ?? '', { list, next });
-      this.last.delete(thingName);
-      this.last.set(thingName, told);
-      if (this.last.size > REMEMBERED) this.last.delete(this.last.keys().next().value!);
+  /** Reads the things' pending lists and announces what changed since each was told last. */
+  private async notifyThings(things: string[], namespaceId: string | null): Promise<void> {
+    const { store } = this.o;
+    if (this.o.told === 'memory') {
+      const lists = await pendingForThings(store.db, things, namespaceId, MAX_PENDING_LISTED);
+      for (const [thingName, rows] of lists) this.send(thingName, namespaceId, rows, this.remember(thingName, namespaceId, keys(rows)));
+      return;
     }
+    // Shared memory: read and record under the things' locks, announce after the commit.
+    const changed = await store.tx(async (db: Db) => {
+      const before = await lockTold(db, store.dialect, things, namespaceId);
+      const lists = await pendingForThings(db, things, namespaceId, MAX_PENDING_LISTED);
+      const out: [string, PendingRow[], Told | undefined][] = [];
+      const now = new Map<string, Told>();
+      for (const [thingName, rows] of lists) {
+        const k = keys(rows);
+        const b = before.get(thingName);
+        if (b?.list === k.list && b.next === k.next) continue;
+        now.set(thingName, k);
+        out.push([thingName, rows, b]);
+      }
+      await saveTold(db, namespaceId, now);
+      return out;
+    });
+    for (const [thingName, rows, before] of changed) this.send(thingName, namespaceId, rows, before);
+  }
+
+  /** Records in memory what a thing is told now; returns what it was told before. */
+  private remember(thingName: string, namespaceId: string | null, now: Told): Told | undefined {
+    const told = this.last.get(thingName) ?? new Map<string, Told>();
+    const before = told.get(namespaceId ?? '');
+    told.set(namespaceId ?? '', now);
+    this.last.delete(thingName);
+    this.last.set(thingName, told);
+    if (this.last.size > REMEMBERED) this.last.delete(this.last.keys().next().value!);
+    return before;
+  }
+
+  /** Publishes notify if the list differs from `before`, notify-next if the next one does. */
+  private send(thingName: string, namespaceId: string | null, rows: PendingRow[], before: Told | undefined): void {
+    const timestamp = Math.floor(this.o.clock.now() / 1000);
+    const now = keys(rows);
     // What nobody subscribes to is not built (notify is rarely used, and costs most to build).
     const heard = (topic: string) => this.o.subscribed?.(thingName, topic) ?? true;
     const listTopic = notifyTopic(thingName, namespaceId);
-    if (before?.list !== list && heard(listTopic)) {
+    if (before?.list !== now.list && heard(listTopic)) {
       const inProgress = rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary);
       const queued = rows.filter((r) => r.status === 'QUEUED').map(pendingSummary);
       const jobs: Record<string, unknown> = {};
@@ -163,10 +190,16 @@ export class Notifier {
       this.o.publish(thingName, listTopic, JSON.stringify({ timestamp, jobs }));
     }
     const nextTopic = notifyNextTopic(thingName, namespaceId);
-    if (before?.next !== next && heard(nextTopic)) {
+    if (before?.next !== now.next && heard(nextTopic)) {
+      const first = rows[0];
       const body: Record<string, unknown> = { timestamp };
       if (first) body.execution = { ...execution(first, first.document), jobDocument: documentAsObject(first.document) };
       this.o.publish(thingName, nextTopic, JSON.stringify(body));
     }
   }
+}
+
+/** A pending list and its next execution as comparable keys: the next is identified by its row. */
+function keys(rows: PendingRow[]): Told {
+  return { list: rows.map((r) => `${r.id}:${r.status}`).join(','), next: rows[0] ? String(rows[0].id) : '' };
 }

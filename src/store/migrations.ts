@@ -114,6 +114,19 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0002_notified': {
+      // What each thing was last told, shared by the nodes of a scale-out service (notifier.ts).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('notified')
+          .addColumn('thing_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('namespace_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('list_key', 'text')
+          .addColumn('next_key', 'text')
+          .addPrimaryKeyConstraint('notified_pk', ['thing_name', 'namespace_id'])
+          .execute();
+      },
+    },
   };
 }
 

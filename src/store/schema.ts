@@ -93,6 +93,14 @@ export interface ServiceLeasesTable {
   lease_until: number;
 }
 
+/** What a thing was last told on its notify topics ('' = no namespace); null = never told. */
+export interface NotifiedTable {
+  thing_name: string;
+  namespace_id: string;
+  list_key: string | null;
+  next_key: string | null;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -102,4 +110,5 @@ export interface DB {
   job_executions: JobExecutionsTable;
   tags: TagsTable;
   service_leases: ServiceLeasesTable;
+  notified: NotifiedTable;
 }

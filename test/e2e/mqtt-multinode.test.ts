@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { CreateJobCommand, CreateThingCommand, DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CancelJobCommand, CreateJobCommand, CreateThingCommand, DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { BACKENDS, MOSQUITTO_URL, PG_URL, clients, dropSchema, freshSchema, thingArn } from '../support/harness.js';
 import { spawnServer, type ServerProcess } from '../support/process.js';
 import { Device } from '../support/device.js';
@@ -56,6 +56,35 @@ describe('MQTT across two nodes on PostgreSQL and Mosquitto', { skip: !BACKENDS.
     assert.equal(replies.length, n, 'one reply per request: no node processed a request twice');
     const e = await ia.send(new DescribeJobExecutionCommand({ jobId: `x-${run}`, thingName: thing }));
     assert.equal(e.execution?.versionNumber, n + 2);
+  });
+
+  test('notify-next goes out once per change of the next execution, whichever node makes the change', async () => {
+    // The first test left its job in progress: finish it, so that the queue starts empty.
+    const done = d.mark();
+    assert.ok((await d.request(`x-${run}/update`, { status: 'SUCCEEDED' })).accepted);
+    await d.waitFor((m) => m.i >= done && m.topic === `${d.prefix}/notify-next` && m.body.execution === undefined, 5000, 'empty notify-next');
+    await new Promise((r) => setTimeout(r, 300));
+    const mark = d.mark();
+    const nextIs = (jobId: string | undefined) =>
+      d.waitFor((m) => m.i >= mark && m.topic === `${d.prefix}/notify-next` && (m.body.execution as { jobId?: string } | undefined)?.jobId === jobId, 5000, `notify-next ${jobId}`);
+    const listed = (what: string, test: (jobs: Record<string, { jobId: string }[]>) => boolean) =>
+      d.waitFor((m) => m.i >= mark && m.topic === `${d.prefix}/notify` && test(m.body.jobs as Record<string, { jobId: string }[]>), 5000, what);
+    const [p, q] = [`p-${run}`, `q-${run}`];
+    await ib.send(new CreateJobCommand({ jobId: p, targets: [thingArn(thing)], document: '{}' }));
+    await nextIs(p);
+    // Queued behind p: the list changes, the next does not.
+    await ia.send(new CreateJobCommand({ jobId: q, targets: [thingArn(thing)], document: '{}' }));
+    await listed('two queued', (j) => j.QUEUED?.length === 2);
+    assert.ok((await d.request('start-next')).accepted);
+    await listed('p in progress', (j) => j.IN_PROGRESS?.[0]?.jobId === p);
+    assert.ok((await d.request(`${p}/update`, { status: 'IN_PROGRESS', statusDetails: { step: '2' } })).accepted);
+    assert.ok((await d.request(`${p}/update`, { status: 'SUCCEEDED' })).accepted);
+    await nextIs(q);
+    await ia.send(new CancelJobCommand({ jobId: q }));
+    await nextIs(undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    const announced = d.on(`${d.prefix}/notify-next`, mark).map((m) => (m.body.execution as { jobId?: string } | undefined)?.jobId ?? 'none');
+    assert.deepEqual(announced, [p, q, 'none']);
   });
 
   test('when the consuming node dies, the other takes device requests over', async () => {
