@@ -24,6 +24,8 @@ export class GroupCommit<DB> {
     /** Runs one statement on the connection the transaction holds (savepoints, synchronously). */
     private readonly exec: (statement: string) => void,
     private readonly maxGroup = 64,
+    /** Transactions committed per turn, in groups of maxGroup one after another. */
+    private readonly maxPerTurn = 1024,
   ) {}
 
   run<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
@@ -36,13 +38,20 @@ export class GroupCommit<DB> {
   private schedule(): void {
     if (this.scheduled || this.waiting.length === 0) return;
     this.scheduled = true;
-    // After the I/O callbacks of this turn: every request read from the sockets joins the group.
-    setImmediate(() => {
+    // After the I/O callbacks of this turn: every request read from the sockets joins a group.
+    // Taking one group a turn let a backlog grow without bound when more arrived per turn
+    // (10,000 devices); taking all of it blocked the event loop for hundreds of milliseconds.
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    const now = this.waiting.splice(0, this.maxPerTurn);
+    try {
+      for (let i = 0; i < now.length; i += this.maxGroup) await this.commit(now.slice(i, i + this.maxGroup));
+    } finally {
       this.scheduled = false;
-      const group = this.waiting.splice(0, this.maxGroup);
       this.schedule();
-      void this.commit(group);
-    });
+    }
   }
 
   private async commit(group: Waiting<DB>[]): Promise<void> {

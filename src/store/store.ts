@@ -37,9 +37,12 @@ export class Store {
     return store;
   }
 
-  /** One transaction; on SQLite it may share its commit with others of the same turn (group-commit.ts). */
-  tx<T>(fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
-    return this.group ? this.group.run(fn) : this.db.transaction().execute(fn);
+  /**
+   * One transaction. On SQLite it may share its commit with others of the same turn
+   * (group-commit.ts); an `urgent` one runs at once instead, ahead of those waiting.
+   */
+  tx<T>(fn: (trx: Transaction<DB>) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    return this.group && !opts.urgent ? this.group.run(fn) : this.db.transaction().execute(fn);
   }
 
   /** Row lock for read-modify-write; SQLite serialises writers already. */

@@ -81,8 +81,8 @@ export class JobWorker {
         wait = this.pollMs;
       }
       if (!this.running) break;
-      if (wait === 0) await new Promise<void>((r) => setImmediate(r));
-      else if (!this.woken) await new Promise<void>((resolve) => {
+      // After work, tick() has already yielded to I/O once per step: go on with the next one.
+      if (wait !== 0 && !this.woken) await new Promise<void>((resolve) => {
         this.wakeUp = resolve;
         void sleep(wait).then(resolve);
       });
@@ -140,7 +140,7 @@ export class JobWorker {
       }
       // Notifications lag behind a big fan-out: wait for them rather than queue without bound.
       await this.o.events.capacity();
-      const n = await this.step(c.job_id, limit);
+      const n = await this.step(c.job_id, limit, c.pending_work !== 'delete');
       if (n > 0 || c.pending_work !== 'delete') didWork = true;
       if (c.pending_work === 'delete' && this.o.deletionRate > 0) this.tokens -= n;
       await new Promise<void>((r) => setImmediate(r));
@@ -148,8 +148,12 @@ export class JobWorker {
     return { didWork, waitingForTokens };
   }
 
-  /** One bounded transaction of work on one job; returns how many executions it touched. */
-  private async step(jobId: string, limit: number): Promise<number> {
+  /**
+   * One bounded transaction of work on one job; returns how many executions it touched. A rollout
+   * or cancel step goes ahead of queued device requests (it decides what the fleet works on next);
+   * a deletion step waits its turn.
+   */
+  private async step(jobId: string, limit: number, urgent: boolean): Promise<number> {
     const { store, nodeId } = this.o;
     const now = this.o.clock.now();
     const out = await store.tx(async (db) => {
@@ -178,7 +182,7 @@ export class JobWorker {
         .execute();
       if (done) await completeIfDone(db, jobId, now);
       return { things, n, ns: job.namespace_id };
-    });
+    }, { urgent });
     this.o.events.pendingChanged(out.things, out.ns);
     return out.n;
   }
