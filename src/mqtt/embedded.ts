@@ -95,7 +95,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   });
   broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
 
-  const server: Server = createServer((socket: Socket) => {
+  // No Nagle delay: replies and notifications are small and each is awaited by a device.
+  const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
     const fits = packetLimit(MAX_PACKET);
     socket.on('data', (chunk: Buffer) => {
       if (!fits(chunk)) {
