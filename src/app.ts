@@ -22,6 +22,8 @@ export interface App {
   mqttUrl?: string;
   /** ws://host:port/mqtt: MQTT over WebSocket on the HTTP port (embedded broker only). */
   mqttWsUrl?: string;
+  /** mqtts://host:port: the embedded broker's TLS listener, when configured. */
+  mqttTlsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
   store: Store;
@@ -68,12 +70,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     throw err;
   }
   worker.start();
-  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
+  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
     httpUrl: http.url,
     mqttUrl: mqtt?.url,
     mqttWsUrl: mqtt?.wsUrl,
+    mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
     store,
     events,

@@ -38,6 +38,10 @@ program
   .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
   .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
   .option('--device-credentials <THING:PASSWORD>', 'MQTT username (thing name) and password, repeatable; *:PASSWORD for any thing (env IOT_JOBS_DEVICE_CREDENTIALS)', collect)
+  .option('--mqtt-tls-cert <file>', 'PEM certificate (chain) for an MQTT over TLS listener of the embedded broker (env IOT_JOBS_MQTT_TLS_CERT)')
+  .option('--mqtt-tls-key <file>', 'PEM private key of that certificate (env IOT_JOBS_MQTT_TLS_KEY)')
+  .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one (env IOT_JOBS_MQTT_TLS_PORT; default 8883)')
+  .option('--mqtt-tls-ca <file>', 'PEM CA of device certificates: devices must present one whose subject CN is their thing name (env IOT_JOBS_MQTT_TLS_CA)')
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
   .action(async (flags: Flags) => {
     let config;

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { Config, Credential } from './types.js';
+import type { Config, Credential, MqttTls } from './types.js';
 
 /** A configuration mistake: one line for the user, exit code 2. */
 export class ConfigError extends Error {}
@@ -18,11 +19,16 @@ export interface Flags {
   mqtt?: boolean;
   mqttUrl?: string;
   deviceCredentials?: string[];
+  mqttTlsPort?: string;
+  mqttTlsCert?: string;
+  mqttTlsKey?: string;
+  mqttTlsCa?: string;
   logLevel?: string;
 }
 
 export const DEFAULT_PORT = 7020;
 export const DEFAULT_MQTT_PORT = 1883;
+export const DEFAULT_MQTT_TLS_PORT = 8883;
 const DEV_CREDENTIAL: Credential = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Flag, else environment variable, else undefined. */
@@ -53,6 +59,33 @@ function deviceCredentials(raw: string[]): Map<string, string> {
   return out;
 }
 
+function pemFile(name: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** The embedded broker's TLS listener: a certificate and key, and optionally the CA of device certificates. */
+function mqttTls(flags: Flags, env: NodeJS.ProcessEnv): MqttTls | undefined {
+  const cert = pick(flags.mqttTlsCert, env.IOT_JOBS_MQTT_TLS_CERT);
+  const key = pick(flags.mqttTlsKey, env.IOT_JOBS_MQTT_TLS_KEY);
+  const ca = pick(flags.mqttTlsCa, env.IOT_JOBS_MQTT_TLS_CA);
+  const port = pick(flags.mqttTlsPort, env.IOT_JOBS_MQTT_TLS_PORT);
+  if (cert === undefined && key === undefined) {
+    if (ca !== undefined || port !== undefined) throw new ConfigError('--mqtt-tls-ca and --mqtt-tls-port need --mqtt-tls-cert and --mqtt-tls-key');
+    return undefined;
+  }
+  if (cert === undefined || key === undefined) throw new ConfigError('--mqtt-tls-cert and --mqtt-tls-key go together');
+  return {
+    port: integer('--mqtt-tls-port', port, DEFAULT_MQTT_TLS_PORT, 0, 65535),
+    cert: pemFile('--mqtt-tls-cert', cert),
+    key: pemFile('--mqtt-tls-key', key),
+    ca: ca === undefined ? undefined : pemFile('--mqtt-tls-ca', ca),
+  };
+}
+
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
@@ -78,9 +111,17 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
   const mqttPortRaw = pick(flags.mqttPort, env.IOT_JOBS_MQTT_PORT);
   const rawDevices = flags.deviceCredentials?.length ? flags.deviceCredentials : (env.IOT_JOBS_DEVICE_CREDENTIALS ?? '').split(',').filter(Boolean);
   const devices = deviceCredentials(rawDevices);
-  const mqttOff = flags.mqtt === false || mqttPortRaw === 'off' || mqttUrl !== undefined;
-  if (!mqttOff && devices.size === 0 && !isLoopback(host))
-    throw new ConfigError(`refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD (or --no-mqtt)`);
+  const brokerOff = flags.mqtt === false || mqttUrl !== undefined;
+  const tls = mqttTls(flags, env);
+  if (tls && brokerOff) throw new ConfigError('--mqtt-tls-* configure the embedded broker; they do not go with --mqtt-url or --no-mqtt');
+  // `--mqtt-port off` turns the plain listener off; with no TLS listener either, there is no broker.
+  const plainOn = !brokerOff && mqttPortRaw !== 'off';
+  // A listener is open when a device can connect without a password or a certificate of our CA.
+  const open = devices.size === 0 && (plainOn || (tls !== undefined && tls.ca === undefined));
+  if (open && !isLoopback(host))
+    throw new ConfigError(
+      `refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD, or --mqtt-tls-ca with --mqtt-port off (or --no-mqtt)`,
+    );
   return {
     host,
     port,
@@ -92,7 +133,8 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     credentials: defaultCredentials ? [DEV_CREDENTIAL] : credentials,
     defaultCredentials,
     deletionRate: integer('--deletion-rate', pick(flags.deletionRate, env.IOT_JOBS_DELETION_RATE), 0, 0, 1_000_000),
-    mqttPort: mqttOff ? undefined : integer('--mqtt-port', mqttPortRaw, DEFAULT_MQTT_PORT, 0, 65535),
+    mqttPort: plainOn ? integer('--mqtt-port', mqttPortRaw, DEFAULT_MQTT_PORT, 0, 65535) : undefined,
+    mqttTls: tls,
     mqttPortExplicit: mqttPortRaw !== undefined,
     mqttUrl,
     deviceCredentials: devices,

@@ -3,6 +3,15 @@ export interface Credential {
   secretAccessKey: string;
 }
 
+export interface MqttTls {
+  /** 0 = ephemeral. */
+  port: number;
+  cert: Buffer;
+  key: Buffer;
+  /** CA of device certificates: when set, devices must present one, whose subject CN is their thing name. */
+  ca?: Buffer | undefined;
+}
+
 /** The one typed configuration, made from flags and environment variables by config/config.ts. */
 export interface Config {
   host: string;
@@ -20,8 +29,10 @@ export interface Config {
   defaultCredentials: boolean;
   /** Job executions deleted per second by the deletion worker, over all deletions; 0 = unlimited. */
   deletionRate: number;
-  /** Embedded MQTT broker port (0 = ephemeral); undefined = no embedded broker. */
+  /** Embedded MQTT broker's plain TCP port (0 = ephemeral); undefined = no plain listener. */
   mqttPort: number | undefined;
+  /** The embedded broker's TLS listener, when a server certificate is given. */
+  mqttTls?: MqttTls | undefined;
   /** False when mqttPort is the default: then a taken port falls back to a free one, with a warning. */
   mqttPortExplicit?: boolean;
   /** mqtt://host:port of an external broker; when set, no embedded broker runs. */

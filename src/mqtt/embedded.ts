@@ -1,17 +1,21 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
-import { packetLimit } from './packet-limit.js';
+import type { MqttTls } from '../config/types.js';
+import { MAX_PACKET, certificateThing, listen, plainListener, tlsListener } from './listeners.js';
 import type { Logger } from './types.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
-  port: number;
+  /** Plain TCP port; undefined = no plain listener. */
+  port: number | undefined;
   /** False for the default port: if it is taken, listen on a free one and say so. */
   portExplicit: boolean;
+  /** A TLS listener as well (or instead). */
+  tls?: MqttTls | undefined;
   /** Passwords by thing name (`*` = any thing); empty = open (loopback only, checked by config). */
   deviceCredentials: Map<string, string>;
   /** A device request, already authorized; replies go back through `reply`. */
@@ -20,7 +24,10 @@ export interface EmbeddedBrokerOptions {
 }
 
 export interface EmbeddedBroker {
+  /** mqtt://host:port of the plain listener, else mqtts:// of the TLS one. */
   url: string;
+  /** mqtts://host:port when the TLS listener runs. */
+  tlsUrl?: string;
   /** Sends a notification to the client of `clientId` (a thing name) if it subscribes to `topic`. */
   deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
@@ -32,8 +39,6 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-/** AWS IoT's message size limit, plus room for the topic and header. */
-export const MAX_PACKET = 128 * 1024 + 1024;
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
 function authError(message: string, returnCode: number): AuthenticateError {
@@ -65,6 +70,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     concurrency: 1000,
     authenticate(client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) {
       if (!THING_NAME.test(client.id)) return done(authError('the client id must be a thing name', 2), false);
+      // A device certificate signed by our CA authenticates the thing it names, as in AWS IoT.
+      const certified = certificateThing((client as Client & { conn: unknown }).conn);
+      if (certified !== undefined) {
+        if (certified !== client.id) return done(authError(`the client id must be the certificate's thing name`, 5), false);
+        return done(null, true);
+      }
       if (open) return done(null, true);
       if (username !== undefined && username !== client.id) return done(authError('the username must be the thing name', 4), false);
       const expected = o.deviceCredentials.get(client.id) ?? o.deviceCredentials.get('*');
@@ -95,43 +106,43 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   });
   broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
 
-  // No Nagle delay: replies and notifications are small and each is awaited by a device.
-  const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
-    const fits = packetLimit(MAX_PACKET);
-    socket.on('data', (chunk: Buffer) => {
-      if (!fits(chunk)) {
-        o.log.warn({ remote: socket.remoteAddress }, 'mqtt packet over the size limit; connection closed');
-        socket.destroy();
-      }
-    });
-    socket.on('error', () => {});
-    broker.handle(socket);
-  });
-
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
-      server.once('error', onError);
-      server.listen(port, o.host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
-  try {
-    await listen(o.port);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code !== 'EADDRINUSE') throw err;
-    if (o.portExplicit) {
-      await new Promise<void>((r) => broker.close(() => r()));
-      throw Object.assign(new Error(`MQTT port ${o.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' });
-    }
-    await listen(0);
-    o.log.warn({ port: o.port }, `the default MQTT port ${o.port} is taken; using a free port instead (pass --mqtt-port to choose)`);
-  }
-  server.on('error', (err) => o.log.error({ err }, 'mqtt listener error'));
-  const { port } = server.address() as AddressInfo;
+  const handle = (socket: import('node:net').Socket) => broker.handle(socket);
+  const servers: Server[] = [];
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
+  let url = '';
+  let tlsUrl: string | undefined;
+  const fail = async (err: Error) => {
+    for (const s of servers) s.close();
+    await new Promise<void>((r) => broker.close(() => r()));
+    throw err;
+  };
+  if (o.port !== undefined) {
+    const server = plainListener(handle, o.log);
+    let port: number;
+    try {
+      port = await listen(server, o.port, o.host);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== 'EADDRINUSE') return fail(e);
+      if (o.portExplicit) return fail(Object.assign(new Error(`MQTT port ${o.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }));
+      port = await listen(server, 0, o.host);
+      o.log.warn({ port: o.port }, `the default MQTT port ${o.port} is taken; using a free port instead (pass --mqtt-port to choose)`);
+    }
+    servers.push(server);
+    url = `mqtt://${host}:${port}`;
+  }
+  if (o.tls) {
+    const server = tlsListener(o.tls, handle, o.log);
+    try {
+      tlsUrl = `mqtts://${host}:${await listen(server, o.tls.port, o.host)}`;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT TLS port ${o.tls.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
+    }
+    servers.push(server);
+    url ||= tlsUrl;
+  }
+  for (const s of servers) s.on('error', (err) => o.log.error({ err }, 'mqtt listener error'));
   let sockets: WebSocketServer | undefined;
   // A thing's topics can only be subscribed to by the client whose id is the thing name, so that
   // client is a notification's whole audience: it is written to directly, without routing.
@@ -142,7 +153,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   };
 
   return {
-    url: `mqtt://${host}:${port}`,
+    url,
+    ...(tlsUrl ? { tlsUrl } : {}),
     deliver(clientId, topic, payload) {
       const client = clientOf(clientId);
       if (client && subscribes(client, topic)) sendTo(client, topic, payload);
@@ -171,9 +183,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     async close() {
       for (const ws of sockets?.clients ?? []) ws.terminate();
       sockets?.close();
-      const listening = new Promise<void>((r) => server.close(() => r()));
+      const listening = servers.map((server) => new Promise<void>((r) => server.close(() => r())));
       await new Promise<void>((r) => broker.close(() => r()));
-      await listening;
+      await Promise.all(listening);
     },
   };
 }

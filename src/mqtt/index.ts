@@ -26,6 +26,8 @@ export interface Mqtt {
   url: string;
   /** ws://.../mqtt on the HTTP port, when the embedded broker runs. */
   wsUrl?: string;
+  /** mqtts://host:port, when the embedded broker has a TLS listener. */
+  tlsUrl?: string;
   notifier: Notifier;
   close(): Promise<void>;
 }
@@ -68,7 +70,7 @@ function perThingQueue(deps: MqttDeps) {
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
-  let broker: { url: string; close(): Promise<void> };
+  let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
@@ -76,11 +78,12 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
     notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), told, log });
-  } else if (config.mqttPort !== undefined) {
+  } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
       port: config.mqttPort,
       portExplicit: config.mqttPortExplicit ?? true,
+      tls: config.mqttTls,
       deviceCredentials: config.deviceCredentials,
       onRequest,
       log,
@@ -102,6 +105,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   }
   return {
     url: broker.url,
+    ...(broker.tlsUrl ? { tlsUrl: broker.tlsUrl } : {}),
     wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
     async close() {

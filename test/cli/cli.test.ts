@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateThingCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { CLI, spawnServer, type ServerProcess } from '../support/process.js';
+import { makePki } from '../support/certs.js';
 
 /**
  * The real `iot-jobs serve` process: exit codes and one-line errors for bad usage and taken ports,
@@ -155,7 +156,27 @@ describe('usage and configuration errors: exit 2, one line on stderr', () => {
 
   test('--host 0.0.0.0 --credentials without --device-credentials: an open MQTT broker is refused', async () => {
     const line = usageError(await run(['serve', '--host', '0.0.0.0', '--credentials', 'AK:SK', '--port', '0', '--mqtt-port', '0', '--data-dir', dataDir()]));
-    assert.equal(line, 'iot-jobs: error: refusing to run an open MQTT broker on 0.0.0.0; pass --device-credentials THING:PASSWORD (or --no-mqtt)');
+    assert.equal(
+      line,
+      'iot-jobs: error: refusing to run an open MQTT broker on 0.0.0.0; pass --device-credentials THING:PASSWORD, or --mqtt-tls-ca with --mqtt-port off (or --no-mqtt)',
+    );
+  });
+
+  test('MQTT over TLS: a certificate without its key, an unreadable file, or TLS with an external broker', async () => {
+    const pki = makePki();
+    const line1 = usageError(await run(['serve', '--mqtt-tls-cert', pki.server.certFile, '--port', '0', '--data-dir', dataDir()]));
+    assert.equal(line1, 'iot-jobs: error: --mqtt-tls-cert and --mqtt-tls-key go together');
+    const line2 = usageError(await run(['serve', '--mqtt-tls-cert', '/nonexistent/cert.pem', '--mqtt-tls-key', pki.server.keyFile, '--port', '0', '--data-dir', dataDir()]));
+    assert.equal(line2, 'iot-jobs: error: --mqtt-tls-cert: cannot read /nonexistent/cert.pem (ENOENT)');
+    const line3 = usageError(
+      await run(['serve', '--mqtt-url', 'mqtt://127.0.0.1:1883', '--mqtt-tls-cert', pki.server.certFile, '--mqtt-tls-key', pki.server.keyFile, '--port', '0', '--data-dir', dataDir()]),
+    );
+    assert.equal(line3, 'iot-jobs: error: --mqtt-tls-* configure the embedded broker; they do not go with --mqtt-url or --no-mqtt');
+    // Server-authenticated TLS without a device CA and without passwords is open too.
+    const line4 = usageError(
+      await run(['serve', '--host', '0.0.0.0', '--credentials', 'AK:SK', '--mqtt-port', 'off', '--mqtt-tls-cert', pki.server.certFile, '--mqtt-tls-key', pki.server.keyFile, '--port', '0', '--data-dir', dataDir()]),
+    );
+    assert.match(line4, /^iot-jobs: error: refusing to run an open MQTT broker on 0\.0\.0\.0/);
   });
 
   test('a refused start writes nothing into the data directory', async () => {
@@ -173,6 +194,18 @@ describe('starting and stopping', () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: 'ok' });
+    s.child.kill('SIGTERM');
+    assert.equal(await exitOf(s), 0);
+  });
+
+  test('--host 0.0.0.0 with device certificates only (--mqtt-port off, --mqtt-tls-ca) starts a TLS-only broker', async () => {
+    const pki = makePki();
+    const s = await start([
+      '--host', '0.0.0.0', '--credentials', 'AK:SK', '--mqtt-port', 'off',
+      '--mqtt-tls-cert', pki.server.certFile, '--mqtt-tls-key', pki.server.keyFile, '--mqtt-tls-ca', pki.ca.certFile, '--mqtt-tls-port', '0',
+      '--data-dir', dataDir(),
+    ]);
+    assert.match(s.mqttUrl ?? '', /^mqtts:\/\/0\.0\.0\.0:\d+$/);
     s.child.kill('SIGTERM');
     assert.equal(await exitOf(s), 0);
   });
