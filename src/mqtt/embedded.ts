@@ -32,6 +32,8 @@ export interface EmbeddedBroker {
   deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
+  /** Calls `listener` with the client id of every client that has connected. */
+  onClient(listener: (clientId: string) => void): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
@@ -161,6 +163,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     connected(clientId) {
       return clientOf(clientId) !== undefined;
+    },
+    onClient(listener) {
+      broker.on('client', (client) => listener(client.id));
     },
     subscribed(clientId, topic) {
       const client = clientOf(clientId);

@@ -100,6 +100,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       told: 'memory',
       log,
     });
+    const embeddedNotifier = notifier;
+    embedded.onClient((thingName) => embeddedNotifier.connected(thingName));
   } else {
     return undefined;
   }

@@ -29,6 +29,12 @@ export interface NotifierOptions {
 
 const ALL = Symbol('all namespaces');
 type Ns = string | null | typeof ALL;
+/** A thing to notify; a silent one is only looked at, to learn what its device now starts from. */
+interface Item {
+  thingName: string;
+  ns: Ns;
+  silent?: boolean;
+}
 
 /** At most this many things remembered in memory; the oldest are forgotten (then re-sent). */
 const REMEMBERED = 100_000;
@@ -44,7 +50,7 @@ const HIGH_WATER = 20_000;
  * to one thing costs one notification, and the queue is bounded by the number of things.
  */
 export class Notifier {
-  private readonly queue = new Map<string, { thingName: string; ns: Ns }>();
+  private readonly queue = new Map<string, Item>();
   /** Per thing (LRU order), per namespace ('' for none): what it was last told. */
   private readonly last = new Map<string, Map<string, Told>>();
   private active = 0;
@@ -70,6 +76,19 @@ export class Notifier {
       this.queue.delete(key);
       this.queue.set(key, { thingName, ns });
     }
+    this.pump();
+  }
+
+  /**
+   * A device (re)connected: what it is told next is measured from the state of now, so that a
+   * change that leaves its next execution as it is does not announce that execution again. (A
+   * device learns the state of now itself, with get or start-next, as AWS asks devices to.)
+   */
+  connected(thingName: string): void {
+    if (this.closed) return;
+    const key = `${thingName}\u0000*`;
+    if (this.queue.has(key)) return;
+    this.queue.set(key, { thingName, ns: ALL, silent: true });
     this.pump();
   }
 
@@ -108,8 +127,8 @@ export class Notifier {
   }
 
   /** The oldest queued item, and up to BATCH more of the same namespace. */
-  private take(): { thingName: string; ns: Ns }[] {
-    const batch: { thingName: string; ns: Ns }[] = [];
+  private take(): Item[] {
+    const batch: Item[] = [];
     for (const [key, item] of this.queue) {
       if (batch.length > 0 && (item.ns !== batch[0]!.ns || item.ns === ALL)) continue;
       batch.push(item);
@@ -119,9 +138,9 @@ export class Notifier {
     return batch;
   }
 
-  private async notifyBatch(batch: { thingName: string; ns: Ns }[]): Promise<void> {
+  private async notifyBatch(batch: Item[]): Promise<void> {
     const first = batch[0]!;
-    if (first.ns === ALL) return this.notifyAll(first.thingName);
+    if (first.ns === ALL) return this.notifyAll(first.thingName, first.silent === true);
     await this.notifyThings(batch.map((b) => b.thingName), first.ns);
   }
 
@@ -130,18 +149,21 @@ export class Notifier {
   }
 
   /** A change that may span namespaces (thing deletion, group membership): every list of the thing. */
-  private async notifyAll(thingName: string): Promise<void> {
+  private async notifyAll(thingName: string, silent: boolean): Promise<void> {
     const namespaces = await namespacesOfThing(this.o.store.db, thingName);
     if (!namespaces.includes(null)) namespaces.push(null);
-    for (const namespaceId of namespaces) await this.notifyThings([thingName], namespaceId);
+    for (const namespaceId of namespaces) await this.notifyThings([thingName], namespaceId, silent);
   }
 
   /** Reads the things' pending lists and announces what changed since each was told last. */
-  private async notifyThings(things: string[], namespaceId: string | null): Promise<void> {
+  private async notifyThings(things: string[], namespaceId: string | null, silent = false): Promise<void> {
     const { store } = this.o;
     if (this.o.told === 'memory') {
       const lists = await pendingForThings(store.db, things, namespaceId, MAX_PENDING_LISTED);
-      for (const [thingName, rows] of lists) this.send(thingName, namespaceId, rows, this.remember(thingName, namespaceId, keys(rows)));
+      for (const [thingName, rows] of lists) {
+        const before = this.remember(thingName, namespaceId, keys(rows));
+        if (!silent) this.send(thingName, namespaceId, rows, before);
+      }
       return;
     }
     // Shared memory: read and record under the things' locks, announce after the commit.
@@ -160,7 +182,7 @@ export class Notifier {
       await saveTold(db, namespaceId, now);
       return out;
     });
-    for (const [thingName, rows, before] of changed) this.send(thingName, namespaceId, rows, before);
+    if (!silent) for (const [thingName, rows, before] of changed) this.send(thingName, namespaceId, rows, before);
   }
 
   /** Records in memory what a thing is told now; returns what it was told before. */

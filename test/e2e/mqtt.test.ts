@@ -252,6 +252,26 @@ for (const backend of BACKENDS) {
         assert.deepEqual(emptied.body.jobs, {});
       });
 
+      test('a device that connects after its job was queued is not told that job again when it starts it', async () => {
+        const thing = name('late');
+        await s.iot.send(new CreateThingCommand({ thingName: thing }));
+        await job(name('l-1'), [thingArn(thing)]);
+        // The job's own announcement has gone out (to nobody) before the device comes.
+        await s.app.notifier!.idle();
+        const d = await Device.connect(mqttUrl, thing);
+        devices.push(d);
+        const mark = d.mark();
+        const started = await d.request('start-next');
+        assert.ok(started.accepted, JSON.stringify(started.body));
+        assert.ok((await d.request(`${name('l-1')}/update`, { status: 'IN_PROGRESS', statusDetails: { step: 'flash' } })).accepted);
+        await d.nextOn(`${d.prefix}/notify`, mark);
+        await new Promise((r) => setTimeout(r, 300));
+        assert.deepEqual(d.on(`${d.prefix}/notify-next`, mark), [], 'the next execution did not change');
+        assert.ok((await d.request(`${name('l-1')}/update`, { status: 'SUCCEEDED' })).accepted);
+        const emptied = await d.nextOn(`${d.prefix}/notify-next`, mark);
+        assert.equal(emptied.body.execution, undefined);
+      });
+
       test('requests of one thing are answered in order, each exactly once', async () => {
         const thing = name('order');
         const d = await device(thing);
