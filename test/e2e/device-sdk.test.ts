@@ -10,9 +10,8 @@ import { startServer, thingArn, type TestServer } from '../support/harness.js';
  * jobs topics with the SDK's job clients, which build the topics, serialize the requests and parse
  * the replies themselves.
  *
- * The older aws-iot-device-sdk (v1) cannot take part: it only speaks 'mqtts' (TLS with client
- * certificates) or 'wss' (SigV4 websockets over TLS); protocol 'mqtt' throws
- * "protocols[protocol] is not a function".
+ * The older aws-iot-device-sdk (v1 line) only speaks 'mqtts' or 'wss': it is tested over the TLS
+ * listener with a device certificate in device-sdk-v1.test.ts.
  */
 const SDK = 'aws-iot-device-sdk-v2';
 
