@@ -116,6 +116,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     try {
       const v = await check();
       if (v !== undefined && v !== false) return v;
+      // A check that ran without an error but gave no value: an older error no longer explains the wait.
+      last = undefined;
     } catch (err) {
       last = err;
     }
