@@ -264,7 +264,6 @@ function coerce(raw: string, shape: Shape, path: string, errors: string[]): unkn
   return undefined;
 }
 
-
 export function decodeRequest(service: ServiceName, operation: string, parts: RequestParts): Input {
   const op = codecs[service].operation(operation);
   if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
@@ -28,7 +28,7 @@ export interface EmbeddedBroker {
   url: string;
   /** mqtts://host:port when the TLS listener runs. */
   tlsUrl?: string;
-  /** Sends a notification to the client of `clientId` (a thing name) if it subscribes to `topic`. */
+  /** Writes a notification to the connected client of `clientId` (a thing name); ask `subscribed` first. */
   deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
@@ -108,7 +108,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   });
   broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
 
-  const handle = (socket: import('node:net').Socket) => broker.handle(socket);
+  const handle = (socket: Socket) => broker.handle(socket);
   const servers: Server[] = [];
   const host = o.host.includes(':') ? `[${o.host}]` : o.host;
   let url = '';
@@ -159,7 +159,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     ...(tlsUrl ? { tlsUrl } : {}),
     deliver(clientId, topic, payload) {
       const client = clientOf(clientId);
-      if (client && subscribes(client, topic)) sendTo(client, topic, payload);
+      if (client) sendTo(client, topic, payload);
     },
     connected(clientId) {
       return clientOf(clientId) !== undefined;

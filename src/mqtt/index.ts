@@ -90,7 +90,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
-    notifier = new Notifier({
+    const local = new Notifier({
       store,
       events,
       clock,
@@ -100,8 +100,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       told: 'memory',
       log,
     });
-    const embeddedNotifier = notifier;
-    embedded.onClient((thingName) => embeddedNotifier.connected(thingName));
+    embedded.onClient((thingName) => local.connected(thingName));
+    notifier = local;
   } else {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DomainEvent, Events } from '../events.js';
-import { namespacesOfThing, pendingForThing, pendingForThings, type PendingRow } from '../store/executions.js';
+import { namespacesOfThing, pendingForThings, type PendingRow } from '../store/executions.js';
 import type { Db, Store } from '../store/store.js';
 import { lockTold, saveTold, type Told } from '../store/notified.js';
 import { MAX_PENDING_LISTED } from '../domain/states.js';
@@ -12,7 +12,7 @@ export interface NotifierOptions {
   store: Store;
   events: Events;
   clock: Clock;
-  /** Sends one notification for a thing. */
+  /** Sends one notification for a thing (only after `subscribed`, when given, said yes). */
   publish: (thingName: string, topic: string, payload: string) => void;
   /** Embedded broker: only things with a connected client need notifying. */
   wants?: (thingName: string) => boolean;
@@ -161,8 +161,9 @@ export class Notifier {
     if (this.o.told === 'memory') {
       const lists = await pendingForThings(store.db, things, namespaceId, MAX_PENDING_LISTED);
       for (const [thingName, rows] of lists) {
-        const before = this.remember(thingName, namespaceId, keys(rows));
-        if (!silent) this.send(thingName, namespaceId, rows, before);
+        const now = keys(rows);
+        const before = this.remember(thingName, namespaceId, now);
+        if (!silent) this.send(thingName, namespaceId, rows, now, before);
       }
       return;
     }
@@ -170,19 +171,19 @@ export class Notifier {
     const changed = await store.tx(async (db: Db) => {
       const before = await lockTold(db, store.dialect, things, namespaceId);
       const lists = await pendingForThings(db, things, namespaceId, MAX_PENDING_LISTED);
-      const out: [string, PendingRow[], Told | undefined][] = [];
+      const out: [string, PendingRow[], Told, Told | undefined][] = [];
       const now = new Map<string, Told>();
       for (const [thingName, rows] of lists) {
         const k = keys(rows);
         const b = before.get(thingName);
         if (b?.list === k.list && b.next === k.next) continue;
         now.set(thingName, k);
-        out.push([thingName, rows, b]);
+        out.push([thingName, rows, k, b]);
       }
       await saveTold(db, namespaceId, now);
       return out;
     });
-    if (!silent) for (const [thingName, rows, before] of changed) this.send(thingName, namespaceId, rows, before);
+    if (!silent) for (const [thingName, rows, now, before] of changed) this.send(thingName, namespaceId, rows, now, before);
   }
 
   /** Records in memory what a thing is told now; returns what it was told before. */
@@ -197,9 +198,8 @@ export class Notifier {
   }
 
   /** Publishes notify if the list differs from `before`, notify-next if the next one does. */
-  private send(thingName: string, namespaceId: string | null, rows: PendingRow[], before: Told | undefined): void {
+  private send(thingName: string, namespaceId: string | null, rows: PendingRow[], now: Told, before: Told | undefined): void {
     const timestamp = Math.floor(this.o.clock.now() / 1000);
-    const now = keys(rows);
     // What nobody subscribes to is not built (notify is rarely used, and costs most to build).
     const heard = (topic: string) => this.o.subscribed?.(thingName, topic) ?? true;
     const listTopic = notifyTopic(thingName, namespaceId);

@@ -59,8 +59,7 @@ const pendingOf = (namespaceId: string | null) =>
  */
 export async function pendingForThing(db: Db, thingName: string, namespaceId: string | null, limit: number): Promise<PendingRow[]> {
   if (limit !== 1) return (await pendingForThings(db, [thingName], namespaceId, limit)).get(thingName)!;
-  const rows = await (namespaceId === null ? nextOutsideNamespaces : nextInNamespace)(db, { thingName, namespaceId });
-  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  return (namespaceId === null ? nextOutsideNamespaces : nextInNamespace)(db, { thingName, namespaceId });
 }
 
 // The device hot path ($next, start-next): an ordered index walk, cheaper than the window query.
@@ -228,6 +227,6 @@ export async function pendingForThings(db: Db, thingNames: string[], namespaceId
     ) t join jobs j2 on j2.job_id = t.job_id
     where t.rn <= ${rowLimit(limit)}
     order by t.thing_name, t.rn`.execute(db);
-  for (const { rn: _rn, ...r } of rows) out.get(r.thing_name)?.push({ ...r, id: Number(r.id) });
+  for (const { rn: _rn, ...r } of rows) out.get(r.thing_name)?.push(r);
   return out;
 }
