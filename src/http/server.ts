@@ -6,6 +6,7 @@ import type { Dispatch, ServiceName } from '../operations/types.js';
 import { decodeRequest, encodeError, encodeResponse, type WireResponse } from './codec.js';
 import { matchOperation } from './router.js';
 import { createVerifier } from './sigv4.js';
+import { registerUi } from './ui.js';
 
 export interface HttpServerOptions {
   config: Config;
@@ -53,6 +54,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const ok = opts.ready ? await opts.ready() : true;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
+
+  await registerUi(app, opts.log);
 
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const requestId = randomUUID();
