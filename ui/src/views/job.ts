@@ -75,8 +75,7 @@ export function jobView(iot: IoTClient, jobId: string): View {
     error,
     live,
     h('div', { class: 'columns' }, h('section', {}, h('h2', {}, 'Configuration'), config), h('section', {}, h('h2', {}, 'Document'), doc)),
-    h('h2', {}, 'Executions'),
-    executions.el,
+    h('section', { class: 'executions' }, h('h2', {}, 'Executions'), executions.el),
   );
 
   const showLive = (job: Job) => {
@@ -121,8 +120,13 @@ export function jobView(iot: IoTClient, jobId: string): View {
       if ((err as Error).name === 'ResourceNotFoundException') {
         gone = seen;
         fill(head, h('h1', {}, jobId), h('span', { class: 'badge gone', 'data-status': 'GONE' }, seen ? 'deleted' : 'not found'));
-        fill(live, h('p', { class: 'gone-text' }, seen ? `Job ${jobId} is gone: all its executions are deleted.` : `No job ${jobId}.`));
-        executions.el.hidden = true;
+        fill(
+          live,
+          h('p', { class: 'gone-text' }, seen ? `Job ${jobId} is gone: all its executions are deleted.` : `No job ${jobId}.`),
+          h('a', { href: '#/' }, '← all jobs'),
+        );
+        el.querySelector('section.executions')?.remove();
+        if (seen) config.prepend(h('p', { class: 'note' }, 'As last seen:'));
         return;
       }
       error.hidden = false;
