@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
   AddThingToThingGroupCommand,
+  CancelJobCommand,
   CreateJobCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
@@ -120,6 +121,15 @@ for (const backend of BACKENDS) {
       await page.locator('tr[data-thing=ui-dev-1] a').click();
       await page.locator('.view.thing h1', { hasText: 'ui-dev-1' }).waitFor();
       await page.locator('tr[data-job=ui-fw-1] .badge', { hasText: 'SUCCEEDED' }).waitFor();
+
+      // Back on the job, a CancelJob shows: the queued execution canceled, the succeeded one kept.
+      await page.locator('tr[data-job=ui-fw-1] a').click();
+      await page.locator('.live .left[data-left="1"]').waitFor();
+      await s.iot.send(new CancelJobCommand({ jobId: 'ui-fw-1' }));
+      await page.locator('.badge[data-status=CANCELED]').waitFor();
+      await eventually(async () => (await legendCount(page, 'CANCELED').textContent()) === '1', 15_000, 'CANCELED 1 on the page');
+      assert.equal(await legendCount(page, 'SUCCEEDED').textContent(), '1');
+      await page.locator('.phase.p-done').waitFor();
     });
 
     test('a forced deletion of a big job counts down, with rate and ETA, to gone; executions are paged', async () => {
@@ -135,7 +145,7 @@ for (const backend of BACKENDS) {
       // The list shows both jobs with their bars.
       await page.goto(`${s.url}/ui/#/`);
       await page.locator('tr[data-job=ui-big] td.num', { hasText: `0 / ${FLEET}` }).waitFor();
-      await page.locator('tr[data-job=ui-fw-1] td.num', { hasText: '1 / 2' }).waitFor();
+      await page.locator('tr[data-job=ui-fw-1] td.num', { hasText: '2 / 2' }).waitFor();
       await page.screenshot({ path: join(screenshotDir(), `jobs-${backend}.png`) });
       await page.goto(`${s.url}/ui/#/jobs/ui-big`);
       await page.locator(`.live .left[data-left="${FLEET}"]`).waitFor();
