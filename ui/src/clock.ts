@@ -89,10 +89,14 @@ export function clockWidget(el: HTMLElement, s: Session, onMoved: () => void): {
       ),
     );
   };
+  // A server without the route (or with the system clock) is asked again only now and then.
+  let quietUntil = 0;
   const refresh = async () => {
-    if (busy) return;
+    if (busy || Date.now() < quietUntil) return;
     try {
-      show(await getClock(s));
+      const c = await getClock(s);
+      if (c?.mode !== 'manual') quietUntil = Date.now() + 30_000;
+      show(c);
     } catch {
       show(undefined);
     }
