@@ -40,6 +40,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const events = new Events();
   const scope = { region: config.region, accountId: config.accountId };
   let endpoint = `${config.host}:${config.port}`;
+  let mqttEndpoint: string | undefined;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
   const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
   const nodeId = randomUUID();
@@ -51,6 +52,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ...scope,
     wake: () => worker.wake(),
     endpointAddress: () => endpoint,
+    mqttEndpointAddress: () => mqttEndpoint,
   };
   const dispatch = createDispatch(ctx);
   let http: Awaited<ReturnType<typeof createHttpServer>>;
@@ -69,6 +71,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     await store.close();
     throw err;
   }
+  if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   worker.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;

@@ -21,6 +21,8 @@ export interface OperationContext {
   wake: () => void;
   /** host:port that DescribeEndpoint answers with. */
   endpointAddress: () => string;
+  /** host:port of the MQTT broker devices connect to (DescribeEndpoint iot:Data); undefined without one. */
+  mqttEndpointAddress?: () => string | undefined;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;
