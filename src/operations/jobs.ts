@@ -8,7 +8,7 @@ import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 import { putTags } from './tags.js';
-import { applyJobTemplate, documentBeforeSubstitution } from './templates.js';
+import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -77,7 +77,7 @@ async function rollOut(db: Db, jobId: string, things: Target[], now: number): Pr
 }
 
 export async function CreateJob(ctx: OperationContext, request: Input): Promise<Output> {
-  const input = await applyJobTemplate(ctx, request);
+  const input = await prepareCreateJob(ctx, request);
   const jobId: string = input.jobId;
   if (input.document === undefined && input.documentSource === undefined)
     throw invalidRequest('Either document or documentSource must be specified');

@@ -7,6 +7,7 @@ import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 import { putTags } from './tags.js';
 import { checkDocument } from './jobs.js';
+import { resolveDocumentSource } from './documents.js';
 
 /** The job configurations a template carries, by their CreateJobTemplate names. */
 const TEMPLATE_CONFIGS = [
@@ -186,6 +187,11 @@ export async function applyJobTemplate(ctx: OperationContext, input: Input): Pro
   if (maintenanceWindows !== undefined && out.schedulingConfig?.maintenanceWindows === undefined)
     out.schedulingConfig = { ...out.schedulingConfig, maintenanceWindows };
   return out;
+}
+
+/** What CreateJob stores: the template applied, then a documentSource fetched. */
+export async function prepareCreateJob(ctx: OperationContext, input: Input): Promise<Input> {
+  return resolveDocumentSource(ctx, await applyJobTemplate(ctx, input));
 }
 
 /** GetJobDocument?beforeSubstitution=true: a managed template's document with its placeholders. */
