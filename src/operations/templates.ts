@@ -8,6 +8,7 @@ import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './
 import { putTags } from './tags.js';
 import { checkDocument } from './jobs.js';
 import { resolveDocumentSource } from './documents.js';
+import { parseS3Url } from '../s3/objects.js';
 
 /** The job configurations a template carries, by their CreateJobTemplate names. */
 const TEMPLATE_CONFIGS = [
@@ -38,6 +39,8 @@ export async function CreateJobTemplate(ctx: OperationContext, input: Input): Pr
   if (input.document === undefined && input.documentSource === undefined && input.jobArn === undefined)
     throw invalidRequest('One of document, documentSource or jobArn must be specified');
   if (input.document !== undefined) checkDocument(input.document);
+  if (input.documentSource !== undefined && !parseS3Url(input.documentSource))
+    throw invalidRequest(`documentSource ${input.documentSource} is not an S3 object URL such as https://s3.${ctx.region}.amazonaws.com/bucket/key`);
   let sourceJobId: string | undefined;
   if (input.jobArn !== undefined) {
     sourceJobId = parseJobArn(ctx, input.jobArn);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Clock } from '../clock.js';
@@ -20,6 +21,9 @@ export interface OwnS3Options {
 }
 
 export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
+
+/** S3's ETag of a single-part object: the MD5 of its bytes, quoted. */
+const etag = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -59,18 +63,24 @@ export function registerOwnS3(app: FastifyInstance, o: OwnS3Options): void {
     if (!loc) return s3Error(reply, 400, 'InvalidRequest', 'The path must be /_iot-jobs/s3/{bucket}/{key}');
     if (req.method === 'PUT') {
       const type = req.headers['content-type'];
-      await putObject(o.store, loc, body ?? Buffer.alloc(0), typeof type === 'string' ? type : undefined, o.clock.now());
-      return reply.code(200).send('');
+      const bytes = body ?? Buffer.alloc(0);
+      await putObject(o.store, loc, bytes, typeof type === 'string' ? type : undefined, o.clock.now());
+      return reply.code(200).header('etag', etag(bytes)).send('');
     }
     const row = await o.store.db
       .selectFrom('s3_objects')
-      .select(['body', 'content_type'])
+      .select(['body', 'content_type', 'updated_at'])
       .where('bucket', '=', loc.bucket)
       .where('object_key', '=', loc.key)
       .executeTakeFirst();
     if (!row) return s3Error(reply, 404, 'NoSuchKey', 'The specified key does not exist.');
     const bytes = Buffer.from(row.body);
-    reply.code(200).header('content-type', row.content_type ?? 'application/octet-stream').header('content-length', bytes.length);
+    reply
+      .code(200)
+      .header('content-type', row.content_type ?? 'application/octet-stream')
+      .header('content-length', bytes.length)
+      .header('etag', etag(bytes))
+      .header('last-modified', new Date(row.updated_at).toUTCString());
     return req.method === 'HEAD' ? reply.send() : reply.send(bytes);
   };
   // Firmware files are bigger than API bodies; an object is held in memory while it is stored.

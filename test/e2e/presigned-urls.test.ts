@@ -129,6 +129,12 @@ for (const backend of BACKENDS) {
         400,
         /documentSource/,
       );
+      await rejectsWith(
+        s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: name('ds-tpl-bad'), description: 'x', documentSource: 'ftp://nowhere/x' })),
+        'InvalidRequestException',
+        400,
+        /documentSource/,
+      );
       await s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: name('ds-tpl'), description: 'from s3', documentSource: source }));
       await s.iot.send(new CreateJobCommand({ jobId: name('ds-tpl-job'), targets: [thingArn(t)], jobTemplateArn: `arn:aws:iot:${REGION}:${ACCOUNT}:jobtemplate/${name('ds-tpl')}` }));
       assert.equal((await s.iot.send(new GetJobDocumentCommand({ jobId: name('ds-tpl-job') }))).document, doc);

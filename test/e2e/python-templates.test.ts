@@ -2,20 +2,24 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BACKENDS, startServer, type TestServer } from '../support/harness.js';
 
 const run = promisify(execFile);
 
 /**
  * Job templates, managed templates, thing types and UpdateThingGroupsForThing through Debian's
- * boto3 (botocore 1.29, which has all of them) and /usr/bin/aws. botocore 1.29 has no
+ * boto3 (botocore 1.29, which has all of them) and /usr/bin/aws, and presigned-URL placeholders
+ * with boto3's and the CLI's S3 clients against iot-jobs's own objects. botocore 1.29 has no
  * beforeSubstitution and no maintenanceWindows on templates; the JS SDK tests cover those.
  */
 const PYTHON = '/usr/bin/python3';
 const AWS = '/usr/bin/aws';
 
 const FLOW = String.raw`
-import json, os, boto3, botocore
+import json, os, urllib.request, boto3, botocore
 kw = dict(endpoint_url=os.environ["ENDPOINT"], region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test",
           config=botocore.config.Config(retries={"max_attempts": 1}))
 iot = boto3.client("iot", **kw)
@@ -62,6 +66,16 @@ out["runMissing"] = err(lambda: iot.create_job(jobId="py-run2", targets=["arn:aw
                                                jobTemplateArn="arn:aws:iot:us-east-1::jobtemplate/AWS-Run-Command:1.0"))
 iot.delete_job_template(jobTemplateId="py-tpl")
 out["templateGone"] = err(lambda: iot.describe_job_template(jobTemplateId="py-tpl"))
+s3 = boto3.client("s3", endpoint_url=os.environ["ENDPOINT"] + "/_iot-jobs/s3", region_name="us-east-1", aws_access_key_id="test",
+                  aws_secret_access_key="test", config=botocore.config.Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+s3.put_object(Bucket="fw", Key="py/app.bin", Body=b"boto3 firmware")
+placeholder = "$" + "{aws:iot:s3-presigned-url:https://s3.us-east-1.amazonaws.com/fw/py/app.bin}"
+iot.create_job(jobId="py-presigned", targets=["arn:aws:iot:us-east-1:000000000000:thing/py-t"], document=json.dumps({"url": placeholder}),
+               presignedUrlConfig={"roleArn": "arn:aws:iam::000000000000:role/iot-s3", "expiresInSec": 300})
+out["placeholderKept"] = json.loads(iot.get_job_document(jobId="py-presigned")["document"])["url"] == placeholder
+url = json.loads(jobs.describe_job_execution(jobId="py-presigned", thingName="py-t")["execution"]["jobDocument"])["url"]
+out["fetched"] = urllib.request.urlopen(url).read().decode()
+out["s3Get"] = s3.get_object(Bucket="fw", Key="py/app.bin")["Body"].read().decode()
 out["jobsEndpoint"] = iot.describe_endpoint(endpointType="iot:Jobs")["endpointAddress"]
 out["badEndpoint"] = err(lambda: iot.describe_endpoint(endpointType="iot:Nope"))
 print(json.dumps(out))
@@ -103,6 +117,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual(out.runDoc, { version: '1.0', steps: [{ action: { name: 'Run-Command', type: 'runCommand', input: { command: 'echo ok' }, runAsUser: '' } }] });
       assert.deepEqual(out.runMissing, ['InvalidRequestException', 400]);
       assert.deepEqual(out.templateGone, ['ResourceNotFoundException', 404]);
+      assert.equal(out.placeholderKept, true);
+      assert.equal(out.fetched, 'boto3 firmware');
+      assert.equal(out.s3Get, 'boto3 firmware');
       assert.equal(out.jobsEndpoint, new URL(s.url).host);
       assert.deepEqual(out.badEndpoint, ['InvalidRequestException', 400]);
     });
@@ -123,6 +140,16 @@ for (const backend of BACKENDS) {
       assert.equal(created.description, 'A managed job template for downloading a file.');
       const doc = JSON.parse((await aws('iot', 'get-job-document', '--job-id', 'cli-dl-job')).document);
       assert.deepEqual(doc.steps[0].action.input.args, ['https://example.com/a.bin', '/tmp/a.bin']);
+      // The CLI's own S3 commands put and get iot-jobs's objects.
+      const dir = mkdtempSync(join(tmpdir(), 'iot-jobs-cli-s3-'));
+      try {
+        writeFileSync(join(dir, 'up.bin'), 'cli upload');
+        await run(AWS, ['--endpoint-url', `${s.url}/_iot-jobs/s3`, 's3', 'cp', join(dir, 'up.bin'), 's3://fw/cli/up.bin'], { env });
+        await run(AWS, ['--endpoint-url', `${s.url}/_iot-jobs/s3`, 's3', 'cp', 's3://fw/cli/up.bin', join(dir, 'down.bin')], { env });
+        assert.equal(readFileSync(join(dir, 'down.bin'), 'utf8'), 'cli upload');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       await aws('iot', 'create-thing-type', '--thing-type-name', 'cli-type');
       assert.equal((await aws('iot', 'describe-thing-type', '--thing-type-name', 'cli-type')).thingTypeName, 'cli-type');
     });
