@@ -47,8 +47,6 @@ export async function CreateJobTemplate(ctx: OperationContext, input: Input): Pr
     if (!sourceJobId) throw invalidRequest(`jobArn ${input.jobArn} is not the ARN of a job in ${ctx.region} for account ${ctx.accountId}`);
   }
   await ctx.store.tx(async (db) => {
-    const existing = await db.selectFrom('job_templates').select('job_template_id').where('job_template_id', '=', id).executeTakeFirst();
-    if (existing) throw conflict(`Job template ${id} already exists`, id);
     let document: string | null = null;
     let documentSource: string | null = null;
     let config: Record<string, unknown> = {};
@@ -64,10 +62,13 @@ export async function CreateJobTemplate(ctx: OperationContext, input: Input): Pr
       documentSource = input.documentSource ?? null;
     }
     for (const k of TEMPLATE_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
-    await db
+    // Insert-or-nothing: of concurrent creates of one id (PostgreSQL), exactly one wins.
+    const inserted = await db
       .insertInto('job_templates')
       .values({ job_template_id: id, description: input.description, document, document_source: documentSource, config: JSON.stringify(config), created_at: ctx.clock.now() })
-      .execute();
+      .onConflict((oc) => oc.column('job_template_id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) throw conflict(`Job template ${id} already exists`, id);
     if (input.tags) await putTags(db, arn, input.tags);
   });
   return { jobTemplateArn: arn, jobTemplateId: id };

@@ -41,17 +41,19 @@ export async function CreateThingType(ctx: OperationContext, input: Input): Prom
   const properties = JSON.stringify(input.thingTypeProperties ?? {});
   const arn = thingTypeArn(ctx, name);
   return ctx.store.tx(async (db) => {
-    const existing = await findType(db, name);
-    if (existing) {
+    const id = randomUUID();
+    // Insert-or-nothing, then read: concurrent creates (PostgreSQL) all see the one row that won.
+    const inserted = await db
+      .insertInto('thing_types')
+      .values({ thing_type_name: name, thing_type_id: id, properties, deprecated: 0, deprecated_at: null, created_at: ctx.clock.now() })
+      .onConflict((oc) => oc.column('thing_type_name').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+      const existing = (await findType(db, name))!;
       // The same call again answers as the first did; other properties are a conflict.
       if (existing.properties !== properties) throw alreadyExists(`Thing type ${name} already exists with different properties`, existing.thing_type_id, arn);
       return { thingTypeName: name, thingTypeArn: arn, thingTypeId: existing.thing_type_id };
     }
-    const id = randomUUID();
-    await db
-      .insertInto('thing_types')
-      .values({ thing_type_name: name, thing_type_id: id, properties, deprecated: 0, deprecated_at: null, created_at: ctx.clock.now() })
-      .execute();
     if (input.tags) await putTags(db, arn, input.tags);
     return { thingTypeName: name, thingTypeArn: arn, thingTypeId: id };
   });

@@ -141,6 +141,22 @@ for (const backend of BACKENDS) {
       assert.equal((await s.iot.send(new DescribeJobExecutionCommand({ jobId: name('ug-job'), thingName: t }))).execution?.status, 'QUEUED');
     });
 
+    test('concurrent UpdateThingGroupsForThing calls on one thing keep it within 10 groups; concurrent CreateThingType calls agree', async () => {
+      const t = name('race');
+      await s.iot.send(new CreateThingCommand({ thingName: t }));
+      const groups = Array.from({ length: 14 }, (_, i) => name(`race-g${i}`));
+      for (const g of groups) await s.iot.send(new CreateThingGroupCommand({ thingGroupName: g }));
+      const results = await Promise.allSettled(groups.map((g) => s.iot.send(new UpdateThingGroupsForThingCommand({ thingName: t, thingGroupsToAdd: [g] }))));
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(results.length - failed.length, 10);
+      for (const f of failed) assert.equal((f.reason as Error).name, 'InvalidRequestException');
+      const member = (await s.iot.send(new ListThingGroupsForThingCommand({ thingName: t }))).thingGroups!;
+      assert.equal(member.length, 10);
+      const type = name('race-type');
+      const ids = await Promise.all(Array.from({ length: 6 }, () => s.iot.send(new CreateThingTypeCommand({ thingTypeName: type })).then((r) => r.thingTypeId)));
+      assert.equal(new Set(ids).size, 1);
+    });
+
     test('ListThingGroups: a parent alone lists all descendants; recursive=false without a parent lists top-level groups', async () => {
       const [a, a1, a1x, b] = ['lt-a', 'lt-a-1', 'lt-a-1-x', 'lt-b'].map(name) as [string, string, string, string];
       await s.iot.send(new CreateThingGroupCommand({ thingGroupName: a }));

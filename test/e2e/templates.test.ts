@@ -197,6 +197,19 @@ for (const backend of BACKENDS) {
       assert.equal((await describeJob(name('from-tpl'))).jobTemplateArn, templateArn(id));
     });
 
+    test('concurrent CreateJobTemplate calls for one id: exactly one succeeds, the others get 409', async () => {
+      const id = name('race');
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: id, description: `racer ${i}`, document: `{"i":${i}}` }))),
+      );
+      const ok = results.filter((r) => r.status === 'fulfilled');
+      const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      assert.equal(ok.length, 1);
+      for (const f of failed) assert.equal((f.reason as Error).name, 'ConflictException');
+      const d = await s.iot.send(new DescribeJobTemplateCommand({ jobTemplateId: id }));
+      assert.equal(d.document, `{"i":${d.description!.slice('racer '.length)}}`, 'the winner is stored whole');
+    });
+
     test('ListJobTemplates pages with keyset tokens; tags work on template ARNs', async () => {
       const ids = [0, 1, 2, 3, 4].map((i) => name(`page-${i}`));
       for (const id of ids) await s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: id, description: `d ${id}`, document: '{}', tags: [{ Key: 'k', Value: id }] }));
