@@ -19,6 +19,10 @@ const SERVED = {
       'CreateJob', 'DescribeJob', 'ListJobs', 'UpdateJob', 'CancelJob', 'DeleteJob', 'GetJobDocument',
       'AssociateTargetsWithJob', 'DescribeJobExecution', 'ListJobExecutionsForJob', 'ListJobExecutionsForThing',
       'CancelJobExecution', 'DeleteJobExecution', 'DescribeEndpoint', 'TagResource', 'UntagResource', 'ListTagsForResource',
+      'CreateJobTemplate', 'DescribeJobTemplate', 'ListJobTemplates', 'DeleteJobTemplate',
+      'ListManagedJobTemplates', 'DescribeManagedJobTemplate',
+      'CreateThingType', 'DescribeThingType', 'ListThingTypes', 'DeprecateThingType', 'DeleteThingType',
+      'UpdateThingGroupsForThing',
     ],
   },
   'iot-jobs-data-service-2.json': {

@@ -10,6 +10,9 @@ import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
 import { startMqtt, type Mqtt } from './mqtt/index.js';
 import type { Notifier } from './mqtt/notifier.js';
+import { ObjectStore } from './s3/objects.js';
+import { registerOwnS3 } from './s3/route.js';
+import { deviceDocument } from './operations/documents.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -40,10 +43,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const events = new Events();
   const scope = { region: config.region, accountId: config.accountId };
   let endpoint = `${config.host}:${config.port}`;
+  let mqttEndpoint: string | undefined;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
   const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
   const nodeId = randomUUID();
   const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
+  let httpUrl = `http://${endpoint}`;
+  const objects = new ObjectStore({
+    store,
+    clock,
+    region: config.region,
+    credentials: config.s3Credentials ?? config.credentials[0]!,
+    endpoint: config.s3Endpoint,
+    ownUrl: () => httpUrl,
+  });
   const ctx: OperationContext = {
     store,
     clock,
@@ -51,24 +64,39 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ...scope,
     wake: () => worker.wake(),
     endpointAddress: () => endpoint,
+    mqttEndpointAddress: () => mqttEndpoint,
+    objects,
   };
   const dispatch = createDispatch(ctx);
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log });
+    const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)) });
   } catch (err) {
     await store.close();
     throw err;
   }
   endpoint = new URL(http.url).host;
+  httpUrl = http.url;
   let mqtt: Mqtt | undefined;
   try {
-    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log, http: { server: http.app.server, url: http.url } });
+    mqtt = await startMqtt({
+      config,
+      store,
+      events,
+      clock,
+      dispatch,
+      nodeId,
+      log,
+      http: { server: http.app.server, url: http.url },
+      resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
+    });
   } catch (err) {
     await http.close();
     await store.close();
     throw err;
   }
+  if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   worker.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
@@ -87,6 +115,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.close();
       await http.close();
       await worker.stop();
+      objects.close();
       await store.close();
     },
   };

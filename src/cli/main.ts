@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, resolveConfig, type Flags } from '../config/config.js';
 import { startApp, type App } from '../app.js';
+import { Store } from '../store/store.js';
+import { putObject } from '../s3/objects.js';
+import { MAX_OBJECT_BYTES } from '../s3/route.js';
+import { systemClock } from '../clock.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -43,6 +47,8 @@ program
   .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one (env IOT_JOBS_MQTT_TLS_PORT; default 8883)')
   .option('--mqtt-tls-ca <file>', 'PEM CA of device certificates: devices must present one whose subject CN is their thing name (env IOT_JOBS_MQTT_TLS_CA)')
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
+  .option('--s3-endpoint <url>', 'S3-compatible endpoint for presigned-URL placeholders and documentSource; default: iot-jobs serves the objects (env IOT_JOBS_S3_ENDPOINT)')
+  .option('--s3-credentials <KEY:SECRET>', 'key pair for --s3-endpoint; default: the first --credentials pair (env IOT_JOBS_S3_CREDENTIALS)')
   .action(async (flags: Flags) => {
     let config;
     try {
@@ -71,6 +77,39 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+  });
+
+const files = program.command('files').description("objects iot-jobs serves itself for presigned-URL placeholders and documentSource (when no --s3-endpoint is given)");
+files
+  .command('put <bucket/key> <file>')
+  .description('store a file as s3 object bucket/key, in the database that `serve` uses')
+  .option('--data-dir <dir>', 'directory of the SQLite file (env IOT_JOBS_DATA_DIR; default ./.iot-jobs)')
+  .option('--database-url <url>', 'postgres:// URL (env IOT_JOBS_DATABASE_URL)')
+  .option('--content-type <type>', 'Content-Type to serve it with (default application/octet-stream)')
+  .action(async (target: string, file: string, flags: { dataDir?: string; databaseUrl?: string; contentType?: string }) => {
+    const slash = target.indexOf('/');
+    if (slash <= 0 || slash === target.length - 1) die(`the object must be given as bucket/key, not '${target}'`, 2);
+    let body: Buffer;
+    try {
+      body = readFileSync(file);
+    } catch (err) {
+      die(`cannot read ${file}: ${(err as Error).message}`, 2);
+    }
+    if (body.length > MAX_OBJECT_BYTES) die(`${file} is larger than ${MAX_OBJECT_BYTES} bytes`, 2);
+    let config;
+    try {
+      config = resolveConfig({ dataDir: flags.dataDir, databaseUrl: flags.databaseUrl, mqtt: false });
+    } catch (err) {
+      if (err instanceof ConfigError) die(err.message, 2);
+      throw err;
+    }
+    const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: 1 });
+    try {
+      await putObject(store, { bucket: target.slice(0, slash), key: target.slice(slash + 1) }, body, flags.contentType, systemClock.now());
+    } finally {
+      await store.close();
+    }
+    process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
   });
 
 try {

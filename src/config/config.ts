@@ -24,6 +24,8 @@ export interface Flags {
   mqttTlsKey?: string;
   mqttTlsCa?: string;
   logLevel?: string;
+  s3Endpoint?: string;
+  s3Credentials?: string;
 }
 
 export const DEFAULT_PORT = 7020;
@@ -122,7 +124,12 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     throw new ConfigError(
       `refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD, or --mqtt-tls-ca with --mqtt-port off (or --no-mqtt)`,
     );
+  const s3Endpoint = pick(flags.s3Endpoint, env.IOT_JOBS_S3_ENDPOINT);
+  if (s3Endpoint !== undefined && !/^https?:\/\/[^/]+/.test(s3Endpoint)) throw new ConfigError(`--s3-endpoint must look like http://host:port, not '${s3Endpoint}'`);
+  const s3Raw = pick(flags.s3Credentials, env.IOT_JOBS_S3_CREDENTIALS);
   return {
+    s3Endpoint: s3Endpoint?.replace(/\/+$/, ''),
+    s3Credentials: s3Raw === undefined ? undefined : credential(s3Raw),
     host,
     port,
     dataDir: pick(flags.dataDir, env.IOT_JOBS_DATA_DIR) ?? './.iot-jobs',

@@ -40,4 +40,8 @@ export interface Config {
   /** MQTT device passwords by thing name (`*` = any thing); empty = open, allowed only on loopback. */
   deviceCredentials: Map<string, string>;
   logLevel: string;
+  /** An S3-compatible endpoint behind presigned-URL placeholders and documentSource; undefined = iot-jobs serves the objects. */
+  s3Endpoint?: string | undefined;
+  /** Key pair for that endpoint; the first of `credentials` when undefined. */
+  s3Credentials?: Credential | undefined;
 }

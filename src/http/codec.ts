@@ -56,7 +56,10 @@ export function toRegExp(pattern: string): RegExp {
 }
 
 // AWS quotes every value it shows: Value 'abc', Value '0', Value '[]'; only a missing one is null.
-const show = (v: unknown) => (v === null ? 'null' : `'${typeof v === 'string' ? v : JSON.stringify(v)}'`);
+// A value is cut to a readable length: an oversized document is never echoed back whole.
+const SHOWN_CHARS = 200;
+const cut = (s: string) => (s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}... (${s.length} characters)` : s);
+const show = (v: unknown) => (v === null ? 'null' : `'${cut(typeof v === 'string' ? v : JSON.stringify(v))}'`);
 const fail = (errors: string[], value: unknown, path: string, constraint: string) =>
   errors.push(`Value ${value === undefined ? 'null' : show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
 

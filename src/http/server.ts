@@ -15,6 +15,8 @@ export interface HttpServerOptions {
   /** Readiness for GET /health (the database answers). */
   ready?: () => Promise<boolean>;
   log: FastifyBaseLogger;
+  /** Further routes (iot-jobs's own S3), registered ahead of the catch-all. */
+  routes?: (app: FastifyInstance) => void;
 }
 
 export interface HttpServer {
@@ -81,6 +83,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       return send(reply, requestId, encodeError(service, err));
     }
   };
+  opts.routes?.(app);
   const methods = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
   app.route({ method: methods, url: '/*', handler: handle });
   app.route({ method: methods, url: '/', handler: handle });

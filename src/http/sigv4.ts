@@ -42,12 +42,16 @@ export interface SignedRequest {
   body: Buffer | undefined;
 }
 
-export interface Verified {
-  service: ServiceName;
+export interface Verified<S extends string = ServiceName> {
+  service: S;
   accessKeyId: string;
 }
 
-export interface VerifierOptions {
+export interface VerifierOptions<S extends string = ServiceName> {
+  /** Scope service names accepted, and what each reaches; the two IoT APIs by default. */
+  services?: ReadonlyMap<string, S>;
+  /** False for S3, whose paths are escaped once (every other service escapes them twice). */
+  uriEscapePath?: boolean;
   credentials: Credential[];
   /** The region clients must sign for. */
   region: string;
@@ -63,7 +67,7 @@ export interface VerifierOptions {
   alsoAccept?: () => number;
 }
 
-export type Verify = (req: SignedRequest) => Verified;
+export type Verify<S extends string = ServiceName> = (req: SignedRequest) => Verified<S>;
 
 const deny = (code: string, message: string) => new ServiceError(code, message);
 const incomplete = (message: string) => deny('IncompleteSignatureException', message);
@@ -73,14 +77,14 @@ const MISMATCH =
 
 /** The canonical request exactly as the JavaScript SDK builds it (uriEscapePath, as for every service but S3). */
 class Canonicalizer extends SignatureV4Base {
-  constructor() {
-    super({ service: 'iot', region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Sha256, uriEscapePath: true });
+  constructor(uriEscapePath: boolean) {
+    super({ service: 'iot', region: 'us-east-1', credentials: { accessKeyId: '', secretAccessKey: '' }, sha256: Sha256, uriEscapePath });
   }
   canonicalRequest(request: HttpRequest, signedHeaders: Set<string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, getCanonicalHeaders(request, undefined, signedHeaders), payloadHash);
   }
 }
-const canonicalizer = new Canonicalizer();
+const canonicalizers = { true: new Canonicalizer(true), false: new Canonicalizer(false) };
 
 /** 20240102T030405Z → epoch ms, or NaN. */
 function parseAmzDate(s: string): number {
@@ -173,7 +177,12 @@ function credential(value: string): Pick<Authorization, 'accessKeyId' | 'scopeDa
   return { accessKeyId: p[0], scopeDate: p[1]!, region: p[2]!, scopeService: p[3]! };
 }
 
-export function createVerifier(opts: VerifierOptions): Verify {
+export function createVerifier<S extends string>(opts: VerifierOptions<S> & { services: ReadonlyMap<string, S> }): Verify<S>;
+export function createVerifier(opts: VerifierOptions): Verify;
+export function createVerifier<S extends string>(opts: VerifierOptions<S>): Verify<S> {
+  const services = opts.services ?? (SERVICES as unknown as ReadonlyMap<string, S>);
+  const canonicalizer = canonicalizers[opts.uriEscapePath === false ? 'false' : 'true'];
+  const scopes = [...services.keys()].filter((k) => k !== 'execute-api').map((k) => `'${k}'`).join(' or ');
   const secrets = new Map(opts.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
   const now = opts.clock ?? Date.now;
   const maxSkew = opts.maxSkewMs ?? 5 * 60 * 1000;
@@ -198,7 +207,7 @@ export function createVerifier(opts: VerifierOptions): Verify {
       ? invalid(`Signature expired: ${date} is now earlier than ${amzDate(t - maxSkew)} (${amzDate(t)} - ${skewWords})`)
       : invalid(`Signature not yet current: ${date} is still later than ${amzDate(t + maxSkew)} (${amzDate(t)} + ${skewWords})`);
 
-  return function verify(req: SignedRequest): Verified {
+  return function verify(req: SignedRequest): Verified<S> {
     const q = req.rawUrl.indexOf('?');
     const rawQuery = q < 0 ? '' : req.rawUrl.slice(q + 1);
     const query = parseQuery(rawQuery);
@@ -207,8 +216,8 @@ export function createVerifier(opts: VerifierOptions): Verify {
     if (!header && !presigned) throw deny('MissingAuthenticationTokenException', 'Missing Authentication Token');
     const auth = presigned ? fromQuery(query) : fromHeader(header!, req.headers);
 
-    const service = SERVICES.get(auth.scopeService);
-    if (!service) throw invalid(`Credential should be scoped to correct service: 'iot' or 'iot-jobs-data', not '${auth.scopeService}'.`);
+    const service = services.get(auth.scopeService);
+    if (!service) throw invalid(`Credential should be scoped to correct service: ${scopes}, not '${auth.scopeService}'.`);
     const secret = secrets.get(auth.accessKeyId);
     if (secret === undefined) throw deny('UnrecognizedClientException', 'The security token included in the request is invalid.');
     if (auth.region !== opts.region) throw invalid(`Credential should be scoped to a valid region, not '${auth.region}'. This server serves '${opts.region}'.`);

@@ -20,6 +20,8 @@ export interface MqttDeps {
   dispatch: Dispatch;
   nodeId: string;
   log: Logger;
+  /** The document as devices are given it (presigned-URL placeholders replaced). */
+  resolveDocument?: (jobId: string, document: string) => Promise<string>;
 }
 
 export interface Mqtt {
@@ -77,7 +79,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
-    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), told, log });
+    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), told, log, resolveDocument: deps.resolveDocument });
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
@@ -99,6 +101,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       subscribed: embedded.subscribed,
       told: 'memory',
       log,
+      resolveDocument: deps.resolveDocument,
     });
     embedded.onClient((thingName) => local.connected(thingName));
     notifier = local;

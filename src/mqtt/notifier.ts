@@ -7,6 +7,7 @@ import { MAX_PENDING_LISTED } from '../domain/states.js';
 import { execution, pendingSummary } from '../operations/device.js';
 import { documentAsObject } from './device-api.js';
 import { notifyNextTopic, notifyTopic } from './topics.js';
+import { hasPresignedPlaceholder } from '../s3/objects.js';
 
 export interface NotifierOptions {
   store: Store;
@@ -25,6 +26,8 @@ export interface NotifierOptions {
    */
   told: 'memory' | 'store';
   log?: { error(obj: object, msg: string): void };
+  /** The document as devices are given it (presigned-URL placeholders replaced). */
+  resolveDocument?: (jobId: string, document: string) => Promise<string>;
 }
 
 const ALL = Symbol('all namespaces');
@@ -163,7 +166,7 @@ export class Notifier {
       for (const [thingName, rows] of lists) {
         const now = keys(rows);
         const before = this.remember(thingName, namespaceId, now);
-        if (!silent) this.send(thingName, namespaceId, rows, now, before);
+        if (!silent) this.send(thingName, namespaceId, await this.resolved(rows), now, before);
       }
       return;
     }
@@ -183,7 +186,14 @@ export class Notifier {
       await saveTold(db, namespaceId, now);
       return out;
     });
-    if (!silent) for (const [thingName, rows, now, before] of changed) this.send(thingName, namespaceId, rows, now, before);
+    if (!silent) for (const [thingName, rows, now, before] of changed) this.send(thingName, namespaceId, await this.resolved(rows), now, before);
+  }
+
+  /** The rows with the first one's document as a device is given it (only that one is sent). */
+  private async resolved(rows: PendingRow[]): Promise<PendingRow[]> {
+    const first = rows[0];
+    if (!first?.document || !this.o.resolveDocument || !hasPresignedPlaceholder(first.document)) return rows;
+    return [{ ...first, document: await this.o.resolveDocument(first.job_id, first.document) }, ...rows.slice(1)];
   }
 
   /** Records in memory what a thing is told now; returns what it was told before. */

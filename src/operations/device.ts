@@ -4,6 +4,7 @@ import { changeExecution, findExecutionWithJob, pendingForThing, type ExecutionR
 import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
+import { deviceDocument } from './documents.js';
 
 /**
  * Device operations (service `iot-jobs-data`), shared by the HTTP device plane and MQTT. The MQTT
@@ -93,7 +94,7 @@ export async function StartNextPendingJobExecution(ctx: OperationContext, input:
   });
   if (!result) return {};
   if (result.changed) ctx.events.pendingChanged([input.thingName], ns(input));
-  return { execution: execution(result.e, result.document) };
+  return { execution: execution(result.e, await deviceDocument(ctx, result.e.job_id, result.document)) };
 }
 
 export async function DescribeJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
@@ -103,7 +104,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
     if (!next) return {};
     const { document, ...row } = next;
-    return { execution: execution(row, includeDocument ? document : undefined) };
+    return { execution: execution(row, includeDocument ? await deviceDocument(ctx, row.job_id, document) : undefined) };
   }
   const found = await deviceExecution(db, input);
   if (!found) throw missing(input);
@@ -112,7 +113,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     err.reason = 'TerminalStateReached';
     throw err;
   }
-  return { execution: execution(found.e, includeDocument ? found.document : undefined) };
+  return { execution: execution(found.e, includeDocument ? await deviceDocument(ctx, found.e.job_id, found.document) : undefined) };
 }
 
 export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
@@ -150,6 +151,6 @@ export async function UpdateJobExecution(ctx: OperationContext, input: Input): P
   if (changed) ctx.events.pendingChanged([input.thingName], ns(input));
   return {
     executionState: input.includeJobExecutionState === true ? executionState(e) : undefined,
-    jobDocument: input.includeJobDocument === true ? (document ?? undefined) : undefined,
+    jobDocument: input.includeJobDocument === true ? ((await deviceDocument(ctx, e.job_id, document)) ?? undefined) : undefined,
   };
 }

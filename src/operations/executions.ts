@@ -34,7 +34,8 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
       jobId: e.job_id,
       status: e.status,
       forceCanceled: e.force_canceled === 1,
-      statusDetails: details ? { detailsMap: details } : undefined,
+      // AWS answers statusDetails: {} when an execution has none.
+      statusDetails: details && Object.keys(details).length ? { detailsMap: details } : {},
       thingArn: thingArn(ctx, e.thing_name),
       queuedAt: date(e.queued_at),
       startedAt: date(e.started_at),

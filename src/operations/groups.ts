@@ -20,7 +20,8 @@ async function requireGroup(db: Db, name: string) {
 
 function properties(description: string | null, attributes: string) {
   const attrs = parseJson<Record<string, string>>(attributes) ?? {};
-  return { thingGroupDescription: description ?? undefined, attributePayload: { attributes: attrs } };
+  // AWS leaves out an empty attributePayload.
+  return { thingGroupDescription: description ?? undefined, attributePayload: Object.keys(attrs).length ? { attributes: attrs } : undefined };
 }
 
 export async function CreateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
@@ -36,7 +37,7 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
         existing.parent_group_name === (input.parentGroupName ?? null) &&
         existing.description === (props.thingGroupDescription ?? null) &&
         sameAttributes(existing.attributes, attributeMap);
-      if (!same) throw alreadyExists(`Thing group ${name} already exists with a different configuration`, existing.group_id, arn);
+      if (!same) throw alreadyExists(`Thing Group ${name} already exists in current account with different properties`, existing.group_id, arn);
       return { thingGroupName: name, thingGroupArn: arn, thingGroupId: existing.group_id };
     }
     if (input.parentGroupName !== undefined) {
@@ -86,14 +87,16 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
   const after = decodeToken(input.nextToken) as [string] | undefined;
   let q = db.selectFrom('thing_groups').select('group_name');
+  // As AWS: recursive defaults to true; recursive=false lists direct children, or top-level groups without a parent.
+  const recursive = input.recursive !== false;
   if (input.parentGroup !== undefined) {
     await requireGroup(db, input.parentGroup);
-    if (input.recursive) {
+    if (recursive) {
       const below = (await groupWithDescendants(db, input.parentGroup)).filter((n) => n !== input.parentGroup);
       if (below.length === 0) return { thingGroups: [] };
       q = q.where('group_name', 'in', below);
     } else q = q.where('parent_group_name', '=', input.parentGroup);
-  }
+  } else if (!recursive) q = q.where('parent_group_name', 'is', null);
   if (input.namePrefixFilter) q = q.where('group_name', 'like', `${input.namePrefixFilter.replace(/[%_\\]/g, '\\$&')}%`);
   if (after) q = q.where('group_name', '>', after[0]);
   const rows = await q.orderBy('group_name').limit(rowLimit(limit + 1)).execute();
@@ -159,26 +162,51 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
   return rows.map((r) => r.job_id);
 }
 
+/** Puts a thing in a group and queues it on CONTINUOUS jobs that now cover it; true when something was queued. */
+async function addMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+  const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
+  if (member) return false;
+  const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
+  if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
+  await db.insertInto('group_members').values({ group_name: group, thing_name: thing }).execute();
+  let queued = false;
+  for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
+    const last = await findExecution(db, jobId, thing);
+    if (!last || last.status === 'REMOVED') {
+      await queueExecution(db, jobId, thing, now);
+      queued = true;
+    }
+  }
+  return queued;
+}
+
+/** Takes a thing out of a group; its pending executions of CONTINUOUS jobs no longer covering it are REMOVED. */
+async function removeMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+  const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0) return false;
+  const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
+  if (jobs.length === 0) return false;
+  // Groups still holding the thing, with their ancestors: targets that keep covering it.
+  const still = new Set<string>();
+  const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
+  for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
+  const uncovered: string[] = [];
+  for (const jobId of jobs) {
+    const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
+    const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
+    if (!covered) uncovered.push(jobId);
+  }
+  return removePendingExecutions(db, thing, uncovered, now);
+}
+
 export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   const { group, thing } = membershipNames(input);
   const now = ctx.clock.now();
   const queued = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
-    await requireThing(db, thing);
-    const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-    if (member) return false;
-    const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
-    await db.insertInto('group_members').values({ group_name: group, thing_name: thing }).execute();
-    let queued = false;
-    for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
-      const last = await findExecution(db, jobId, thing);
-      if (!last || last.status === 'REMOVED') {
-        await queueExecution(db, jobId, thing, now);
-        queued = true;
-      }
-    }
-    return queued;
+    const locked = await ctx.store.lock(db.selectFrom('things').select('thing_name').where('thing_name', '=', thing)).executeTakeFirst();
+    if (!locked) await requireThing(db, thing);
+    return addMember(db, group, thing, now);
   });
   if (queued) ctx.events.pendingChanged([thing]);
   return {};
@@ -190,23 +218,37 @@ export async function RemoveThingFromThingGroup(ctx: OperationContext, input: In
   const removed = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
     await requireThing(db, thing);
-    const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) return false;
-    const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
-    if (jobs.length === 0) return false;
-    // Groups still holding the thing, with their ancestors: targets that keep covering it.
-    const still = new Set<string>();
-    const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
-    for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
-    const uncovered: string[] = [];
-    for (const jobId of jobs) {
-      const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
-      const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
-      if (!covered) uncovered.push(jobId);
-    }
-    return removePendingExecutions(db, thing, uncovered, now);
+    return removeMember(db, group, thing, now);
   });
   if (removed) ctx.events.pendingChanged([thing]);
+  return {};
+}
+
+/**
+ * Removes and adds in one transaction: removals first, so that a call that swaps groups stays
+ * within the limit of 10 groups per thing; any unknown group fails the whole call (404).
+ */
+export async function UpdateThingGroupsForThing(ctx: OperationContext, input: Input): Promise<Output> {
+  if (input.thingName === undefined) throw invalidRequest('thingName must be specified');
+  const thing: string = input.thingName;
+  const toAdd: string[] = [...new Set<string>(input.thingGroupsToAdd ?? [])];
+  const toRemove: string[] = [...new Set<string>(input.thingGroupsToRemove ?? [])];
+  for (const list of [toAdd, toRemove])
+    if (list.length > MAX_GROUPS_PER_THING) throw invalidRequest(`A thing can be in at most ${MAX_GROUPS_PER_THING} thing groups; the request lists ${list.length}`);
+  const both = toAdd.find((g) => toRemove.includes(g));
+  if (both !== undefined) throw invalidRequest(`Thing group ${both} is both in thingGroupsToAdd and in thingGroupsToRemove`);
+  const now = ctx.clock.now();
+  const changed = await ctx.store.tx(async (db) => {
+    // The thing's row lock serialises concurrent membership changes (the limit of 10) on PostgreSQL.
+    const locked = await ctx.store.lock(db.selectFrom('things').select('thing_name').where('thing_name', '=', thing)).executeTakeFirst();
+    if (!locked) await requireThing(db, thing);
+    for (const g of [...toRemove, ...toAdd]) await requireGroup(db, g);
+    let changed = false;
+    for (const g of toRemove) changed = (await removeMember(db, g, thing, now)) || changed;
+    for (const g of toAdd) changed = (await addMember(db, g, thing, now)) || changed;
+    return changed;
+  });
+  if (changed) ctx.events.pendingChanged([thing]);
   return {};
 }
 

@@ -6,6 +6,8 @@ import * as jobs from './jobs.js';
 import * as executions from './executions.js';
 import * as device from './device.js';
 import * as tags from './tags.js';
+import * as templates from './templates.js';
+import * as thingTypes from './thing-types.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -40,6 +42,18 @@ export const operations: OperationTable = {
     TagResource: tags.TagResource,
     UntagResource: tags.UntagResource,
     ListTagsForResource: tags.ListTagsForResource,
+    CreateJobTemplate: templates.CreateJobTemplate,
+    DescribeJobTemplate: templates.DescribeJobTemplate,
+    ListJobTemplates: templates.ListJobTemplates,
+    DeleteJobTemplate: templates.DeleteJobTemplate,
+    ListManagedJobTemplates: templates.ListManagedJobTemplates,
+    DescribeManagedJobTemplate: templates.DescribeManagedJobTemplate,
+    CreateThingType: thingTypes.CreateThingType,
+    DescribeThingType: thingTypes.DescribeThingType,
+    ListThingTypes: thingTypes.ListThingTypes,
+    DeprecateThingType: thingTypes.DeprecateThingType,
+    DeleteThingType: thingTypes.DeleteThingType,
+    UpdateThingGroupsForThing: groups.UpdateThingGroupsForThing,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,

@@ -8,6 +8,7 @@ import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 import { putTags } from './tags.js';
+import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -25,7 +26,7 @@ const STORED_CONFIGS = [
 ] as const;
 const UPDATABLE_CONFIGS = ['presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
 
-function checkDocument(document: string): void {
+export function checkDocument(document: string): void {
   if (Buffer.byteLength(document, 'utf8') > 32768) throw invalidRequest('The job document exceeds the maximum size of 32 KB');
   try {
     JSON.parse(document);
@@ -75,7 +76,8 @@ async function rollOut(db: Db, jobId: string, things: Target[], now: number): Pr
   return touched;
 }
 
-export async function CreateJob(ctx: OperationContext, input: Input): Promise<Output> {
+export async function CreateJob(ctx: OperationContext, request: Input): Promise<Output> {
+  const input = await prepareCreateJob(ctx, request);
   const jobId: string = input.jobId;
   if (input.document === undefined && input.documentSource === undefined)
     throw invalidRequest('Either document or documentSource must be specified');
@@ -174,6 +176,10 @@ export async function DescribeJob(ctx: OperationContext, input: Input): Promise<
 
 export async function GetJobDocument(ctx: OperationContext, input: Input): Promise<Output> {
   const job = await requireJob(ctx.store.db, input.jobId);
+  if (input.beforeSubstitution === true) {
+    const before = documentBeforeSubstitution(ctx, parseJson<Record<string, unknown>>(job.config) ?? {});
+    if (before !== undefined) return { document: before };
+  }
   return { document: job.document ?? undefined };
 }
 

@@ -27,7 +27,11 @@ async function requireResource(db: Db, arn: string): Promise<void> {
       ? await db.selectFrom('jobs').select('job_id').where('job_id', '=', r.name).executeTakeFirst()
       : r.type === 'thinggroup'
         ? await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', r.name).executeTakeFirst()
-        : undefined;
+        : r.type === 'jobtemplate'
+          ? await db.selectFrom('job_templates').select('job_template_id').where('job_template_id', '=', r.name).executeTakeFirst()
+          : r.type === 'thingtype'
+            ? await db.selectFrom('thing_types').select('thing_type_name').where('thing_type_name', '=', r.name).executeTakeFirst()
+            : undefined;
   if (!found) throw notFound(`Resource ${arn} not found`);
 }
 
@@ -58,6 +62,14 @@ export async function ListTagsForResource(ctx: OperationContext, input: Input): 
   return { tags: items.map((r) => ({ Key: r.tag_key, Value: r.tag_value })), nextToken };
 }
 
-export async function DescribeEndpoint(ctx: OperationContext, _input: Input): Promise<Output> {
-  return { endpointAddress: ctx.endpointAddress() };
+/**
+ * iot:Jobs is the HTTP address (control and device planes); iot:Data, iot:Data-ATS and no type are
+ * the MQTT broker's, since that is where devices are pointed (the HTTP address when no broker runs).
+ */
+export async function DescribeEndpoint(ctx: OperationContext, input: Input): Promise<Output> {
+  const type: string | undefined = input.endpointType;
+  if (type === 'iot:Jobs') return { endpointAddress: ctx.endpointAddress() };
+  if (type === undefined || type === 'iot:Data' || type === 'iot:Data-ATS') return { endpointAddress: ctx.mqttEndpointAddress?.() ?? ctx.endpointAddress() };
+  if (type === 'iot:CredentialProvider') throw invalidRequest('endpointType iot:CredentialProvider is not served by iot-jobs');
+  throw invalidRequest(`endpointType ${type.length > 64 ? type.slice(0, 64) + '...' : type} is not valid; use iot:Data, iot:Data-ATS or iot:Jobs`);
 }

@@ -4,17 +4,18 @@ import { thingArn } from '../domain/arn.js';
 import { jsonText, rowLimit, type Db } from '../store/store.js';
 import { moveDelta, adjustCounters } from '../store/executions.js';
 import { completeIfDone } from '../store/jobs.js';
+import { requireUsableType } from './thing-types.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 
 type Attributes = Record<string, string>;
 
-/** AWS attribute payload semantics: merge keeps old keys and drops those set to "". */
+/** AWS attribute payload semantics: merge keeps old keys; a key set to "" is removed, with or without merge. */
 export function applyAttributes(current: Attributes, payload: { attributes?: Attributes; merge?: boolean } | undefined): Attributes {
   if (!payload?.attributes) return current;
   const next: Attributes = payload.merge ? { ...current } : {};
   for (const [k, v] of Object.entries(payload.attributes)) {
-    if (v === '' && payload.merge) delete next[k];
+    if (v === '') delete next[k];
     else next[k] = v;
   }
   return next;
@@ -30,6 +31,7 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
       if (!same) throw alreadyExists(`Thing ${name} already exists with a different configuration`, existing.thing_id, thingArn(ctx, name));
       return { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id };
     }
+    if (input.thingTypeName !== undefined) await requireUsableType(db, input.thingTypeName);
     const thingId = randomUUID();
     await db
       .insertInto('things')
@@ -90,6 +92,7 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     const attributes = applyAttributes(parseJson<Attributes>(t.attributes) ?? {}, input.attributePayload);
+    if (input.thingTypeName !== undefined && !input.removeThingType && input.thingTypeName !== t.thing_type_name) await requireUsableType(db, input.thingTypeName);
     const type = input.removeThingType ? null : (input.thingTypeName ?? t.thing_type_name);
     await db
       .updateTable('things')

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
+import type { ObjectStore } from '../s3/objects.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -21,6 +22,10 @@ export interface OperationContext {
   wake: () => void;
   /** host:port that DescribeEndpoint answers with. */
   endpointAddress: () => string;
+  /** host:port of the MQTT broker devices connect to (DescribeEndpoint iot:Data); undefined without one. */
+  mqttEndpointAddress?: () => string | undefined;
+  /** The S3 behind presigned-URL placeholders and documentSource; none: placeholders stay as they are. */
+  objects?: ObjectStore;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

@@ -127,6 +127,40 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0005_templates': {
+      // Job templates, thing types, and the objects behind presigned-URL placeholders.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('job_templates')
+          .addColumn('job_template_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addColumn('document', 'text')
+          .addColumn('document_source', 'text')
+          .addColumn('config', 'text', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('job_templates_created').on('job_templates').columns(['created_at', 'job_template_id']).execute();
+        await db.schema
+          .createTable('thing_types')
+          .addColumn('thing_type_name', 'varchar(128)', (c) => c.primaryKey())
+          .addColumn('thing_type_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('properties', 'text', (c) => c.notNull())
+          .addColumn('deprecated', 'integer', (c) => c.notNull())
+          .addColumn('deprecated_at', bigint)
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('things_type').on('things').columns(['thing_type_name', 'thing_name']).execute();
+        await db.schema
+          .createTable('s3_objects')
+          .addColumn('bucket', 'varchar(63)', (c) => c.notNull())
+          .addColumn('object_key', 'varchar(1024)', (c) => c.notNull())
+          .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('content_type', 'varchar(256)')
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('s3_objects_pk', ['bucket', 'object_key'])
+          .execute();
+      },
+    },
   };
 }
 

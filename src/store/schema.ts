@@ -101,6 +101,35 @@ export interface NotifiedTable {
   next_key: string | null;
 }
 
+/** Custom job templates; `config` holds the job configurations as the CreateJob wire names them. */
+export interface JobTemplatesTable {
+  job_template_id: string;
+  description: string;
+  document: string | null;
+  document_source: string | null;
+  config: string;
+  created_at: number;
+}
+
+export interface ThingTypesTable {
+  thing_type_name: string;
+  thing_type_id: string;
+  /** ThingTypeProperties as JSON (description, searchable attributes). */
+  properties: string;
+  deprecated: number;
+  deprecated_at: number | null;
+  created_at: number;
+}
+
+/** Objects iot-jobs serves itself when no --s3-endpoint is given (presigned-URL placeholders). */
+export interface S3ObjectsTable {
+  bucket: string;
+  object_key: string;
+  body: Buffer;
+  content_type: string | null;
+  updated_at: number;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -111,4 +140,7 @@ export interface DB {
   tags: TagsTable;
   service_leases: ServiceLeasesTable;
   notified: NotifiedTable;
+  job_templates: JobTemplatesTable;
+  thing_types: ThingTypesTable;
+  s3_objects: S3ObjectsTable;
 }

@@ -131,6 +131,11 @@ describe('usage and configuration errors: exit 2, one line on stderr', () => {
     assert.equal(line, "iot-jobs: error: --port must be a whole number from 0 to 65535, not '65536'");
   });
 
+  test('--s3-endpoint that is not an http(s) URL, and a malformed --s3-credentials', async () => {
+    assert.equal(usageError(await run(['serve', '--s3-endpoint', 'minio:9000', '--data-dir', dataDir()])), "iot-jobs: error: --s3-endpoint must look like http://host:port, not 'minio:9000'");
+    assert.match(usageError(await run(['serve', '--s3-credentials', 'nocolon', '--data-dir', dataDir()])), /^iot-jobs: error: .*KEY:SECRET/);
+  });
+
   test('a bad IOT_JOBS_PORT is reported like --port', async () => {
     const line = usageError(await run(['serve', '--data-dir', dataDir()], { IOT_JOBS_PORT: 'http' }));
     assert.equal(line, "iot-jobs: error: --port must be a whole number from 0 to 65535, not 'http'");

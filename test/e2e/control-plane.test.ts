@@ -247,7 +247,9 @@ for (const backend of BACKENDS) {
       await s.iot.send(new CreateThingGroupCommand({ thingGroupName: 'lg-a-1-x', parentGroupName: 'lg-a-1' }));
       const names = async (input: Record<string, unknown>) => (await s.iot.send(new ListThingGroupsCommand(input))).thingGroups!.map((g) => g.groupName!);
       assert.deepEqual(await names({ namePrefixFilter: 'lg-' }), ['lg-a', 'lg-a-1', 'lg-a-1-x', 'lg-b', 'lg-c']);
-      assert.deepEqual(await names({ parentGroup: 'lg-a' }), ['lg-a-1']);
+      // As AWS: recursive defaults to true, so a parent alone lists all its descendants.
+      assert.deepEqual(await names({ parentGroup: 'lg-a' }), ['lg-a-1', 'lg-a-1-x']);
+      assert.deepEqual(await names({ parentGroup: 'lg-a', recursive: false }), ['lg-a-1']);
       assert.deepEqual(sorted(await names({ parentGroup: 'lg-a', recursive: true })), ['lg-a-1', 'lg-a-1-x']);
       const groups = (await s.iot.send(new ListThingGroupsCommand({ namePrefixFilter: 'lg-' }))).thingGroups!;
       assert.deepEqual(groups[0], { groupName: 'lg-a', groupArn: groupArn('lg-a') });

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ServiceError } from '../errors.js';
+import type { Clock } from '../clock.js';
+import type { Credential } from '../config/types.js';
+import { createVerifier } from '../http/sigv4.js';
+import type { Store } from '../store/store.js';
+import { OWN_S3_PATH, putObject } from './objects.js';
+
+/**
+ * iot-jobs's own S3, enough for devices and for uploads: GET/HEAD of an object with a presigned
+ * URL, PUT with a SigV4 header or a presigned URL, path style under /_iot-jobs/s3/{bucket}/{key}.
+ * Signatures are SigV4 for service s3 with the server's key pairs; a presigned URL's expiry is
+ * measured on the injected clock. Errors are S3's XML errors.
+ */
+export interface OwnS3Options {
+  store: Store;
+  clock: Clock;
+  region: string;
+  credentials: Credential[];
+}
+
+export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
+
+/** S3's ETag of a single-part object: the MD5 of its bytes, quoted. */
+const etag = (bytes: Buffer) => `"${createHash('md5').update(bytes).digest('hex')}"`;
+
+const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function s3Error(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply
+    .code(status)
+    .header('content-type', 'application/xml')
+    .send(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xml(message)}</Message></Error>`);
+}
+
+/** bucket and key of /_iot-jobs/s3/{bucket}/{key...}, percent-decoded. */
+function location(rawUrl: string): { bucket: string; key: string } | undefined {
+  const q = rawUrl.indexOf('?');
+  const path = (q < 0 ? rawUrl : rawUrl.slice(0, q)).slice(OWN_S3_PATH.length + 1);
+  const slash = path.indexOf('/');
+  if (slash <= 0 || slash === path.length - 1) return undefined;
+  try {
+    return { bucket: decodeURIComponent(path.slice(0, slash)), key: decodeURIComponent(path.slice(slash + 1)) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function registerOwnS3(app: FastifyInstance, o: OwnS3Options): void {
+  // The injected clock alone (no second, wall clock): a URL stops working when that clock says so.
+  const verify = createVerifier({ credentials: o.credentials, region: o.region, clock: () => o.clock.now(), services: new Map([['s3', 's3']]), uriEscapePath: false });
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+    const rawUrl = req.raw.url ?? '/';
+    const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+    try {
+      verify({ method: req.method, rawUrl, headers: req.headers, body });
+    } catch (err) {
+      const message = err instanceof ServiceError ? err.message : 'Access Denied';
+      return s3Error(reply, 403, /expired/i.test(message) ? 'AccessDenied' : 'SignatureDoesNotMatch', /expired/i.test(message) ? 'Request has expired' : message);
+    }
+    const loc = location(rawUrl);
+    if (!loc) return s3Error(reply, 400, 'InvalidRequest', 'The path must be /_iot-jobs/s3/{bucket}/{key}');
+    if (req.method === 'PUT') {
+      const type = req.headers['content-type'];
+      const bytes = body ?? Buffer.alloc(0);
+      await putObject(o.store, loc, bytes, typeof type === 'string' ? type : undefined, o.clock.now());
+      return reply.code(200).header('etag', etag(bytes)).send('');
+    }
+    const row = await o.store.db
+      .selectFrom('s3_objects')
+      .select(['body', 'content_type', 'updated_at'])
+      .where('bucket', '=', loc.bucket)
+      .where('object_key', '=', loc.key)
+      .executeTakeFirst();
+    if (!row) return s3Error(reply, 404, 'NoSuchKey', 'The specified key does not exist.');
+    const bytes = Buffer.from(row.body);
+    reply
+      .code(200)
+      .header('content-type', row.content_type ?? 'application/octet-stream')
+      .header('content-length', bytes.length)
+      .header('etag', etag(bytes))
+      .header('last-modified', new Date(row.updated_at).toUTCString());
+    return req.method === 'HEAD' ? reply.send() : reply.send(bytes);
+  };
+  // Firmware files are bigger than API bodies; an object is held in memory while it is stored.
+  app.route({ method: ['GET', 'HEAD', 'PUT'], url: `${OWN_S3_PATH}/*`, bodyLimit: MAX_OBJECT_BYTES, handler: handle });
+}
