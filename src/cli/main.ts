@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, resolveConfig, type Flags } from '../config/config.js';
 import { startApp, type App } from '../app.js';
+import { addOperatorCommands } from './operator.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -72,6 +73,8 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+addOperatorCommands(program);
 
 try {
   await program.parseAsync(process.argv);
