@@ -52,6 +52,8 @@ export class SimDevice {
   private working: { jobId: string; abort: AbortController } | undefined;
   /** The execution this device hangs on. */
   private hungOn: string | undefined;
+  /** The last execution it hung on, counted once even if it hangs on it again after a reboot. */
+  private lastHung: string | undefined;
   private replies = new Map<string, (r: { accepted: boolean; body: Record<string, unknown> }) => void>();
 
   constructor(
@@ -75,7 +77,9 @@ export class SimDevice {
     client.on('connect', () => {
       if (!this.connected) opts.totals.connected++;
       this.connected = true;
-      // After a reconnect, as AWS advises: ask again, notifications were not kept.
+      // A reconnect is a reboot: a hung device starts over (and hangs again on the same
+      // execution if it is still there). As AWS advises, it asks again: notifications were not kept.
+      this.hungOn = undefined;
       this.next();
     });
     // Replies are subscribed to for external brokers; the embedded one writes them to the requester anyway.
@@ -146,7 +150,9 @@ export class SimDevice {
       this.opts.totals.started++;
       const { outcome, workMs } = decide(this.opts.seed, this.thing, ex.jobId, ex.executionNumber ?? 1, this.opts.mix, this.opts.workMs);
       if (outcome === 'hang') {
-        this.opts.totals.hung++;
+        const key = `${ex.jobId}#${ex.executionNumber ?? 1}`;
+        if (this.lastHung !== key) this.opts.totals.hung++;
+        this.lastHung = key;
         this.hungOn = ex.jobId;
         return;
       }
