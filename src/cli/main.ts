@@ -7,6 +7,7 @@ import { Store } from '../store/store.js';
 import { putObject } from '../s3/objects.js';
 import { MAX_OBJECT_BYTES } from '../s3/route.js';
 import { systemClock } from '../clock.js';
+import { addOperatorCommands } from './operator.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -111,6 +112,7 @@ files
     }
     process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
   });
+addOperatorCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -32,8 +32,11 @@ export interface EmbeddedBroker {
   deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
-  /** Calls `listener` with the client id of every client that has connected. */
-  onClient(listener: (clientId: string) => void): void;
+  /**
+   * Calls `listener` with the client id of every client that authenticated, and holds its CONNACK
+   * until the listener's promise settles: what the client learns from then on starts there.
+   */
+  onClient(listener: (clientId: string) => Promise<void>): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
@@ -65,6 +68,13 @@ function samePassword(a: string, b: Buffer): boolean {
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const open = o.deviceCredentials.size === 0;
+  const connectListeners: ((clientId: string) => Promise<void>)[] = [];
+  // Accepted: run the listeners first (a failed one is logged; the client still connects).
+  const accept = (client: Client, done: (err: null, ok: boolean) => void) => {
+    Promise.all(connectListeners.map((l) => l(client.id)))
+      .catch((err: unknown) => o.log.error({ err, clientId: client.id }, 'mqtt connect listener failed'))
+      .finally(() => done(null, true));
+  };
   const broker = await Aedes.createBroker({
     maxClientsIdLength: 128,
     // A frozen subscriber must not hold up delivery to everyone else for long.
@@ -76,13 +86,13 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const certified = certificateThing((client as Client & { conn: unknown }).conn);
       if (certified !== undefined) {
         if (certified !== client.id) return done(authError(`the client id must be the certificate's thing name`, 5), false);
-        return done(null, true);
+        return accept(client, done);
       }
-      if (open) return done(null, true);
+      if (open) return accept(client, done);
       if (username !== undefined && username !== client.id) return done(authError('the username must be the thing name', 4), false);
       const expected = o.deviceCredentials.get(client.id) ?? o.deviceCredentials.get('*');
       if (expected === undefined || !password || !samePassword(expected, password)) return done(authError('bad username or password', 4), false);
-      done(null, true);
+      accept(client, done);
     },
     authorizePublish(client: Client | null, packet, done) {
       if (!client) return done(null);
@@ -165,7 +175,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       return clientOf(clientId) !== undefined;
     },
     onClient(listener) {
-      broker.on('client', (client) => listener(client.id));
+      connectListeners.push(listener);
     },
     subscribed(clientId, topic) {
       const client = clientOf(clientId);

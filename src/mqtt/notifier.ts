@@ -32,11 +32,10 @@ export interface NotifierOptions {
 
 const ALL = Symbol('all namespaces');
 type Ns = string | null | typeof ALL;
-/** A thing to notify; a silent one is only looked at, to learn what its device now starts from. */
+/** A thing to notify. */
 interface Item {
   thingName: string;
   ns: Ns;
-  silent?: boolean;
 }
 
 /** At most this many things remembered in memory; the oldest are forgotten (then re-sent). */
@@ -83,16 +82,16 @@ export class Notifier {
   }
 
   /**
-   * A device (re)connected: what it is told next is measured from the state of now, so that a
+   * A device is connecting: what it is told next is measured from the state of now, so that a
    * change that leaves its next execution as it is does not announce that execution again. (A
-   * device learns the state of now itself, with get or start-next, as AWS asks devices to.)
+   * device learns the state of now itself, with get or start-next, as AWS asks devices to.) The
+   * broker awaits this before its CONNACK: read later, in the queue behind a burst of other
+   * connections, it could see a job created after the device had subscribed, and the device
+   * would never be told of it.
    */
-  connected(thingName: string): void {
+  async connected(thingName: string): Promise<void> {
     if (this.closed) return;
-    const key = `${thingName}\u0000*`;
-    if (this.queue.has(key)) return;
-    this.queue.set(key, { thingName, ns: ALL, silent: true });
-    this.pump();
+    await this.notifyAll(thingName, true);
   }
 
   /** Resolves when the queue is below its high-water mark. */
@@ -143,7 +142,7 @@ export class Notifier {
 
   private async notifyBatch(batch: Item[]): Promise<void> {
     const first = batch[0]!;
-    if (first.ns === ALL) return this.notifyAll(first.thingName, first.silent === true);
+    if (first.ns === ALL) return this.notifyAll(first.thingName, false);
     await this.notifyThings(batch.map((b) => b.thingName), first.ns);
   }
 
@@ -151,7 +150,7 @@ export class Notifier {
     this.last.delete(thingName);
   }
 
-  /** A change that may span namespaces (thing deletion, group membership): every list of the thing. */
+  /** A change that may span namespaces (thing deletion, group membership), or a connection (silent): every list of the thing. */
   private async notifyAll(thingName: string, silent: boolean): Promise<void> {
     const namespaces = await namespacesOfThing(this.o.store.db, thingName);
     if (!namespaces.includes(null)) namespaces.push(null);

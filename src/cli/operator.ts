@@ -1,0 +1,9 @@
+import type { Command } from 'commander';
+import { addJobsCommands } from './jobs.js';
+import { addSimulateCommand } from './simulate.js';
+
+/** The operator commands (jobs list|show|watch, simulate), kept out of main.ts. */
+export function addOperatorCommands(program: Command): void {
+  addJobsCommands(program);
+  addSimulateCommand(program);
+}
