@@ -1,8 +1,7 @@
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
-import { adjustCounters, changeExecution, findExecution, moveDelta, type ExecutionRow } from '../store/executions.js';
-import { completeIfDone } from '../store/jobs.js';
+import { changeExecution, deleteExecution, findExecution, type ExecutionRow } from '../store/executions.js';
 import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
@@ -103,9 +102,7 @@ export async function DeleteJobExecution(ctx: OperationContext, input: Input): P
     if (!e) throw notFound(`Job execution ${input.executionNumber} of job ${input.jobId} on thing ${input.thingName} not found`);
     const verdict = states.deleteExecution(e.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
-    await db.deleteFrom('job_executions').where('id', '=', e.id).execute();
-    await adjustCounters(db, e.job_id, moveDelta(e.status, null));
-    await completeIfDone(db, e.job_id, ctx.clock.now());
+    await deleteExecution(db, e, ctx.clock.now());
     return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id };
   });
   if (wasPending) ctx.events.pendingChanged([input.thingName], namespaceId);

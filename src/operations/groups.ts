@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
-import { rowLimit, type Db } from '../store/store.js';
-import { queueExecution, findExecution } from '../store/executions.js';
+import { forUpdate, rowLimit, type Db } from '../store/store.js';
+import { queueExecution, findExecution, removePending } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
-import { applyAttributes, removePendingExecutions, requireThing } from './things.js';
+import { applyAttributes, requireThing } from './things.js';
 import { putTags } from './tags.js';
 
 /** AWS IoT allows a thing in at most this many thing groups. */
 const MAX_GROUPS_PER_THING = 10;
 
-async function requireGroup(db: Db, name: string) {
-  const g = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', name).executeTakeFirst();
+async function requireGroup(db: Db, name: string, lock = false) {
+  const q = db.selectFrom('thing_groups').selectAll().where('group_name', '=', name);
+  const g = await (lock ? forUpdate(db, q) : q).executeTakeFirst();
   if (!g) throw notFound(`Thing group ${name} does not exist`);
   return g;
 }
@@ -106,7 +107,7 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
 
 export async function UpdateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   return ctx.store.tx(async (db) => {
-    const g = await requireGroup(db, input.thingGroupName);
+    const g = await requireGroup(db, input.thingGroupName, true);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const props = input.thingGroupProperties ?? {};
@@ -123,7 +124,7 @@ export async function UpdateThingGroup(ctx: OperationContext, input: Input): Pro
 
 export async function DeleteThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   await ctx.store.tx(async (db) => {
-    const g = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName).executeTakeFirst();
+    const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName)).executeTakeFirst();
     if (!g) return;
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
@@ -158,6 +159,8 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
     .where('t.name', 'in', groups)
     .where('j.status', '=', 'IN_PROGRESS')
     .where('j.target_selection', '=', 'CONTINUOUS')
+    // Job rows are locked in job_id order (queueExecution, removePending), so no two transactions deadlock.
+    .orderBy('j.job_id')
     .execute();
   return rows.map((r) => r.job_id);
 }
@@ -196,7 +199,7 @@ async function removeMember(db: Db, group: string, thing: string, now: number): 
     const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
     if (!covered) uncovered.push(jobId);
   }
-  return removePendingExecutions(db, thing, uncovered, now);
+  return removePending(db, thing, uncovered, now);
 }
 
 export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
@@ -204,8 +207,8 @@ export async function AddThingToThingGroup(ctx: OperationContext, input: Input):
   const now = ctx.clock.now();
   const queued = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
-    const locked = await ctx.store.lock(db.selectFrom('things').select('thing_name').where('thing_name', '=', thing)).executeTakeFirst();
-    if (!locked) await requireThing(db, thing);
+    // The thing's row lock serialises its membership changes (the limit of groups, the executions).
+    await requireThing(db, thing, true);
     return addMember(db, group, thing, now);
   });
   if (queued) ctx.events.pendingChanged([thing]);
@@ -217,7 +220,7 @@ export async function RemoveThingFromThingGroup(ctx: OperationContext, input: In
   const now = ctx.clock.now();
   const removed = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
-    await requireThing(db, thing);
+    await requireThing(db, thing, true);
     return removeMember(db, group, thing, now);
   });
   if (removed) ctx.events.pendingChanged([thing]);
@@ -240,8 +243,7 @@ export async function UpdateThingGroupsForThing(ctx: OperationContext, input: In
   const now = ctx.clock.now();
   const changed = await ctx.store.tx(async (db) => {
     // The thing's row lock serialises concurrent membership changes (the limit of 10) on PostgreSQL.
-    const locked = await ctx.store.lock(db.selectFrom('things').select('thing_name').where('thing_name', '=', thing)).executeTakeFirst();
-    if (!locked) await requireThing(db, thing);
+    await requireThing(db, thing, true);
     for (const g of [...toRemove, ...toAdd]) await requireGroup(db, g);
     let changed = false;
     for (const g of toRemove) changed = (await removeMember(db, g, thing, now)) || changed;

@@ -1,4 +1,5 @@
 import { ServiceError, serviceUnavailable } from '../errors.js';
+import { isRetryable } from '../store/store.js';
 import type { Dispatch, Operation, OperationContext, OperationTable, ServiceName } from './types.js';
 import * as things from './things.js';
 import * as groups from './groups.js';
@@ -81,6 +82,8 @@ export function createDispatch(ctx: OperationContext, table: OperationTable = op
       return await op(ctx, input);
     } catch (err) {
       if (!(err instanceof ServiceError) && isUnavailable(err)) throw serviceUnavailable('The service is temporarily unavailable; the database cannot be reached');
+      // store.tx ran the transaction again and again and it kept losing its race: ask the client to retry.
+      if (isRetryable(err)) throw new ServiceError('ThrottlingException', 'Too many concurrent changes to the same resource; try again');
       throw err;
     }
   };

@@ -6,7 +6,7 @@ import { cancelStep, completeIfDone, getJob, rolloutStep, type JobRow } from '..
 import { queueExecution } from '../store/executions.js';
 import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
-import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
+import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob, requireLockedJob } from './util.js';
 import { putTags } from './tags.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 
@@ -224,7 +224,7 @@ export async function ListJobs(ctx: OperationContext, input: Input): Promise<Out
 
 export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Output> {
   await ctx.store.tx(async (db) => {
-    const job = await requireJob(db, input.jobId, input.namespaceId);
+    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     if (job.status === 'DELETION_IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is being deleted`);
     const config = parseJson<Record<string, unknown>>(job.config) ?? {};
     for (const k of UPDATABLE_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
@@ -245,7 +245,7 @@ export async function CancelJob(ctx: OperationContext, input: Input): Promise<Ou
   const force = input.force === true;
   const now = ctx.clock.now();
   const { job, things } = await ctx.store.tx(async (db) => {
-    const job = await requireJob(db, input.jobId);
+    const job = await requireLockedJob(db, input.jobId);
     const verdict = states.cancelJob(job.status, force, job.force_canceled === 1);
     if (!verdict.ok) throw invalidRequest(verdict.message);
     const patch = {
@@ -272,7 +272,7 @@ export async function DeleteJob(ctx: OperationContext, input: Input): Promise<Ou
   const force = input.force === true;
   await ctx.store.tx(async (db) => {
     await ctx.store.lockDeletionSlots(db);
-    const job = await requireJob(db, input.jobId, input.namespaceId);
+    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     const verdict = states.deleteJob(job.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
     const deleting = await db
@@ -296,7 +296,7 @@ export async function AssociateTargetsWithJob(ctx: OperationContext, input: Inpu
   const targets = parseTargets(ctx, input.targets);
   const now = ctx.clock.now();
   const { job, touched } = await ctx.store.tx(async (db) => {
-    const job = await requireJob(db, input.jobId, input.namespaceId);
+    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     if (job.target_selection !== 'CONTINUOUS') throw invalidRequest('Targets can only be added to a CONTINUOUS job');
     if (job.status !== 'IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is ${job.status}; targets can only be added to an IN_PROGRESS job`);
     await checkTargetsExist(db, targets);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
-import { jsonText, rowLimit, type Db } from '../store/store.js';
-import { moveDelta, adjustCounters } from '../store/executions.js';
-import { completeIfDone } from '../store/jobs.js';
+import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
+import { removePending } from '../store/executions.js';
 import { requireUsableType } from './thing-types.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
@@ -41,8 +40,10 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
   });
 }
 
-export async function requireThing(db: Db, name: string) {
-  const t = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
+/** The thing, or ResourceNotFoundException; `lock` keeps its row locked until the transaction ends. */
+export async function requireThing(db: Db, name: string, lock = false) {
+  const q = db.selectFrom('things').selectAll().where('thing_name', '=', name);
+  const t = await (lock ? forUpdate(db, q) : q).executeTakeFirst();
   if (!t) throw notFound(`Thing ${name} does not exist`);
   return t;
 }
@@ -88,7 +89,7 @@ export async function ListThings(ctx: OperationContext, input: Input): Promise<O
 
 export async function UpdateThing(ctx: OperationContext, input: Input): Promise<Output> {
   await ctx.store.tx(async (db) => {
-    const t = await requireThing(db, input.thingName);
+    const t = await requireThing(db, input.thingName, true);
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     const attributes = applyAttributes(parseJson<Attributes>(t.attributes) ?? {}, input.attributePayload);
@@ -103,40 +104,17 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
   return {};
 }
 
-/** Pending executions of a thing on the given jobs (all jobs when undefined) become REMOVED. */
-export async function removePendingExecutions(db: Db, thingName: string, jobIds: string[] | undefined, now: number): Promise<boolean> {
-  let q = db
-    .updateTable('job_executions')
-    .set({ status: 'REMOVED', last_updated_at: now, version_number: (eb) => eb('version_number', '+', 1) })
-    .where('thing_name', '=', thingName)
-    .where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
-  if (jobIds) {
-    if (jobIds.length === 0) return false;
-    q = q.where('job_id', 'in', jobIds);
-  }
-  // RETURNING gives the new status; read the old ones first for the counters.
-  let before = db.selectFrom('job_executions').select(['job_id', 'status']).where('thing_name', '=', thingName).where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
-  if (jobIds) before = before.where('job_id', 'in', jobIds);
-  const rows = await before.execute();
-  if (rows.length === 0) return false;
-  await q.execute();
-  for (const r of rows) {
-    await adjustCounters(db, r.job_id, moveDelta(r.status, 'REMOVED'));
-    await completeIfDone(db, r.job_id, now);
-  }
-  return true;
-}
-
 export async function DeleteThing(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingName;
   const changed = await ctx.store.tx(async (db) => {
-    const t = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
+    // Locked first: membership changes of this thing wait (thing, then jobs, then executions).
+    const t = await forUpdate(db, db.selectFrom('things').selectAll().where('thing_name', '=', name)).executeTakeFirst();
     if (!t) return false;
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
-    return removePendingExecutions(db, name, undefined, ctx.clock.now());
+    return removePending(db, name, undefined, ctx.clock.now());
   });
   if (changed) ctx.events.pendingChanged([name]);
   return {};

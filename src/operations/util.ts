@@ -1,6 +1,6 @@
 import { invalidRequest, notFound } from '../errors.js';
 import type { Db } from '../store/store.js';
-import { getJob, type JobRow } from '../store/jobs.js';
+import { getJob, lockJob, type JobRow } from '../store/jobs.js';
 
 /** Opaque keyset pagination tokens: the last key of the previous page. */
 export function encodeToken(key: unknown[]): string {
@@ -35,8 +35,13 @@ export const seconds = (ms: number | null | undefined): number | undefined =>
 export const parseJson = <T>(text: string | null | undefined): T | undefined => (text ? (JSON.parse(text) as T) : undefined);
 
 /** The job, or ResourceNotFoundException; with `namespaceId` given, it must match the job's. */
-export async function requireJob(db: Db, jobId: string, namespaceId?: string): Promise<JobRow> {
-  const job = await getJob(db, jobId);
+export const requireJob = (db: Db, jobId: string, namespaceId?: string): Promise<JobRow> => checkJob(getJob(db, jobId), jobId, namespaceId);
+
+/** requireJob for a read-modify-write of the job: the row stays locked until the transaction ends. */
+export const requireLockedJob = (db: Db, jobId: string, namespaceId?: string): Promise<JobRow> => checkJob(lockJob(db, jobId), jobId, namespaceId);
+
+async function checkJob(read: Promise<JobRow | undefined>, jobId: string, namespaceId: string | undefined): Promise<JobRow> {
+  const job = await read;
   if (!job || (namespaceId !== undefined && job.namespace_id !== namespaceId)) {
     throw notFound(namespaceId === undefined ? `Job ${jobId} not found` : `Job ${jobId} not found in namespace ${namespaceId}`);
   }

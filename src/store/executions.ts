@@ -1,9 +1,9 @@
 import { sql, type Selectable } from 'kysely';
-import { rowLimit, type Db } from './store.js';
-import { prepared } from './prepared.js';
+import { rowLimit, StaleRead, type Db } from './store.js';
+import { prepared, preparedWrite } from './prepared.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
-import { completeIfDone } from './jobs.js';
+import { completeIfDone, lockJob, lockJobs } from './jobs.js';
 import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
@@ -73,8 +73,13 @@ const nextPending = (namespaced: boolean) =>
 const nextOutsideNamespaces = nextPending(false);
 const nextInNamespace = nextPending(true);
 
-/** Inserts a QUEUED execution (number = latest + 1) and counts it. */
+/**
+ * Inserts a QUEUED execution (number = latest + 1) and counts it. Two racing inserts of one number
+ * meet at the unique index; the loser's transaction is run again (store.tx) and reads the winner's.
+ */
 export async function queueExecution(db: Db, jobId: string, thingName: string, now: number): Promise<void> {
+  // The job row before its executions (the lock order, docs/deployment.md).
+  await adjustCounters(db, jobId, { n_queued: 1 });
   const last = await db
     .selectFrom('job_executions')
     .select('execution_number')
@@ -99,12 +104,13 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
       step_timeout_minutes: null,
     })
     .execute();
-  await adjustCounters(db, jobId, { n_queued: 1 });
 }
 
 /**
- * Moves at most `limit` executions of a job from `from` to `to` (CancelJob, thing removal),
- * set-based, and keeps the counters. Returns the things touched.
+ * Moves at most `limit` executions of a job from `from` to `to` (CancelJob), set-based, and keeps
+ * the counters. The status test sits in the UPDATE's own WHERE, so PostgreSQL re-checks it on a
+ * row that a concurrent transaction changed meanwhile, and the counters count what RETURNING says
+ * was moved. Returns the things touched.
  */
 export async function moveBatch(
   db: Db,
@@ -113,6 +119,7 @@ export async function moveBatch(
   to: ExecutionStatus,
   opts: { now: number; limit: number; force?: boolean },
 ): Promise<string[]> {
+  await lockJob(db, jobId);
   const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(rowLimit(opts.limit));
   const rows = await db
     .updateTable('job_executions')
@@ -123,6 +130,7 @@ export async function moveBatch(
       ...(opts.force ? { force_canceled: 1 } : {}),
     })
     .where('id', 'in', ids)
+    .where('status', '=', from)
     .returning('thing_name')
     .execute();
   if (rows.length) await adjustCounters(db, jobId, moveDelta(from, to, rows.length));
@@ -140,6 +148,11 @@ export interface ExecutionChange {
 /**
  * Writes one change to an execution: bumps versionNumber, stamps times, keeps the job's counters,
  * and completes a SNAPSHOT job whose last pending execution ended. Returns the new row.
+ *
+ * `row` is what the caller read and decided on. The write is conditional on its versionNumber: if
+ * another transaction changed the execution since, StaleRead makes store.tx run the caller's
+ * transaction again on the new row (one of several racing updates wins; the others then answer
+ * VersionMismatch or InvalidStateTransition, as they would one after another).
  */
 export async function changeExecution(db: Db, row: ExecutionRow, change: ExecutionChange, now: number): Promise<ExecutionRow> {
   const status = change.status ?? row.status;
@@ -154,18 +167,64 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
   };
-  await updateExecution(db, { ...changed, id: row.id });
-  if (status !== row.status) {
-    await adjustCounters(db, row.job_id, moveDelta(row.status, status));
-    // Only an execution that ends can complete its job.
-    if (isTerminal(status)) await completeIfDone(db, row.job_id, now);
-  }
+  // The job row first (its counters), then the execution: the lock order of every path.
+  if (status !== row.status) await adjustCounters(db, row.job_id, moveDelta(row.status, status));
+  if ((await updateExecution(db, { ...changed, id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
+  // Only an execution that ends can complete its job.
+  if (status !== row.status && isTerminal(status)) await completeIfDone(db, row.job_id, now);
   return { ...row, ...changed };
+}
+
+const deleteOne = preparedWrite<{ id: number; expected: number }>((db, arg) =>
+  db.deleteFrom('job_executions').where('id', '=', arg('id')).where('version_number', '=', arg('expected')),
+);
+
+/** Deletes one execution as read (conditional on its versionNumber, as changeExecution), keeping the counters. */
+export async function deleteExecution(db: Db, row: ExecutionRow, now: number): Promise<void> {
+  await adjustCounters(db, row.job_id, moveDelta(row.status, null));
+  if ((await deleteOne(db, { id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
+  await completeIfDone(db, row.job_id, now);
+}
+
+/**
+ * A thing's pending executions (of the given jobs; of all jobs when undefined) become REMOVED
+ * (DeleteThing, leaving a CONTINUOUS job's groups). Their jobs are locked first, in order; an
+ * execution of a job that was not locked (it turned pending meanwhile) makes the transaction run
+ * again. Returns whether anything changed.
+ */
+export async function removePending(db: Db, thingName: string, jobIds: string[] | undefined, now: number): Promise<boolean> {
+  if (jobIds?.length === 0) return false;
+  let pending = db.selectFrom('job_executions').select('job_id').distinct().where('thing_name', '=', thingName).where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
+  if (jobIds) pending = pending.where('job_id', 'in', jobIds);
+  const jobs = (await pending.execute()).map((r) => r.job_id);
+  if (jobs.length === 0) return false;
+  await lockJobs(db, jobs);
+  const locked = new Set(jobs);
+  const touched = new Set<string>();
+  for (const from of ['QUEUED', 'IN_PROGRESS'] as const) {
+    let q = db
+      .updateTable('job_executions')
+      .set({ status: 'REMOVED', last_updated_at: now, version_number: sql`version_number + 1` })
+      .where('thing_name', '=', thingName)
+      .where('status', '=', from);
+    if (jobIds) q = q.where('job_id', 'in', jobIds);
+    const moved = new Map<string, number>();
+    for (const r of await q.returning('job_id').execute()) {
+      if (!locked.has(r.job_id)) throw new StaleRead(`pending executions of thing ${thingName}`);
+      moved.set(r.job_id, (moved.get(r.job_id) ?? 0) + 1);
+    }
+    for (const [jobId, n] of moved) {
+      await adjustCounters(db, jobId, moveDelta(from, 'REMOVED', n));
+      touched.add(jobId);
+    }
+  }
+  for (const jobId of touched) await completeIfDone(db, jobId, now);
+  return touched.size > 0;
 }
 
 type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at'>;
 
-const updateExecution = prepared<MutableColumns & { id: number }, never>((db, arg) =>
+const updateExecution = preparedWrite<MutableColumns & { id: number; expected: number }>((db, arg) =>
   db
     .updateTable('job_executions')
     .set({
@@ -177,7 +236,8 @@ const updateExecution = prepared<MutableColumns & { id: number }, never>((db, ar
       version_number: arg('version_number'),
       step_timeout_minutes: arg('step_timeout_minutes'),
     })
-    .where('id', '=', arg('id')),
+    .where('id', '=', arg('id'))
+    .where('version_number', '=', arg('expected')),
 );
 
 export type ExecutionWithJob = ExecutionRow & { namespace_id: string | null; document: string | null };

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { rowLimit, type Db } from './store.js';
+import { forUpdate, isPostgres, rowLimit, type Db } from './store.js';
 import { prepared } from './prepared.js';
 import type { JobsTable } from './schema.js';
 import { adjustCounters, moveBatch, moveDelta } from './executions.js';
@@ -10,16 +10,39 @@ export type JobRow = Selectable<JobsTable>;
 export const getJob = (db: Db, jobId: string): Promise<JobRow | undefined> =>
   db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
 
-// Read after every execution that ends (the device hot path).
-const completionState = prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress'>>((db, arg) =>
-  db.selectFrom('jobs').select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress']).where('job_id', '=', arg('jobId')),
-);
+/**
+ * The job row, locked until the transaction ends (PostgreSQL; SQLite serialises writers). Lock
+ * order on every path: a thing, then its jobs (in job_id order), then their executions; a
+ * transaction reads what it decides on after taking the locks.
+ */
+export const lockJob = (db: Db, jobId: string): Promise<JobRow | undefined> =>
+  forUpdate(db, db.selectFrom('jobs').selectAll().where('job_id', '=', jobId)).executeTakeFirst();
+
+/** lockJob for several jobs, in job_id order, so that two such transactions cannot deadlock. */
+export async function lockJobs(db: Db, jobIds: string[]): Promise<void> {
+  if (!isPostgres(db) || jobIds.length === 0) return;
+  await db.selectFrom('jobs').select('job_id').where('job_id', 'in', jobIds).orderBy('job_id').forUpdate().execute();
+}
+
+// Read after every execution that ends (the device hot path), under the job's row lock: the
+// counters it tests are then the latest.
+const completionState = (postgres: boolean) =>
+  prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress'>>((db, arg) => {
+    const q = db.selectFrom('jobs').select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress']).where('job_id', '=', arg('jobId'));
+    return postgres ? q.forUpdate() : q;
+  });
+const completionStates = { sqlite: completionState(false), postgres: completionState(true) };
 
 /** A SNAPSHOT job whose executions are all terminal becomes COMPLETED. */
 export async function completeIfDone(db: Db, jobId: string, now: number): Promise<void> {
-  const [job] = await completionState(db, { jobId });
+  const [job] = await completionStates[isPostgres(db) ? 'postgres' : 'sqlite'](db, { jobId });
   if (job && snapshotComplete(job)) {
-    await db.updateTable('jobs').set({ status: 'COMPLETED', completed_at: now, last_updated_at: now }).where('job_id', '=', jobId).execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'COMPLETED', completed_at: now, last_updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'IN_PROGRESS')
+      .execute();
   }
 }
 

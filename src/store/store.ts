@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DB } from './schema.js';
@@ -10,6 +11,32 @@ import { GroupCommit } from './group-commit.js';
 export type DialectName = 'sqlite' | 'postgres';
 /** A connection or a transaction: store functions take either. */
 export type Db = Kysely<DB> | Transaction<DB>;
+
+/**
+ * A row changed between the transaction's read and its conditional write (another transaction
+ * committed first). tx() runs the whole transaction again, which then reads the new row and
+ * decides as single-threaded code would.
+ */
+export class StaleRead extends Error {
+  constructor(what: string) {
+    super(`${what} changed concurrently`);
+    this.name = 'StaleRead';
+  }
+}
+
+/** PostgreSQL's serialization_failure, deadlock_detected and unique_violation (a racing insert). */
+const RETRYABLE_CODES = new Set(['40001', '40P01', '23505']);
+const MAX_TX_ATTEMPTS = 12;
+
+export function isRetryable(err: unknown): boolean {
+  return err instanceof StaleRead || RETRYABLE_CODES.has((err as { code?: string } | null)?.code ?? '');
+}
+
+/** True for a PostgreSQL connection or transaction (row locks needed; SQLite serialises writers). */
+export const isPostgres = (db: Db): boolean => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** A select that row-locks what it reads until the transaction ends, on PostgreSQL. */
+export const forUpdate = <QB extends SelectQueryBuilder<DB, keyof DB, object>>(db: Db, qb: QB): QB => (isPostgres(db) ? (qb.forUpdate() as QB) : qb);
 
 export interface StoreOptions {
   dataDir: string;
@@ -41,13 +68,23 @@ export class Store {
    * One transaction. On SQLite it may share its commit with others of the same turn
    * (group-commit.ts); an `urgent` one runs at once instead, ahead of those waiting.
    */
-  tx<T>(fn: (trx: Transaction<DB>) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
-    return this.group && !opts.urgent ? this.group.run(fn) : this.db.transaction().execute(fn);
+  async tx<T>(fn: (trx: Transaction<DB>) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    // A transaction that lost a race (StaleRead, a deadlock, a duplicate insert) is rolled back
+    // and run again from the start, so the caller sees the answer of a serial execution.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await (this.group && !opts.urgent ? this.group.run(fn) : this.db.transaction().execute(fn));
+      } catch (err) {
+        if (attempt >= MAX_TX_ATTEMPTS || !isRetryable(err)) throw err;
+        // A little jitter, so that the losers of one race do not collide again in lockstep.
+        await sleep(Math.random() * 2 * attempt);
+      }
+    }
   }
 
   /** Row lock for read-modify-write; SQLite serialises writers already. */
   lock<QB extends SelectQueryBuilder<DB, keyof DB, object>>(qb: QB): QB {
-    return this.dialect === 'postgres' ? (qb.forUpdate() as QB) : qb;
+    return forUpdate(this.db, qb);
   }
 
   /** Serialises DeleteJob calls across nodes so the limit of concurrent deletions holds. */

@@ -172,8 +172,7 @@ export class JobWorker {
         const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit, job.rollout_cursor);
         things = d.things;
         n = d.deleted;
-        this.noteDeletion(jobId, d.deleted, d.done);
-        if (d.done) return { things, n, ns: job.namespace_id };
+        if (d.done) return { things, n, ns: job.namespace_id, deleted: d };
       }
       await db
         .updateTable('jobs')
@@ -181,8 +180,10 @@ export class JobWorker {
         .where('job_id', '=', jobId)
         .execute();
       if (done) await completeIfDone(db, jobId, now);
-      return { things, n, ns: job.namespace_id };
+      return { things, n, ns: job.namespace_id, deleted: job.pending_work === 'delete' ? { deleted: n, done: false } : undefined };
     }, { urgent });
+    // Outside the transaction, which store.tx may run more than once.
+    if (out.deleted) this.noteDeletion(jobId, out.deleted.deleted, out.deleted.done);
     this.o.events.pendingChanged(out.things, out.ns);
     return out.n;
   }

@@ -1,9 +1,5 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import {
   AddThingToThingGroupCommand,
   CreateJobCommand,
@@ -13,24 +9,9 @@ import {
   DescribeJobCommand,
   DescribeThingCommand,
 } from '@aws-sdk/client-iot';
-import { BACKENDS, PG_URL, clients, dropSchema, eventually, freshSchema, groupArn } from '../support/harness.js';
+import { BACKENDS, clients, eventually, groupArn } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
-import { spawnServer } from '../support/process.js';
-
-/** Where one test's data lives: a data dir for SQLite, a schema for PostgreSQL. */
-async function storage(backend: string): Promise<{ args: string[]; cleanup: () => Promise<void> }> {
-  if (backend === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'iot-jobs-crash-'));
-    return { args: ['--data-dir', dir], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const schema = freshSchema();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  await c.query(`create schema "${schema}"`);
-  await c.end();
-  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  return { args: ['--database-url', url], cleanup: () => dropSchema(schema) };
-}
+import { spawnServer, storage } from '../support/process.js';
 
 for (const backend of BACKENDS) {
   describe(`crash safety [${backend}]`, () => {

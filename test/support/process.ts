@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import pg from 'pg';
+import { PG_URL, dropSchema, freshSchema } from './harness.js';
 
 /** dist/src/cli/main.js, from dist/test/support/. */
 export const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
@@ -43,4 +47,19 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
       reject(new Error(`server exited with ${code} before listening:\n${out}`));
     });
   });
+}
+
+/** Where one test's data lives: a data dir for SQLite, a schema for PostgreSQL. */
+export async function storage(backend: string): Promise<{ args: string[]; cleanup: () => Promise<void> }> {
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'iot-jobs-crash-'));
+    return { args: ['--data-dir', dir], cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = freshSchema();
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`create schema "${schema}"`);
+  await c.end();
+  const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  return { args: ['--database-url', url], cleanup: () => dropSchema(schema) };
 }
