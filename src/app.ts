@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { Events } from './events.js';
@@ -10,6 +9,8 @@ import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
 import { startMqtt, type Mqtt } from './mqtt/index.js';
 import type { Notifier } from './mqtt/notifier.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -34,10 +35,11 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
-  const log = pino({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
+  const metrics = new Metrics(store);
   const scope = { region: config.region, accountId: config.accountId };
   let endpoint = `${config.host}:${config.port}`;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
@@ -55,7 +57,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const dispatch = createDispatch(ctx);
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, metrics });
   } catch (err) {
     await store.close();
     throw err;
@@ -63,7 +65,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   endpoint = new URL(http.url).host;
   let mqtt: Mqtt | undefined;
   try {
-    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log, http: { server: http.app.server, url: http.url } });
+    mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log, metrics, http: { server: http.app.server, url: http.url } });
   } catch (err) {
     await http.close();
     await store.close();

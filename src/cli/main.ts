@@ -34,7 +34,7 @@ program
   .option('--account-id <id>', 'account in ARNs (env IOT_JOBS_ACCOUNT_ID; default 000000000000)')
   .option('--credentials <KEY:SECRET>', 'accepted SigV4 key pair, repeatable (env IOT_JOBS_CREDENTIALS, comma-separated)', collect)
   .option('--deletion-rate <n>', 'job executions deleted per second by background deletion, 0 = unlimited (env IOT_JOBS_DELETION_RATE)')
-  .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 1883)')
+  .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 7021)')
   .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
   .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
   .option('--device-credentials <THING:PASSWORD>', 'MQTT username (thing name) and password, repeatable; *:PASSWORD for any thing (env IOT_JOBS_DEVICE_CREDENTIALS)', collect)
@@ -43,6 +43,7 @@ program
   .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one (env IOT_JOBS_MQTT_TLS_PORT; default 8883)')
   .option('--mqtt-tls-ca <file>', 'PEM CA of device certificates: devices must present one whose subject CN is their thing name (env IOT_JOBS_MQTT_TLS_CA)')
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
+  .option('--log-format <format>', 'pretty or json (env IOT_JOBS_LOG_FORMAT; default pretty on a terminal, json otherwise)')
   .action(async (flags: Flags) => {
     let config;
     try {
