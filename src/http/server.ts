@@ -127,7 +127,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       const rawUrl = req.raw.url ?? '/';
       const body = Buffer.isBuffer(req.body) ? req.body : undefined;
       try {
-        ({ service } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
+        ({ service, accessKeyId: n.accessKeyId } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
       } catch (err) {
         n.denied = true;
         n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
