@@ -115,6 +115,7 @@ describe('logs of a real server process (JSON, as when stdout is not a terminal)
     // An unsigned request: refused as well, and no key to name.
     const unsigned = await fetch(`${s.url}/jobs/log-job-1`);
     assert.equal(unsigned.status, 403);
+    await unsigned.text();
     await eventually(async () => lines(s).filter((l) => l.msg === 'request refused: signature check failed').length === 2, 10_000, 'the unsigned line');
     const last = lines(s).filter((l) => l.msg === 'request refused: signature check failed')[1]!;
     assert.equal(last.errorCode, 'MissingAuthenticationTokenException');
@@ -125,8 +126,11 @@ describe('logs of a real server process (JSON, as when stdout is not a terminal)
 
   test('GET /health is logged at debug only, so not at info', async () => {
     const before = lines(s).length;
-    assert.equal((await fetch(`${s.url}/health`)).status, 200);
-    assert.equal((await fetch(`${s.url}/metrics`)).status, 200);
+    for (const path of ['/health', '/metrics']) {
+      const r = await fetch(`${s.url}${path}`);
+      assert.equal(r.status, 200);
+      await r.text();
+    }
     // A signed request after them: once its line is there, theirs would be too.
     await iot.send(new DescribeJobCommand({ jobId: 'log-job-1' }));
     await eventually(async () => lines(s).slice(before).some((l) => l.operation === 'DescribeJob'), 10_000, 'the DescribeJob line');
