@@ -84,7 +84,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       operation: n.operation,
       service: n.service,
       method: req.method,
-      path: req.url,
+      // Without the query: a presigned URL's is a credential for as long as it is valid.
+      path: req.url.split('?', 1)[0],
       status,
       errorCode,
       ms,
@@ -115,7 +116,15 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   if (metrics) {
     app.get('/metrics', async (req, reply) => {
       note(req).operation = 'metrics';
-      return reply.code(200).header('content-type', metrics.contentType).send(await metrics.text());
+      let text: string;
+      try {
+        text = await metrics.text();
+      } catch (err) {
+        // The data gauges read the database; without it there is nothing true to say.
+        req.log.warn({ err: (err as Error).message }, 'metrics unavailable');
+        return reply.code(503).header('content-type', 'text/plain').send('metrics unavailable: the database does not answer\n');
+      }
+      return reply.code(200).header('content-type', metrics.contentType).send(text);
     });
   }
 

@@ -15,7 +15,10 @@ import {
   DescribeJobCommand,
   IoTClient,
 } from '@aws-sdk/client-iot';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
 import { CLI, spawnServer, type ServerProcess } from '../support/process.js';
+import { Sha256 } from '../../src/http/sigv4.js';
 import { eventually, thingArn } from '../support/harness.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { INLINE_BATCH } from '../../src/operations/jobs.js';
@@ -122,6 +125,21 @@ describe('logs of a real server process (JSON, as when stdout is not a terminal)
     assert.equal(last.accessKeyId, undefined);
     assert.ok(!s.output().includes(SECRET), 'the server secret was logged');
     assert.ok(!s.output().includes(WRONG_SECRET), "the client's secret was logged");
+  });
+
+  test('a presigned URL: logged without its query (the signature in it is a credential while it lasts)', async () => {
+    const u = new URL(s.url);
+    const signer = new SignatureV4({ service: 'iot', region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOGTEST', secretAccessKey: SECRET }, sha256: Sha256 });
+    const request = new HttpRequest({ method: 'GET', hostname: u.hostname, port: Number(u.port), path: '/jobs/log-job-1', headers: { host: u.host } });
+    const signed = await signer.presign(request, { expiresIn: 300 });
+    const query = new URLSearchParams(signed.query as Record<string, string>).toString();
+    const r = await fetch(`${s.url}/jobs/log-job-1?${query}`);
+    assert.equal(r.status, 200, await r.text());
+    const line = await eventually(async () => lines(s).find((l) => l.msg === 'request' && l.operation === 'DescribeJob' && l.status === 200), 10_000, 'the presigned line');
+    assert.equal(line.path, '/jobs/log-job-1');
+    assert.equal(line.accessKeyId, 'AKIDLOGTEST');
+    const signature = String((signed.query as Record<string, string>)['X-Amz-Signature']);
+    assert.ok(!s.output().includes(signature), 'the presigned signature was logged');
   });
 
   test('GET /health is logged at debug only, so not at info', async () => {

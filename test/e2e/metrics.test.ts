@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
+import { sql } from 'kysely';
 import { CreateJobCommand, CreateThingCommand, DeleteJobCommand, DescribeJobCommand } from '@aws-sdk/client-iot';
 import { BACKENDS, eventually, startServer, thingArn, type TestServer } from '../support/harness.js';
 
@@ -148,3 +149,20 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('GET /metrics when the data cannot be read', () => {
+  test('503 with a one-line reason, never a 500 or a stack trace', async () => {
+    const s = await startServer(BACKENDS[0]!);
+    try {
+      // The jobs table gone from under the server: the data gauges cannot be read.
+      await sql`alter table jobs rename to jobs_gone`.execute(s.app.store.db);
+      const r = await fetch(`${s.url}/metrics`);
+      assert.equal(r.status, 503);
+      assert.equal(await r.text(), 'metrics unavailable: the database does not answer\n');
+      await sql`alter table jobs_gone rename to jobs`.execute(s.app.store.db);
+      assert.equal((await fetch(`${s.url}/metrics`)).status, 200);
+    } finally {
+      await s.close();
+    }
+  });
+});
