@@ -13,6 +13,14 @@ export interface LogOptions {
 export function createLogger(o: LogOptions): Logger {
   if (o.format !== 'pretty') return o.destination ? pino({ level: o.level }, o.destination) : pino({ level: o.level });
   // Synchronous, in this thread: the last lines before an exit (a failed start) are not lost.
-  const stream = pretty({ sync: true, colorize: o.destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', ...(o.destination ? { destination: o.destination } : {}) });
+  // One line per event on a terminal too: the fields follow the message.
+  const stream = pretty({
+    sync: true,
+    singleLine: true,
+    colorize: o.destination === undefined && process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    ...(o.destination ? { destination: o.destination } : {}),
+  });
   return pino({ level: o.level }, stream);
 }
