@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { pino } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { Events } from './events.js';
@@ -13,6 +12,8 @@ import type { Notifier } from './mqtt/notifier.js';
 import { ObjectStore } from './s3/objects.js';
 import { registerOwnS3 } from './s3/route.js';
 import { deviceDocument } from './operations/documents.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -37,10 +38,11 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
-  const log = pino({ level: config.logLevel });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
+  const metrics = new Metrics(store);
   const scope = { region: config.region, accountId: config.accountId };
   let endpoint = `${config.host}:${config.port}`;
   let mqttEndpoint: string | undefined;
@@ -71,7 +73,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)) });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics });
   } catch (err) {
     await store.close();
     throw err;
@@ -88,6 +90,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       dispatch,
       nodeId,
       log,
+      metrics,
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
     });

@@ -39,7 +39,7 @@ program
   .option('--account-id <id>', 'account in ARNs (env IOT_JOBS_ACCOUNT_ID; default 000000000000)')
   .option('--credentials <KEY:SECRET>', 'accepted SigV4 key pair, repeatable (env IOT_JOBS_CREDENTIALS, comma-separated)', collect)
   .option('--deletion-rate <n>', 'job executions deleted per second by background deletion, 0 = unlimited (env IOT_JOBS_DELETION_RATE)')
-  .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 1883)')
+  .option('--mqtt-port <port>', 'embedded MQTT broker port, 0 for any free one (env IOT_JOBS_MQTT_PORT; default 7021)')
   .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
   .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
   .option('--device-credentials <THING:PASSWORD>', 'MQTT username (thing name) and password, repeatable; *:PASSWORD for any thing (env IOT_JOBS_DEVICE_CREDENTIALS)', collect)
@@ -50,6 +50,7 @@ program
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
   .option('--s3-endpoint <url>', 'S3-compatible endpoint for presigned-URL placeholders and documentSource; default: iot-jobs serves the objects (env IOT_JOBS_S3_ENDPOINT)')
   .option('--s3-credentials <KEY:SECRET>', 'key pair for --s3-endpoint; default: the first --credentials pair (env IOT_JOBS_S3_CREDENTIALS)')
+  .option('--log-format <format>', 'pretty or json (env IOT_JOBS_LOG_FORMAT; default pretty on a terminal, json otherwise)')
   .action(async (flags: Flags) => {
     let config;
     try {

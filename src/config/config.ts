@@ -26,10 +26,12 @@ export interface Flags {
   logLevel?: string;
   s3Endpoint?: string;
   s3Credentials?: string;
+  logFormat?: string;
 }
 
 export const DEFAULT_PORT = 7020;
-export const DEFAULT_MQTT_PORT = 1883;
+// Not 1883: a local Mosquitto usually has that one, and a device would then talk to the wrong broker.
+export const DEFAULT_MQTT_PORT = 7021;
 export const DEFAULT_MQTT_TLS_PORT = 8883;
 const DEV_CREDENTIAL: Credential = { accessKeyId: 'test', secretAccessKey: 'test' };
 
@@ -94,7 +96,16 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env): Config {
+const LOG_FORMATS = ['pretty', 'json'] as const;
+
+/** pretty on a terminal, JSON for everything else (files, pipes, log collectors). */
+function logFormat(raw: string | undefined, tty: boolean): Config['logFormat'] {
+  if (raw === undefined) return tty ? 'pretty' : 'json';
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new ConfigError(`--log-format must be pretty or json, not '${raw}'`);
+  return raw as Config['logFormat'];
+}
+
+export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env, tty = process.stdout.isTTY === true): Config {
   const host = pick(flags.host, env.IOT_JOBS_HOST) ?? '127.0.0.1';
   const port = integer('--port', pick(flags.port, env.IOT_JOBS_PORT), DEFAULT_PORT, 0, 65535);
   const databaseUrl = pick(flags.databaseUrl, env.IOT_JOBS_DATABASE_URL);
@@ -142,9 +153,9 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     deletionRate: integer('--deletion-rate', pick(flags.deletionRate, env.IOT_JOBS_DELETION_RATE), 0, 0, 1_000_000),
     mqttPort: plainOn ? integer('--mqtt-port', mqttPortRaw, DEFAULT_MQTT_PORT, 0, 65535) : undefined,
     mqttTls: tls,
-    mqttPortExplicit: mqttPortRaw !== undefined,
     mqttUrl,
     deviceCredentials: devices,
     logLevel: pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info',
+    logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
   };
 }

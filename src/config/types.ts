@@ -33,8 +33,6 @@ export interface Config {
   mqttPort: number | undefined;
   /** The embedded broker's TLS listener, when a server certificate is given. */
   mqttTls?: MqttTls | undefined;
-  /** False when mqttPort is the default: then a taken port falls back to a free one, with a warning. */
-  mqttPortExplicit?: boolean;
   /** mqtt://host:port of an external broker; when set, no embedded broker runs. */
   mqttUrl: string | undefined;
   /** MQTT device passwords by thing name (`*` = any thing); empty = open, allowed only on loopback. */
@@ -44,4 +42,6 @@ export interface Config {
   s3Endpoint?: string | undefined;
   /** Key pair for that endpoint; the first of `credentials` when undefined. */
   s3Credentials?: Credential | undefined;
+  /** 'pretty' (pino-pretty) or one JSON object per line; optional so that older configs mean JSON. */
+  logFormat?: 'pretty' | 'json';
 }

@@ -5,8 +5,9 @@ import type { Config } from '../config/types.js';
 import type { Dispatch, ServiceName } from '../operations/types.js';
 import { decodeRequest, encodeError, encodeResponse, type WireResponse } from './codec.js';
 import { matchOperation } from './router.js';
-import { createVerifier } from './sigv4.js';
+import { claimedAccessKeyId, createVerifier } from './sigv4.js';
 import { registerUi } from './ui.js';
+import type { Metrics } from '../metrics.js';
 
 export interface HttpServerOptions {
   config: Config;
@@ -17,6 +18,18 @@ export interface HttpServerOptions {
   log: FastifyBaseLogger;
   /** Further routes (iot-jobs's own S3), registered ahead of the catch-all. */
   routes?: (app: FastifyInstance) => void;
+  metrics?: Metrics | undefined;
+}
+
+/** What the request line says about a request, filled in as the request is handled. */
+interface RequestNote {
+  operation?: string;
+  service?: ServiceName;
+  thingName?: string | undefined;
+  jobId?: string | undefined;
+  accessKeyId?: string | undefined;
+  /** The signature check failed (logged as such, with the access key id it claimed). */
+  denied?: boolean;
 }
 
 export interface HttpServer {
@@ -30,6 +43,16 @@ const BODY_LIMIT = 256 * 1024;
 
 function send(reply: FastifyReply, requestId: string, res: WireResponse): FastifyReply {
   return reply.code(res.statusCode).headers(res.headers).header('x-amzn-requestid', requestId).send(res.body);
+}
+
+/** A path label as the client meant it, for the log; undefined if absent or not decodable. */
+function label(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
@@ -46,30 +69,91 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     frameworkErrors: (err, _req, reply) =>
       send(reply, randomUUID(), encodeError('iot', new ServiceError(err.code === 'FST_ERR_BAD_URL' ? 'InvalidRequestException' : 'SerializationException', err.message))),
   });
+  const notes = new WeakMap<FastifyRequest, RequestNote>();
+  const note = (req: FastifyRequest): RequestNote => {
+    let n = notes.get(req);
+    if (!n) notes.set(req, (n = {}));
+    return n;
+  };
+  // One line and one sample per request, whatever answered it (an operation, a framework error, 404).
+  app.addHook('onResponse', async (req, reply) => {
+    const n = notes.get(req) ?? {};
+    const status = reply.statusCode;
+    const ms = Math.round(reply.elapsedTime * 100) / 100;
+    opts.metrics?.httpRequests.inc({ operation: n.operation ?? 'none', status });
+    opts.metrics?.httpDuration.observe({ operation: n.operation ?? 'none', status }, ms / 1000);
+    const errorCode = reply.getHeader('x-amzn-errortype');
+    const line = {
+      operation: n.operation,
+      service: n.service,
+      method: req.method,
+      // Without the query: a presigned URL's is a credential for as long as it is valid.
+      path: req.url.split('?', 1)[0],
+      status,
+      errorCode,
+      ms,
+      requestId: reply.getHeader('x-amzn-requestid'),
+      thingName: n.thingName,
+      jobId: n.jobId,
+      accessKeyId: n.accessKeyId,
+    };
+    // Probes and scrapes come every few seconds: they stay out of the info log.
+    if (n.operation === 'health' || n.operation === 'metrics') req.log.debug(line, 'request');
+    else if (n.denied) req.log.info(line, 'request refused: signature check failed');
+    else req.log.info(line, 'request');
+  });
   const verify = createVerifier({ credentials: config.credentials, region: config.region, clock: opts.clock ? () => opts.clock!.now() : undefined });
 
   // SigV4 covers the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.get('/health', async (_req, reply) => {
+  app.get('/health', async (req, reply) => {
+    note(req).operation = 'health';
     const ok = opts.ready ? await opts.ready() : true;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
 
   await registerUi(app, opts.log);
+  // Unsigned, like /health: Prometheus scrapers do not sign. It shows counts, never ids.
+  const metrics = opts.metrics;
+  if (metrics) {
+    app.get('/metrics', async (req, reply) => {
+      note(req).operation = 'metrics';
+      let text: string;
+      try {
+        text = await metrics.text();
+      } catch (err) {
+        // The data gauges read the database; without it there is nothing true to say.
+        req.log.warn({ err: (err as Error).message }, 'metrics unavailable');
+        return reply.code(503).header('content-type', 'text/plain').send('metrics unavailable: the database does not answer\n');
+      }
+      return reply.code(200).header('content-type', metrics.contentType).send(text);
+    });
+  }
 
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const requestId = randomUUID();
     let service: ServiceName = 'iot';
+    const n = note(req);
     try {
       const rawUrl = req.raw.url ?? '/';
       const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-      ({ service } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
+      try {
+        ({ service, accessKeyId: n.accessKeyId } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
+      } catch (err) {
+        n.denied = true;
+        n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
+        throw err;
+      }
+      n.service = service;
       const q = rawUrl.indexOf('?');
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
       const match = matchOperation(service, req.method, path);
       if (!match) throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);
+      n.operation = match.operation;
+      n.thingName = label(match.labels.thingName);
+      n.jobId = label(match.labels.jobId);
       const input = decodeRequest(service, match.operation, {
         labels: match.labels,
         query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),

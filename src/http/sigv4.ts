@@ -177,6 +177,18 @@ function credential(value: string): Pick<Authorization, 'accessKeyId' | 'scopeDa
   return { accessKeyId: p[0], scopeDate: p[1]!, region: p[2]!, scopeService: p[3]! };
 }
 
+/**
+ * The access key id a request claims to be signed with, for the log of a refused request (never
+ * the secret, which a request does not carry anyway); undefined when it names none.
+ */
+export function claimedAccessKeyId(rawUrl: string, headers: SignedRequest['headers']): string | undefined {
+  const header = one(headers['authorization']);
+  const q = rawUrl.indexOf('?');
+  const value = header ? /Credential=([^,\s]*)/.exec(header)?.[1] : one(parseQuery(q < 0 ? '' : rawUrl.slice(q + 1))['X-Amz-Credential']);
+  const key = value?.split('/')[0];
+  return key ? key.slice(0, 128) : undefined;
+}
+
 export function createVerifier<S extends string>(opts: VerifierOptions<S> & { services: ReadonlyMap<string, S> }): Verify<S>;
 export function createVerifier(opts: VerifierOptions): Verify;
 export function createVerifier<S extends string>(opts: VerifierOptions<S>): Verify<S> {

@@ -7,13 +7,12 @@ import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js
 import type { MqttTls } from '../config/types.js';
 import { MAX_PACKET, certificateThing, listen, plainListener, tlsListener } from './listeners.js';
 import type { Logger } from './types.js';
+import type { Metrics } from '../metrics.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
   /** Plain TCP port; undefined = no plain listener. */
   port: number | undefined;
-  /** False for the default port: if it is taken, listen on a free one and say so. */
-  portExplicit: boolean;
   /** A TLS listener as well (or instead). */
   tls?: MqttTls | undefined;
   /** Passwords by thing name (`*` = any thing); empty = open (loopback only, checked by config). */
@@ -21,6 +20,7 @@ export interface EmbeddedBrokerOptions {
   /** A device request, already authorized; replies go back through `reply`. */
   onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
+  metrics?: Metrics | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -116,6 +116,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body));
   });
+  // A device coming and going is the first thing to look for when it gets no jobs.
+  const remote = (client: Client) => (client as Client & { conn: { remoteAddress?: string } }).conn?.remoteAddress;
+  broker.on('client', (client) => {
+    o.metrics?.mqttConnectionsTotal.inc();
+    o.metrics?.mqttConnections.set(broker.connectedClients);
+    o.log.info({ clientId: client.id, remote: remote(client) }, 'device connected');
+  });
+  broker.on('clientDisconnect', (client) => {
+    o.metrics?.mqttConnections.set(broker.connectedClients);
+    o.log.info({ clientId: client.id, remote: remote(client) }, 'device disconnected');
+  });
   broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
 
   const handle = (socket: Socket) => broker.handle(socket);
@@ -134,11 +145,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     try {
       port = await listen(server, o.port, o.host);
     } catch (err) {
+      // A taken port is an error, the default one too: a port that moved would strand the devices.
       const e = err as NodeJS.ErrnoException;
-      if (e.code !== 'EADDRINUSE') return fail(e);
-      if (o.portExplicit) return fail(Object.assign(new Error(`MQTT port ${o.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }));
-      port = await listen(server, 0, o.host);
-      o.log.warn({ port: o.port }, `the default MQTT port ${o.port} is taken; using a free port instead (pass --mqtt-port to choose)`);
+      return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT port ${o.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
     }
     servers.push(server);
     url = `mqtt://${host}:${port}`;

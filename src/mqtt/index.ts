@@ -9,6 +9,7 @@ import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
 import { parseRequest } from './topics.js';
 import type { Logger } from './types.js';
+import { sentKind, type Metrics } from '../metrics.js';
 
 export interface MqttDeps {
   config: Config;
@@ -22,6 +23,7 @@ export interface MqttDeps {
   log: Logger;
   /** The document as devices are given it (presigned-URL placeholders replaced). */
   resolveDocument?: (jobId: string, document: string) => Promise<string>;
+  metrics?: Metrics | undefined;
 }
 
 export interface Mqtt {
@@ -45,7 +47,13 @@ export const MAX_QUEUED_PER_THING = 16;
  */
 function perThingQueue(deps: MqttDeps) {
   const queues = new Map<string, { tail: Promise<void>; n: number }>();
-  return (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
+  return (thingName: string, topic: string, payload: Buffer, send: (topic: string, payload: string) => void): void => {
+    const request = parseRequest(topic) ?? 'invalid';
+    deps.metrics?.mqttIn.inc({ kind: request === 'invalid' ? 'invalid' : request.api });
+    const reply = (t: string, body: string) => {
+      deps.metrics?.mqttOut.inc({ kind: sentKind(t) });
+      send(t, body);
+    };
     const q = queues.get(thingName) ?? { tail: Promise.resolve(), n: 0 };
     if (q.n >= MAX_QUEUED_PER_THING) {
       const r = rejected(topic, 'RequestThrottled', `Too many requests in flight for thing ${thingName}`, clientTokenOf(payload), Math.floor(deps.clock.now() / 1000));
@@ -56,7 +64,7 @@ function perThingQueue(deps: MqttDeps) {
     queues.set(thingName, q);
     q.tail = q.tail
       .then(async () => {
-        const r = await handleRequest(deps.dispatch, topic, parseRequest(topic) ?? 'invalid', payload, deps.clock.now(), (err) =>
+        const r = await handleRequest(deps.dispatch, topic, request, payload, deps.clock.now(), (err) =>
           deps.log.error({ err, topic }, 'mqtt request failed'),
         );
         reply(r.topic, r.payload);
@@ -72,6 +80,10 @@ function perThingQueue(deps: MqttDeps) {
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
+  const counted = (publish: (thing: string, topic: string, payload: string) => void) => (thing: string, topic: string, payload: string) => {
+    deps.metrics?.mqttOut.inc({ kind: sentKind(topic) });
+    publish(thing, topic, payload);
+  };
   let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
@@ -79,16 +91,16 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
-    notifier = new Notifier({ store, events, clock, publish: (_thing, topic, payload) => external.publish(topic, payload), told, log, resolveDocument: deps.resolveDocument });
+    notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument });
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
       port: config.mqttPort,
-      portExplicit: config.mqttPortExplicit ?? true,
       tls: config.mqttTls,
       deviceCredentials: config.deviceCredentials,
       onRequest,
       log,
+      metrics: deps.metrics,
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
@@ -96,7 +108,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       store,
       events,
       clock,
-      publish: embedded.deliver,
+      publish: counted(embedded.deliver),
       wants: embedded.connected,
       subscribed: embedded.subscribed,
       told: 'memory',

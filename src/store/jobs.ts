@@ -80,9 +80,9 @@ interface RolloutCursor {
  * INSERT ... SELECT over group members in thing-name order, skipping things that already have an
  * execution. Returns the things that got one and whether the rollout is complete.
  */
-export async function rolloutStep(db: Db, jobId: string, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
+export async function rolloutStep(db: Db, jobId: string, now: number, limit: number): Promise<{ things: string[]; done: boolean; groupsLeft: number }> {
   const job = await getJob(db, jobId);
-  if (!job) return { things: [], done: true };
+  if (!job) return { things: [], done: true, groupsLeft: 0 };
   let cursor: RolloutCursor = job.rollout_cursor ? (JSON.parse(job.rollout_cursor) as RolloutCursor) : { t: 0, after: '' };
   const groups = await db
     .selectFrom('job_targets')
@@ -159,13 +159,14 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
     }
   }
   const done = budget > 0 || groups.length === 0 || cursor.t > groups[groups.length - 1]!.position;
+  const groupsLeft = done ? 0 : groups.filter((g) => g.position >= cursor.t).length;
   if (things.length) await adjustCounters(db, jobId, { n_queued: things.length });
   await db
     .updateTable('jobs')
     .set({ rollout_cursor: done ? null : JSON.stringify(cursor), last_updated_at: now })
     .where('job_id', '=', jobId)
     .execute();
-  return { things, done };
+  return { things, done, groupsLeft };
 }
 
 /** One bounded step of CancelJob: QUEUED (and with force IN_PROGRESS) executions become CANCELED. */

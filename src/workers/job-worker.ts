@@ -4,6 +4,7 @@ import type { Events } from '../events.js';
 import { rowLimit, type Store } from '../store/store.js';
 import { cancelStep, completeIfDone, deleteStep, rolloutStep } from '../store/jobs.js';
 import { jobArn, type Scope } from '../domain/arn.js';
+import { COUNTER_COLUMN } from '../domain/states.js';
 
 export interface WorkerOptions {
   store: Store;
@@ -40,7 +41,8 @@ export class JobWorker {
   private woken = false;
   private tokens = 0;
   private lastRefill = 0;
-  private readonly progress = new Map<string, { deleted: number; loggedAt: number }>();
+  /** Per job and kind of work: what this node has done so far and when it last said so. */
+  private readonly progress = new Map<string, { done: number; loggedAt: number }>();
   /** Rollouts and deletions whose planner statistics were checked (once per job and node). */
   private readonly statsChecked = new Set<string>();
 
@@ -158,49 +160,60 @@ export class JobWorker {
     const now = this.o.clock.now();
     const out = await store.tx(async (db) => {
       const job = await store.lock(db.selectFrom('jobs').selectAll().where('job_id', '=', jobId)).executeTakeFirst();
-      if (!job || job.lease_owner !== nodeId || job.pending_work === null) return { things: [] as string[], n: 0, ns: null };
+      if (!job || job.lease_owner !== nodeId || job.pending_work === null) return { things: [] as string[], n: 0, ns: null, progress: undefined };
       let things: string[] = [];
       let n = 0;
       let done = false;
+      // What is left after this step, for the progress log: executions, or groups for a rollout.
+      let left: Record<string, number> = {};
       if (job.pending_work === 'rollout') {
-        ({ things, done } = await rolloutStep(db, jobId, now, limit));
+        let groupsLeft: number;
+        ({ things, done, groupsLeft } = await rolloutStep(db, jobId, now, limit));
         n = things.length;
+        left = { groupsLeft };
       } else if (job.pending_work === 'cancel') {
         ({ things, done } = await cancelStep(db, job, now, limit));
         n = things.length;
+        left = { left: Math.max(0, job.n_queued + (job.force_canceled === 1 ? job.n_in_progress : 0) - n) };
       } else if (job.pending_work === 'delete') {
         const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit, job.rollout_cursor);
         things = d.things;
         n = d.deleted;
-        if (d.done) return { things, n, ns: job.namespace_id, deleted: d };
+        const total = Object.values(COUNTER_COLUMN).reduce((sum, column) => sum + Number(job[column]), 0);
+        left = { left: Math.max(0, total - d.deleted) };
+        if (d.done) return { things, n, ns: job.namespace_id, progress: { work: 'delete', left, done: true } };
       }
+      const progress = { work: job.pending_work, left, done };
       await db
         .updateTable('jobs')
         .set(done ? { pending_work: null, lease_owner: null, lease_until: null } : { lease_until: now + this.leaseMs })
         .where('job_id', '=', jobId)
         .execute();
       if (done) await completeIfDone(db, jobId, now);
-      return { things, n, ns: job.namespace_id, deleted: job.pending_work === 'delete' ? { deleted: n, done: false } : undefined };
+      return { things, n, ns: job.namespace_id, progress };
     }, { urgent });
     // Outside the transaction, which store.tx may run more than once.
-    if (out.deleted) this.noteDeletion(jobId, out.deleted.deleted, out.deleted.done);
     this.o.events.pendingChanged(out.things, out.ns);
+    if (out.progress) this.noteProgress(jobId, out.progress.work, out.n, out.progress.left, out.progress.done);
     return out.n;
   }
 
-  private noteDeletion(jobId: string, deleted: number, done: boolean): void {
-    const p = this.progress.get(jobId) ?? { deleted: 0, loggedAt: Date.now() };
-    p.deleted += deleted;
-    if (done) {
-      this.progress.delete(jobId);
-      this.o.log?.info({ jobId, deletedExecutions: p.deleted }, 'job deleted');
-    } else {
-      if (Date.now() - p.loggedAt > 5000) {
-        p.loggedAt = Date.now();
-        this.o.log?.info({ jobId, deletedExecutions: p.deleted }, 'job deletion in progress');
-      }
-      this.progress.set(jobId, p);
+  /** Progress at info: a line at most once a second per job and kind of work, and one when it is done. */
+  private noteProgress(jobId: string, work: string, n: number, left: Record<string, number>, finished: boolean): void {
+    const key = `${jobId}/${work}`;
+    const now = Date.now();
+    const p = this.progress.get(key) ?? { done: 0, loggedAt: now };
+    p.done += n;
+    if (finished) {
+      this.progress.delete(key);
+      this.o.log?.info({ jobId, work, done: p.done }, `job ${work} done`);
+      return;
     }
+    if (now - p.loggedAt >= 1000) {
+      p.loggedAt = now;
+      this.o.log?.info({ jobId, work, done: p.done, ...left }, `job ${work} in progress`);
+    }
+    this.progress.set(key, p);
   }
 }
 

@@ -31,13 +31,17 @@ export function spawnServer(args: string[], env: NodeJS.ProcessEnv = {}): Promis
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${out}`)), 20_000);
+    let ready = false;
     const onData = (b: Buffer) => {
       out += b.toString();
+      // Past the ready line, only keep the output: a server logs a line per request.
+      if (ready) return;
       const line = out.split('\n').slice(0, -1).find((l) => l.includes('"msg":"iot-jobs ready"'));
       if (line) {
+        ready = true;
         clearTimeout(timer);
-        const ready = JSON.parse(line) as { http: string; mqtt: string | null };
-        resolve({ child, url: ready.http, mqttUrl: ready.mqtt ?? undefined, output: () => out, exited });
+        const addresses = JSON.parse(line) as { http: string; mqtt: string | null };
+        resolve({ child, url: addresses.http, mqttUrl: addresses.mqtt ?? undefined, output: () => out, exited });
       }
     };
     child.stdout!.on('data', onData);
