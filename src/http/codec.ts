@@ -442,6 +442,7 @@ const UNMODELED: Record<string, number> = {
   AccessDeniedException: 403,
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
+  RequestHeaderFieldsTooLargeException: 431,
   ServiceUnavailableException: 503,
 };
 

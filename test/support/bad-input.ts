@@ -333,15 +333,6 @@ export async function send(base: string, req: BadRequest, agent: Agent): Promise
   });
 }
 
-/**
- * `send`, retried once on a fresh connection when a reused keep-alive socket was closed under it
- * (as every HTTP client does); a request that is dropped twice is a dropped connection.
- */
-export async function sendOnce(base: string, req: BadRequest, agent: Agent): Promise<Answer & { retried: boolean }> {
-  const a = await send(base, req, agent);
-  if (a.status !== undefined || a.error !== 'socket hang up') return { ...a, retried: false };
-  return { ...(await send(base, req, new Agent({ keepAlive: false }))), retried: true };
-}
 
 function safeDecode(s: string): string {
   try {
