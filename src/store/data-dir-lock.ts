@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -13,6 +14,7 @@ export class DataDirLockedError extends Error {
  * process dies, kill -9 included. Returns the release.
  */
 export function lockDataDir(dir: string): () => void {
+  mkdirSync(dir, { recursive: true });
   const lock = new Database(join(dir, 'server.lock'));
   try {
     lock.pragma('locking_mode = EXCLUSIVE');

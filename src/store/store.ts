@@ -6,7 +6,6 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 import { migrate } from './migrations.js';
 import { GroupCommit } from './group-commit.js';
-import { lockDataDir } from './data-dir-lock.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 /** A connection or a transaction: store functions take either. */
@@ -92,7 +91,6 @@ const STATEMENT_CACHE_MAX = 2000;
 
 function openSqlite(opts: StoreOptions): Store {
   mkdirSync(opts.dataDir, { recursive: true });
-  const unlock = lockDataDir(opts.dataDir);
   const raw = new Database(join(opts.dataDir, 'iot-jobs.sqlite'));
   // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only an OS crash
   // or power loss could lose the last commits.
@@ -118,7 +116,7 @@ function openSqlite(opts: StoreOptions): Store {
   };
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
   const group = new GroupCommit(db, (statement) => database.prepare(statement).run());
-  return Store.wrap('sqlite', db, () => db.destroy().finally(unlock), group);
+  return Store.wrap('sqlite', db, () => db.destroy(), group);
 }
 
 // int8 and numeric come back as strings by default; every number we store fits in a double.
