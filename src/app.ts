@@ -5,6 +5,7 @@ import { Events } from './events.js';
 import { createDispatch } from './operations/index.js';
 import type { OperationContext } from './operations/types.js';
 import { Store } from './store/store.js';
+import { lockDataDir } from './store/data-dir-lock.js';
 import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
 import { startMqtt, type Mqtt } from './mqtt/index.js';
@@ -39,7 +40,15 @@ export interface App {
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const clock = opts.clock ?? systemClock;
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
-  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+  // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
+  const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
+  let store: Store;
+  try {
+    store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
   const metrics = new Metrics(store);
@@ -76,6 +85,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics });
   } catch (err) {
     await store.close();
+    unlock();
     throw err;
   }
   endpoint = new URL(http.url).host;
@@ -97,6 +107,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   } catch (err) {
     await http.close();
     await store.close();
+    unlock();
     throw err;
   }
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
@@ -120,6 +131,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await worker.stop();
       objects.close();
       await store.close();
+      unlock();
     },
   };
 }

@@ -90,6 +90,12 @@ function mqttTls(flags: Flags, env: NodeJS.ProcessEnv): MqttTls | undefined {
   };
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+function logLevel(raw: string): string {
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${raw}'`);
+  return raw;
+}
+
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
@@ -155,7 +161,7 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     mqttTls: tls,
     mqttUrl,
     deviceCredentials: devices,
-    logLevel: pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info',
+    logLevel: logLevel(pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info'),
     logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
   };
 }

@@ -24,6 +24,8 @@ interface CompiledOperation {
   header: Bound[];
   body: Bound[];
   check: Check;
+  /** The input with unmodeled members dropped (run after `check` passed). */
+  prune: Serialize;
   serialize: Serialize;
   outputHeaders: Bound[];
   status: number;
@@ -55,17 +57,57 @@ export function toRegExp(pattern: string): RegExp {
   return new RegExp(`^(?:${js})$`, 'u');
 }
 
+/**
+ * A value as a message shows it, never longer than SHOW_MAX: a client may send a member nested
+ * thousands of levels deep, which JSON.stringify cannot even walk (it overflows the stack).
+ */
+const SHOW_MAX = 256;
+function preview(v: unknown, budget = { left: SHOW_MAX }, depth = 0): string {
+  if (budget.left <= 0) return '...';
+  let out: string;
+  if (Array.isArray(v)) {
+    if (depth >= 8) out = '[...]';
+    else {
+      const parts: string[] = [];
+      for (const x of v) {
+        if (budget.left <= 0) { parts.push('...'); break; }
+        parts.push(preview(x, budget, depth + 1));
+      }
+      out = `[${parts.join(',')}]`;
+    }
+  } else if (typeof v === 'object' && v !== null) {
+    if (depth >= 8) out = '{...}';
+    else {
+      const parts: string[] = [];
+      for (const [k, x] of Object.entries(v)) {
+        if (budget.left <= 0) { parts.push('...'); break; }
+        parts.push(`${JSON.stringify(k.slice(0, SHOW_MAX))}:${preview(x, budget, depth + 1)}`);
+      }
+      out = `{${parts.join(',')}}`;
+    }
+  } else out = JSON.stringify(v) ?? String(v);
+  budget.left -= out.length;
+  return out.length > SHOW_MAX ? `${out.slice(0, SHOW_MAX)}...` : out;
+}
+
 // AWS quotes every value it shows: Value 'abc', Value '0', Value '[]'; only a missing one is null.
 // A value is cut to a readable length: an oversized document is never echoed back whole.
 const SHOWN_CHARS = 200;
 const cut = (s: string) => (s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}... (${s.length} characters)` : s);
-const show = (v: unknown) => (v === null ? 'null' : `'${cut(typeof v === 'string' ? v : JSON.stringify(v))}'`);
+const show = (v: unknown) => (v === null ? 'null' : `'${typeof v === 'string' ? cut(v) : preview(v)}'`);
+
+/** Whole-number ranges on the wire: AWS's integer is 32-bit, long 64-bit (and what PostgreSQL's bigint holds). */
+const RANGE = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-(2 ** 63), 2 ** 63] } as const;
+// PostgreSQL stores no NUL in text, and neither database keeps a lone surrogate as sent.
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const fail = (errors: string[], value: unknown, path: string, constraint: string) =>
   errors.push(`Value ${value === undefined ? 'null' : show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
 
 class ServiceCodec {
   private readonly checks = new Map<string, Check>();
   private readonly serializers = new Map<string, Serialize>();
+  private readonly pruners = new Map<string, Serialize>();
   private readonly operations = new Map<string, CompiledOperation>();
 
   constructor(readonly model: ServiceModel) {
@@ -96,6 +138,7 @@ class ServiceCodec {
       header: bound('header'),
       body: bound(undefined),
       check: op.input ? this.check(op.input.shape) : () => {},
+      prune: op.input ? this.pruner(op.input.shape) : (v) => v,
       serialize: op.output ? this.serializer(op.output.shape) : () => ({}),
       outputHeaders: Object.entries(output?.members ?? {})
         .filter(([, m]) => m.location === 'header')
@@ -159,6 +202,8 @@ class ServiceCodec {
         const values = s.enum ? new Set(s.enum) : undefined;
         return (v, path, errors) => {
           if (typeof v !== 'string') return void fail(errors, v, path, 'Member must be a string');
+          if (NUL.test(v)) return void fail(errors, v.replace(/\u0000/g, '\\u0000'), path, 'Member must not contain null characters');
+          if (LONE_SURROGATE.test(v)) return void fail(errors, v.replace(new RegExp(LONE_SURROGATE, 'g'), '\uFFFD'), path, 'Member must be well-formed Unicode (no unpaired surrogates)');
           if (s.min !== undefined && [...v].length < s.min) fail(errors, v, path, `Member must have length greater than or equal to ${s.min}`);
           if (s.max !== undefined && v.length > s.max && [...v].length > s.max) fail(errors, v, path, `Member must have length less than or equal to ${s.max}`);
           if (re && !re.test(v)) fail(errors, v, path, `Member must satisfy regular expression pattern: ${s.pattern}`);
@@ -173,15 +218,57 @@ class ServiceCodec {
         return (v, path, errors) => {
           if (typeof v !== 'number' || !Number.isFinite(v) || (whole && !Number.isInteger(v)))
             return void fail(errors, v, path, `Member must be ${whole ? 'an integer' : 'a number'}`);
+          if (whole) {
+            const [lo, hi] = RANGE[s.type as 'integer' | 'long'];
+            // 2^63 itself is the first double past the long range, so the upper bound is exclusive there.
+            if (v < lo || (s.type === 'long' ? v >= hi : v > hi)) return void fail(errors, v, path, s.type === 'long' ? 'Member must fit in a 64-bit long' : 'Member must fit in a 32-bit integer');
+          }
           if (s.min !== undefined && v < s.min) fail(errors, v, path, `Member must have value greater than or equal to ${s.min}`);
           if (s.max !== undefined && v > s.max) fail(errors, v, path, `Member must have value less than or equal to ${s.max}`);
         };
       }
       case 'boolean':
         return (v, path, errors) => void (typeof v !== 'boolean' && fail(errors, v, path, 'Member must be a boolean'));
+      case 'timestamp':
+        // Epoch seconds in a JSON body; the query and path coercion hands over a valid Date.
+        return (v, path, errors) =>
+          void (!(v instanceof Date) && !(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 8.64e12) && fail(errors, v, path, 'Member must be a timestamp'));
       default:
         return () => {};
     }
+  }
+
+  /**
+   * A copy of an input value with only the members the model names: an unknown member may be
+   * anything (nested thousands of levels deep), and operations store configs as given.
+   */
+  pruner(name: string): Serialize {
+    const known = this.pruners.get(name);
+    if (known) return known;
+    let impl: Serialize = (v) => v;
+    const lazy: Serialize = (v) => impl(v);
+    this.pruners.set(name, lazy);
+    const s = this.shape(name);
+    if (s.type === 'structure') {
+      const members = Object.entries(s.members ?? {}).map(([n, m]) => ({ n, prune: this.pruner(m.shape) }));
+      impl = (v) => {
+        const o = v as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        for (const { n, prune } of members) if (o[n] !== undefined && o[n] !== null) out[n] = prune(o[n]);
+        return out;
+      };
+    } else if (s.type === 'list') {
+      const item = this.pruner(s.member!.shape);
+      impl = (v) => (v as unknown[]).map(item);
+    } else if (s.type === 'map') {
+      const value = this.pruner(s.value!.shape);
+      impl = (v) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(v as object)) Object.defineProperty(out, k, { value: value(x), enumerable: true, writable: true, configurable: true });
+        return out;
+      };
+    }
+    return lazy;
   }
 
   /** An output serializer for a shape: model member names, epoch-second timestamps, no nulls. */
@@ -318,16 +405,17 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
       `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`,
     );
   }
-  return input;
+  return op.prune(input) as Input;
 }
 
-/** Validates an already-parsed input object (the MQTT adapter's path into the same rules). */
-export function validateInput(service: ServiceName, operation: string, input: Input): void {
+/** Validates an already-parsed input object (the MQTT adapter's path into the same rules); returns it without unmodeled members. */
+export function validateInput(service: ServiceName, operation: string, input: Input): Input {
   const op = codecs[service].operation(operation);
   if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
   const errors: string[] = [];
   op.check(input, '', errors);
   if (errors.length) throw new ServiceError('InvalidRequestException', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+  return op.prune(input) as Input;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -357,6 +445,7 @@ const UNMODELED: Record<string, number> = {
   AccessDeniedException: 403,
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
+  RequestHeaderFieldsTooLargeException: 431,
   ServiceUnavailableException: 503,
 };
 

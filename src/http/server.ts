@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
@@ -66,6 +67,17 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     routerOptions: { ignoreTrailingSlash: false },
     return503OnClosing: true,
     // A path Fastify cannot decode (GET /things/%ZZ) never reaches a route: answer it the AWS way.
+    // Framing errors Node's parser finds (headers over 16 KB, a broken request line): an AWS-shaped
+    // answer that says `Connection: close`, so a keep-alive client does not reuse the closed socket.
+    clientErrorHandler: (err: NodeJS.ErrnoException, socket) => {
+      if (err.code === 'ECONNRESET' || socket.destroyed) return;
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const res = encodeError('iot', new ServiceError(tooLarge ? 'RequestHeaderFieldsTooLargeException' : 'SerializationException', tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP'));
+      const status = tooLarge ? 431 : 400;
+      const head = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      if (socket.writable) socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}content-length: ${Buffer.byteLength(res.body)}\r\nconnection: close\r\n\r\n${res.body}`);
+      else socket.destroy();
+    },
     frameworkErrors: (err, _req, reply) =>
       send(reply, randomUUID(), encodeError('iot', new ServiceError(err.code === 'FST_ERR_BAD_URL' ? 'InvalidRequestException' : 'SerializationException', err.message))),
   });

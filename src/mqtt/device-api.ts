@@ -80,10 +80,10 @@ export async function handleRequest(dispatch: Dispatch, topic: string, request: 
   try {
     if (clientToken !== undefined && (typeof clientToken !== 'string' || clientToken.length < 1 || clientToken.length > 64))
       throw new ServiceError('InvalidRequestException', 'clientToken must be a string of 1 to 64 characters');
-    const input: Input = { thingName: request.thingName };
-    if (request.jobId !== undefined) input.jobId = request.jobId;
-    for (const m of MEMBERS[request.api]) if (body[m] !== undefined && body[m] !== null) input[m] = body[m];
-    validateInput('iot-jobs-data', request.api, input);
+    const raw: Input = { thingName: request.thingName };
+    if (request.jobId !== undefined) raw.jobId = request.jobId;
+    for (const m of MEMBERS[request.api]) if (body[m] !== undefined && body[m] !== null) raw[m] = body[m];
+    const input = validateInput('iot-jobs-data', request.api, raw);
     if (request.namespaceId !== undefined) input.namespaceId = request.namespaceId;
     const out = serializeOutput('iot-jobs-data', request.api, await dispatch('iot-jobs-data', request.api, input));
     const execution = out.execution as Record<string, unknown> | undefined;

@@ -49,7 +49,7 @@ export async function ListJobExecutionsForJob(ctx: OperationContext, input: Inpu
   const db = ctx.store.db;
   await requireJob(db, input.jobId);
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string, number] | undefined;
+  const after = decodeToken(input.nextToken, ['string', 'integer']);
   let q = db.selectFrom('job_executions').selectAll().where('job_id', '=', input.jobId);
   if (input.status) q = q.where('status', '=', input.status);
   if (after) {
@@ -64,7 +64,7 @@ export async function ListJobExecutionsForJob(ctx: OperationContext, input: Inpu
 export async function ListJobExecutionsForThing(ctx: OperationContext, input: Input): Promise<Output> {
   const db = ctx.store.db;
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [number] | undefined;
+  const after = decodeToken(input.nextToken, ['integer']);
   let q = db.selectFrom('job_executions as e').selectAll('e').where('e.thing_name', '=', input.thingName);
   if (input.status) q = q.where('e.status', '=', input.status);
   if (input.jobId) q = q.where('e.job_id', '=', input.jobId);

@@ -86,7 +86,7 @@ export async function DescribeThingGroup(ctx: OperationContext, input: Input): P
 export async function ListThingGroups(ctx: OperationContext, input: Input): Promise<Output> {
   const db = ctx.store.db;
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   let q = db.selectFrom('thing_groups').select('group_name');
   // As AWS: recursive defaults to true; recursive=false lists direct children, or top-level groups without a parent.
   const recursive = input.recursive !== false;
@@ -258,7 +258,7 @@ export async function ListThingsInThingGroup(ctx: OperationContext, input: Input
   const db = ctx.store.db;
   await requireGroup(db, input.thingGroupName);
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   const groups = input.recursive ? await groupWithDescendants(db, input.thingGroupName) : [input.thingGroupName as string];
   let q = db.selectFrom('group_members').select('thing_name').distinct().where('group_name', 'in', groups);
   if (after) q = q.where('thing_name', '>', after[0]);
@@ -271,7 +271,7 @@ export async function ListThingGroupsForThing(ctx: OperationContext, input: Inpu
   const db = ctx.store.db;
   await requireThing(db, input.thingName);
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   let q = db.selectFrom('group_members').select('group_name').where('thing_name', '=', input.thingName);
   if (after) q = q.where('group_name', '>', after[0]);
   const rows = await q.orderBy('group_name').limit(rowLimit(limit + 1)).execute();

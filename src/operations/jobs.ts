@@ -185,7 +185,7 @@ export async function GetJobDocument(ctx: OperationContext, input: Input): Promi
 
 export async function ListJobs(ctx: OperationContext, input: Input): Promise<Output> {
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [number, string] | undefined;
+  const after = decodeToken(input.nextToken, ['integer', 'string']);
   const db = ctx.store.db;
   let groupName: string | undefined = input.thingGroupName;
   if (input.thingGroupId !== undefined) {

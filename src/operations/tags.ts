@@ -54,7 +54,7 @@ export async function UntagResource(ctx: OperationContext, input: Input): Promis
 export async function ListTagsForResource(ctx: OperationContext, input: Input): Promise<Output> {
   const db = ctx.store.db;
   await requireResource(db, input.resourceArn);
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   let q = db.selectFrom('tags').select(['tag_key', 'tag_value']).where('resource_arn', '=', input.resourceArn);
   if (after) q = q.where('tag_key', '>', after[0]);
   const rows = await q.orderBy('tag_key').limit(rowLimit(DEFAULT_PAGE + 1)).execute();

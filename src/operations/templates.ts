@@ -95,7 +95,7 @@ export async function DescribeJobTemplate(ctx: OperationContext, input: Input): 
 
 export async function ListJobTemplates(ctx: OperationContext, input: Input): Promise<Output> {
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [number, string] | undefined;
+  const after = decodeToken(input.nextToken, ['integer', 'string']);
   let q = ctx.store.db.selectFrom('job_templates').select(['job_template_id', 'description', 'created_at']);
   if (after) {
     const [c, id] = after;
@@ -138,7 +138,7 @@ function managedSummary(ctx: OperationContext, t: ManagedTemplate) {
 
 export async function ListManagedJobTemplates(ctx: OperationContext, input: Input): Promise<Output> {
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string, string] | undefined;
+  const after = decodeToken(input.nextToken, ['string', 'string']);
   const all = MANAGED_TEMPLATES.filter((t) => input.templateName === undefined || t.templateName === input.templateName)
     .filter((t) => !after || t.templateName > after[0] || (t.templateName === after[0] && t.templateVersion > after[1]!))
     .sort((a, b) => (a.templateName === b.templateName ? (a.templateVersion < b.templateVersion ? -1 : 1) : a.templateName < b.templateName ? -1 : 1));

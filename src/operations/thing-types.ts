@@ -66,7 +66,7 @@ export async function DescribeThingType(ctx: OperationContext, input: Input): Pr
 
 export async function ListThingTypes(ctx: OperationContext, input: Input): Promise<Output> {
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   let q = ctx.store.db.selectFrom('thing_types').selectAll();
   if (input.thingTypeName !== undefined) q = q.where('thing_type_name', '=', input.thingTypeName);
   if (after) q = q.where('thing_type_name', '>', after[0]);

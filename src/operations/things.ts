@@ -63,7 +63,7 @@ export async function DescribeThing(ctx: OperationContext, input: Input): Promis
 
 export async function ListThings(ctx: OperationContext, input: Input): Promise<Output> {
   const limit: number = input.maxResults ?? DEFAULT_PAGE;
-  const after = decodeToken(input.nextToken) as [string] | undefined;
+  const after = decodeToken(input.nextToken, ['string']);
   let q = ctx.store.db.selectFrom('things').selectAll();
   if (input.thingTypeName) q = q.where('thing_type_name', '=', input.thingTypeName);
   if (input.attributeName) {

@@ -7,15 +7,28 @@ export function encodeToken(key: unknown[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeToken(token: string | undefined): unknown[] | undefined {
+/** The type of each position of a page key, as the operation that wrote the token knows it. */
+export type KeyKind = 'string' | 'integer';
+type KeyOf<K extends readonly KeyKind[]> = { [I in keyof K]: K[I] extends 'integer' ? number : string };
+
+/**
+ * The one cursor decoder: a token is only ever a key this server wrote, so anything of another
+ * shape (forged, truncated, from another list) is 400 InvalidRequestException before it reaches SQL.
+ */
+export function decodeToken<const K extends readonly KeyKind[]>(token: string | undefined, kinds: K): KeyOf<K> | undefined {
   if (token === undefined) return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(key) && key.length > 0) return key;
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    key = undefined;
   }
-  throw invalidRequest('The nextToken is not valid');
+  const fits = (v: unknown, kind: KeyKind) =>
+    kind === 'integer' ? Number.isSafeInteger(v) : typeof v === 'string' && v.length <= 1024 && !v.includes('\u0000');
+  // Re-encoding must give the token back: the server writes one spelling of each key.
+  if (!Array.isArray(key) || token !== encodeToken(key) || key.length !== kinds.length || !kinds.every((k, i) => fits(key[i], k)))
+    throw invalidRequest('The nextToken is not valid');
+  return key as KeyOf<K>;
 }
 
 export const DEFAULT_PAGE = 50;

@@ -291,3 +291,49 @@ describe('starting and stopping', () => {
     assert.equal(await exitOf(second), 0);
   });
 });
+
+describe('every bad flag or environment value: exit 2, one line on stderr', () => {
+  const cases: [string, string[], NodeJS.ProcessEnv][] = [
+    ['--log-level loud', ['--log-level', 'loud'], {}],
+    ['IOT_JOBS_LOG_LEVEL=loud', [], { IOT_JOBS_LOG_LEVEL: 'loud' }],
+    ['--db-pool-size abc', ['--db-pool-size', 'abc'], {}],
+    ['IOT_JOBS_DELETION_RATE=-1', [], { IOT_JOBS_DELETION_RATE: '-1' }],
+    ['--region nowhere', ['--region', 'nowhere'], {}],
+    ['--account-id 12', ['--account-id', '12'], {}],
+    ['--credentials nocolon', ['--credentials', 'nocolon'], {}],
+    ['--device-credentials bad', ['--device-credentials', 'bad'], {}],
+    ['--database-url mysql://x', ['--database-url', 'mysql://x'], {}],
+    ['--mqtt-url http://x', ['--mqtt-url', 'http://x'], {}],
+    ['--mqtt-port abc', ['--mqtt-port', 'abc'], {}],
+    ['IOT_JOBS_DB_POOL_SIZE=0', [], { IOT_JOBS_DB_POOL_SIZE: '0' }],
+    ['--data-dir under a file', ['--data-dir', '/dev/null/iot-jobs'], {}],
+  ];
+  for (const [name, args, env] of cases) {
+    test(name, async () => {
+      const withDir = args.includes('--data-dir') ? args : [...args, '--data-dir', dataDir()];
+      const line = usageError(await run(['serve', '--port', '0', '--mqtt-port', '0', ...withDir], env));
+      assert.doesNotMatch(line, /\bat \w|Error:/, line);
+    });
+  }
+});
+
+describe('one SQLite data directory serves one server', () => {
+  test('a second serve on the same --data-dir refuses (exit 2, one line); after kill -9 of the first a new one starts', async () => {
+    const dir = dataDir();
+    const first = await start(['--data-dir', dir]);
+    const line = usageError(await run(['serve', '--port', '0', '--mqtt-port', '0', '--data-dir', dir]));
+    assert.match(line, /in use by another iot-jobs server/);
+    // The first is untouched by the refused second.
+    const iot = iotClient(first.url);
+    await iot.send(new CreateThingCommand({ thingName: 'lock-1' }));
+    first.child.kill('SIGKILL');
+    assert.equal(await exitOf(first), 'SIGKILL');
+    const next = await start(['--data-dir', dir]);
+    const iot2 = iotClient(next.url);
+    assert.equal((await iot2.send(new DescribeThingCommand({ thingName: 'lock-1' }))).thingName, 'lock-1');
+    iot.destroy();
+    iot2.destroy();
+    next.child.kill('SIGTERM');
+    assert.equal(await exitOf(next), 0);
+  });
+});

@@ -12,6 +12,7 @@ import {
   type RequestParts,
 } from '../../src/http/codec.js';
 import { matchOperation } from '../../src/http/router.js';
+import { decodeToken, encodeToken } from '../../src/operations/util.js';
 import { ServiceError } from '../../src/errors.js';
 import type { ServiceName } from '../../src/operations/types.js';
 
@@ -415,9 +416,9 @@ describe('decodeRequest: JSON body', () => {
 });
 
 describe('validateInput (the MQTT path into the same rules)', () => {
-  test('a valid input passes and returns nothing', () => {
-    assert.equal(validateInput('iot-jobs-data', 'StartNextPendingJobExecution', { thingName: 't1', stepTimeoutInMinutes: 5, statusDetails: { a: 'b' } }), undefined);
-    assert.equal(validateInput('iot-jobs-data', 'DescribeJobExecution', { thingName: 't1', jobId: '$next' }), undefined);
+  test('a valid input passes and comes back as it was', () => {
+    assert.deepEqual(validateInput('iot-jobs-data', 'StartNextPendingJobExecution', { thingName: 't1', stepTimeoutInMinutes: 5, statusDetails: { a: 'b' } }), { thingName: 't1', stepTimeoutInMinutes: 5, statusDetails: { a: 'b' } });
+    assert.deepEqual(validateInput('iot-jobs-data', 'DescribeJobExecution', { thingName: 't1', jobId: '$next' }), { thingName: 't1', jobId: '$next' });
   });
 
   test('types are checked, not coerced: a string long, a fractional long, a string boolean', () => {
@@ -449,7 +450,7 @@ describe('validateInput (the MQTT path into the same rules)', () => {
   test('Java character classes in patterns: \\p{Upper}\\p{Digit} and [^\\p{C}]', () => {
     const m = serviceError(() => validateInput('iot', 'CancelJob', { jobId: 'j1', reasonCode: 'abc', comment: 'ok' }), 'InvalidRequestException');
     assert.equal(m, "1 validation error detected: Value 'abc' at 'reasonCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{Upper}\\p{Digit}_]+");
-    assert.equal(validateInput('iot', 'CancelJob', { jobId: 'j1', reasonCode: 'FW_2', comment: 'ok' }), undefined);
+    assert.deepEqual(validateInput('iot', 'CancelJob', { jobId: 'j1', reasonCode: 'FW_2', comment: 'ok' }), { jobId: 'j1', reasonCode: 'FW_2', comment: 'ok' });
     const c = serviceError(() => validateInput('iot', 'CancelJob', { jobId: 'j1', comment: 'tab\there' }), 'InvalidRequestException');
     assert.equal(c, "1 validation error detected: Value 'tab\there' at 'comment' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\p{C}]+");
   });
@@ -632,5 +633,58 @@ describe('encodeError and errorStatus', () => {
     });
     assert.equal(encodeError('iot', 'a thrown string').statusCode, 500);
     assert.equal(encodeError('iot', undefined).statusCode, 500);
+  });
+});
+
+describe('inputs the store cannot hold, and values no message can show', () => {
+  const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+
+  test('a member nested 10,000 levels deep is 400 with a bounded message (body and MQTT path)', () => {
+    const body = `{"status":${deep(10_000)}}`;
+    const msg = serviceError(() => decodeRequest('iot-jobs-data', 'UpdateJobExecution', parts({ thingName: 't1', jobId: 'j1' }, '', body)), 'InvalidRequestException');
+    assert.match(msg, /at 'status' failed to satisfy constraint: Member must be a string/);
+    assert.ok(msg.length < 1000, `message of ${msg.length} characters`);
+    const input = { thingName: 't1', jobId: 'j1', status: JSON.parse(deep(10_000)) as unknown };
+    assert.match(serviceError(() => validateInput('iot-jobs-data', 'UpdateJobExecution', input), 'InvalidRequestException'), /Member must be a string/);
+  });
+
+  test('long members must fit 64 bits and integer members 32, in path, query and body', () => {
+    const path = { thingName: 't1', jobId: 'j1', executionNumber: '99999999999999999999999' };
+    assert.match(serviceError(() => decodeRequest('iot', 'DeleteJobExecution', parts(path)), 'InvalidRequestException'), /executionNumber' failed to satisfy constraint: Member must fit in a 64-bit long/);
+    assert.match(serviceError(() => decodeRequest('iot', 'DescribeJobExecution', parts({ thingName: 't1', jobId: 'j1' }, 'executionNumber=9223372036854775808')), 'InvalidRequestException'), /64-bit long/);
+    for (const n of ['9223372036854775808', '1e308', '-1e19'])
+      assert.match(serviceError(() => decodeRequest('iot-jobs-data', 'UpdateJobExecution', parts({ thingName: 't1', jobId: 'j1' }, '', `{"status":"SUCCEEDED","executionNumber":${n}}`)), 'InvalidRequestException'), /64-bit long/, n);
+    assert.match(serviceError(() => decodeRequest('iot', 'ListThings', parts({}, 'maxResults=2147483648')), 'InvalidRequestException'), /32-bit integer|less than or equal/);
+    // The largest long a double holds below 2^63 is accepted.
+    const ok = decodeRequest('iot-jobs-data', 'UpdateJobExecution', parts({ thingName: 't1', jobId: 'j1' }, '', '{"status":"SUCCEEDED","executionNumber":9223372036854774784}'));
+    assert.equal(ok.executionNumber, 9223372036854774784);
+  });
+
+  test('NUL and lone surrogates are refused in every string, nested ones included; paired surrogates pass', () => {
+    const tag = (v: string) => decodeRequest('iot', 'TagResource', parts({}, '', JSON.stringify({ resourceArn: 'arn:aws:iot:us-east-1:000000000000:job/j1', tags: [{ Key: 'k', Value: v }] })));
+    assert.match(serviceError(() => tag('a\u0000b'), 'InvalidRequestException'), /tags\.1\.member\.Value' failed to satisfy constraint: Member must not contain null characters/);
+    assert.match(serviceError(() => tag('a\ud800b'), 'InvalidRequestException'), /well-formed Unicode/);
+    assert.equal((tag('a\u{1F600}b').tags as { Value: string }[])[0]!.Value, 'a\u{1F600}b');
+    assert.match(serviceError(() => decodeRequest('iot', 'DescribeThing', parts({ thingName: 'a\u0000b' })), 'InvalidRequestException'), /null characters/);
+    const arn = JSON.stringify({ thingGroupArn: 'arn:aws:iot:us-east-1:000000000000:thinggroup/g\u0000', thingName: 't1' });
+    assert.match(serviceError(() => decodeRequest('iot', 'AddThingToThingGroup', parts({}, '', arn)), 'InvalidRequestException'), /thingGroupArn' failed to satisfy constraint: Member must not contain null characters/);
+  });
+
+  test('members the model does not name are dropped before the operation, however deep', () => {
+    const input = decodeRequest('iot', 'UpdateJob', parts({ jobId: 'j1' }, '', `{"timeoutConfig":{"inProgressTimeoutInMinutes":5,"x":${deep(10_000)}},"other":1}`));
+    assert.deepEqual(input, { jobId: 'j1', timeoutConfig: { inProgressTimeoutInMinutes: 5 } });
+  });
+});
+
+describe('the cursor decoder: only tokens the server wrote', () => {
+  test('a token it wrote comes back as the key', () => {
+    assert.deepEqual(decodeToken(encodeToken([1700000000000, 'job-1']), ['integer', 'string']), [1700000000000, 'job-1']);
+    assert.equal(decodeToken(undefined, ['string']), undefined);
+  });
+
+  test('any other shape is 400 InvalidRequestException', () => {
+    const forged = ['[true]', '[{}]', '[[1,2],"a"]', '[1e308,"x"]', '[null]', '[]', '{}', '"x"', '["x",1]', '[1.5,"x"]', '["a\\u0000"]', '[ 1,"x"]'];
+    for (const json of forged) serviceError(() => decodeToken(Buffer.from(json).toString('base64url'), ['integer', 'string']), 'InvalidRequestException');
+    for (const raw of ['%%%', '', 'bm90IGpzb24', `${encodeToken(['a'])}=`]) serviceError(() => decodeToken(raw, ['string']), 'InvalidRequestException');
   });
 });

@@ -1,0 +1,358 @@
+import { request, Agent } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { models, type Shape, type ServiceModel } from '../../src/model/index.js';
+import { toRegExp } from '../../src/http/codec.js';
+import { Sha256 } from '../../src/http/sigv4.js';
+import type { ServiceName } from '../../src/operations/types.js';
+import { CREDENTIALS, REGION } from './harness.js';
+
+/**
+ * Malformed but correctly signed requests, generated from the service models (src/model/*.json),
+ * so that an operation added to the model is covered without a line here. Each request is valid
+ * except for exactly one planted value that the codec must refuse, so no request may change data.
+ */
+
+export type Kind = 'deep' | 'token' | 'bignum' | 'nul' | 'surrogate' | 'wrongtype' | 'framing';
+
+/** Names of existing resources, so that otherwise-valid requests reach the operations and the store. */
+export interface Fixtures {
+  thingName: string;
+  thingGroupName: string;
+  jobId: string;
+  thingArn: string;
+  thingGroupArn: string;
+  jobArn: string;
+}
+
+export interface BadRequest {
+  kind: Kind;
+  service: ServiceName;
+  operation: string;
+  method: string;
+  /** Already percent-encoded. */
+  path: string;
+  /** Already percent-encoded, without '?'. */
+  query: string;
+  body: Buffer | undefined;
+}
+
+/** A small seeded PRNG (mulberry32), so that a failing run can be replayed. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const DEPTH = 10_000;
+/** A JSON text nested DEPTH levels deep, spliced in as raw text. */
+const deepArray = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
+const deepObject = `${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`;
+
+/** Forged nextTokens: base64 of JSON our server never writes, and tokens that are not base64 JSON. */
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+export const FORGED_TOKENS = [
+  '[true]', '[{}]', '[[1,2],"a"]', '[1e308,"x"]', '[null]', '[]', '{}', '"x"', '1', '[1,2,3,4,5,6,7]', '["a\\u0000b"]',
+  '["\\ud800"]', '[99999999999999999999999,"x"]', '[-1e308]', '["x",1.5]', '["x","y"]', '[1]', '[1.5,"x"]', `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`,
+].map(b64).concat(['%%%', '____', 'bm90IGpzb24', '']);
+
+/** Raw JSON numbers no integer or long member can hold (and 1.5, which is not whole). */
+const BAD_WHOLE = ['9223372036854775808', '99999999999999999999999', '1e308', '-1e308', '-10000000000000000000', '1.5', '1e400'];
+const BAD_INTEGER = [...BAD_WHOLE, '2147483648', '-2147483649'];
+/** The same for numbers in a path or a query string. */
+const BAD_WHOLE_TEXT = ['99999999999999999999999', '9223372036854775808', '-10000000000000000000', '1e400', '1.5', '0x10', ''];
+
+type Shapes = ServiceModel['shapes'];
+
+/** A valid JSON value for a shape, using the fixtures where a member names a resource. */
+function valid(shapes: Shapes, shapeName: string, member: string, fx: Fixtures, depth = 0): unknown {
+  const s = shapes[shapeName]!;
+  switch (s.type) {
+    case 'structure': {
+      const o: Record<string, unknown> = {};
+      if (depth > 4) return o;
+      for (const r of s.required ?? []) o[r] = valid(shapes, s.members![r]!.shape, r, fx, depth + 1);
+      return o;
+    }
+    case 'list':
+      return (s.min ?? 0) > 0 || member === 'targets' ? [valid(shapes, s.member!.shape, member, fx, depth + 1)] : [];
+    case 'map':
+      return (s.min ?? 0) > 0 ? { k1: valid(shapes, s.value!.shape, 'value', fx, depth + 1) } : {};
+    case 'string':
+      return validString(s, member, fx);
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float':
+      return Math.max(s.min ?? 1, 1);
+    case 'boolean':
+      return false;
+    case 'timestamp':
+      return 1_700_000_000;
+    default:
+      return undefined;
+  }
+}
+
+function validString(s: Shape, member: string, fx: Fixtures): string {
+  if (s.enum) return s.enum[0]!;
+  const byName: Record<string, string> = {
+    thingName: fx.thingName, thingGroupName: fx.thingGroupName, jobId: fx.jobId, thingArn: fx.thingArn, thingGroupArn: fx.thingGroupArn,
+    resourceArn: fx.jobArn, targets: fx.thingArn, document: '{}', Key: 'k1', Value: 'v1',
+  };
+  const candidates = [byName[member], 'bi-x1', 'x1', '1', 'a', fx.thingArn].filter((c): c is string => c !== undefined);
+  const re = s.pattern ? toRegExp(s.pattern) : undefined;
+  return candidates.find((c) => (!re || re.test(c)) && c.length >= (s.min ?? 0) && c.length <= (s.max ?? Infinity)) ?? candidates[0]!;
+}
+
+/** The bad values a leaf of this shape can take for a kind, as raw JSON text; none if the kind does not apply. */
+function badLeaves(s: Shape, kind: Kind): string[] {
+  switch (kind) {
+    case 'deep':
+      // A structure ignores unknown members, so an object of them would be valid there.
+      return s.type === 'structure' ? [deepArray] : [deepArray, deepObject];
+    case 'bignum':
+      return s.type === 'integer' ? BAD_INTEGER : s.type === 'long' ? BAD_WHOLE : [];
+    case 'nul':
+      return s.type === 'string' ? ['"a\\u0000b"', '"\\u0000"'] : [];
+    case 'surrogate':
+      return s.type === 'string' ? ['"a\\ud800b"', '"\\udfff"', '"x\\ud83d"'] : [];
+    case 'wrongtype':
+      if (s.type === 'string') return ['1', 'true', '[]', '{}'];
+      if (s.type === 'structure' || s.type === 'map') return ['"x"', '1', '[]'];
+      if (s.type === 'list') return ['"x"', '{}', '1'];
+      if (s.type === 'boolean') return ['"true"', '1'];
+      if (s.type === 'integer' || s.type === 'long' || s.type === 'double' || s.type === 'float' || s.type === 'timestamp') return ['"1"', 'true', '{}'];
+      // A blob or a document may hold anything: nothing planted there is sure to be refused.
+      return [];
+    default:
+      return [];
+  }
+}
+
+const MARK = '"\u0001BAD\u0001"';
+
+/**
+ * A valid value for a shape with one leaf, somewhere inside it, replaced by a bad value of the
+ * kind, as JSON text; undefined if no leaf of the shape takes the kind.
+ */
+function planted(shapes: Shapes, shapeName: string, member: string, kind: Kind, fx: Fixtures, r: () => number, depth = 0): string | undefined {
+  const s = shapes[shapeName]!;
+  const here = badLeaves(s, kind);
+  const inner = (): string | undefined => {
+    if (depth > 4) return undefined;
+    if (s.type === 'structure') {
+      const names = Object.keys(s.members ?? {});
+      for (let tries = 0; tries < names.length; tries++) {
+        const n = names[Math.floor(r() * names.length)]!;
+        const sub = planted(shapes, s.members![n]!.shape, n, kind, fx, r, depth + 1);
+        if (sub === undefined) continue;
+        const o = valid(shapes, shapeName, member, fx, depth) as Record<string, unknown>;
+        o[n] = MARK;
+        return JSON.stringify(o).replace(JSON.stringify(MARK), sub);
+      }
+      return undefined;
+    }
+    if (s.type === 'list') {
+      const sub = planted(shapes, s.member!.shape, member, kind, fx, r, depth + 1);
+      return sub === undefined ? undefined : `[${sub}]`;
+    }
+    if (s.type === 'map') {
+      if (kind === 'nul' || kind === 'surrogate') {
+        if (r() < 0.5) return `{${badLeaves(shapes[s.key!.shape]!, kind)[0]}:${JSON.stringify(valid(shapes, s.value!.shape, 'value', fx))}}`;
+      }
+      const sub = planted(shapes, s.value!.shape, 'value', kind, fx, r, depth + 1);
+      return sub === undefined ? undefined : `{"k1":${sub}}`;
+    }
+    return undefined;
+  };
+  // Containers: plant inside most of the time, so that nested leaves (tag values, map entries) are reached.
+  if (here.length && (s.type === 'string' || s.type === 'integer' || s.type === 'long' || s.type === 'boolean' || s.type === 'double' || s.type === 'float' || s.type === 'timestamp' || r() < 0.3))
+    return here[Math.floor(r() * here.length)];
+  return inner() ?? (here.length ? here[Math.floor(r() * here.length)] : undefined);
+}
+
+interface OpInfo {
+  service: ServiceName;
+  operation: string;
+  method: string;
+  template: string;
+  members: { name: string; wire: string; location: string | undefined; shape: string }[];
+  required: Set<string>;
+}
+
+export function operations(): OpInfo[] {
+  const out: OpInfo[] = [];
+  for (const service of Object.keys(models) as ServiceName[]) {
+    const m = models[service];
+    for (const [operation, op] of Object.entries(m.operations)) {
+      const input = op.input ? m.shapes[op.input.shape] : undefined;
+      out.push({
+        service,
+        operation,
+        method: op.http.method,
+        template: op.http.requestUri.split('?')[0]!,
+        members: Object.entries(input?.members ?? {}).map(([name, ref]) => ({ name, wire: ref.locationName ?? name, location: ref.location, shape: ref.shape })),
+        required: new Set(input?.required ?? []),
+      });
+    }
+  }
+  return out;
+}
+
+const enc = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** One request of an operation with one bad value of the kind; undefined if the operation has no place for it. */
+export function generate(op: OpInfo, kind: Kind, fx: Fixtures, r: () => number): BadRequest | undefined {
+  const shapes = models[op.service].shapes;
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const labels: Record<string, string> = {};
+  const query: string[] = [];
+  const body: Record<string, string> = {};
+  const textValue = (name: string, shapeName: string) => {
+    const v = valid(shapes, shapeName, name, fx);
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  };
+  for (const m of op.members) {
+    if (!op.required.has(m.name)) continue;
+    if (m.location === 'uri') labels[m.wire] = enc(textValue(m.name, m.shape));
+    else if (m.location === 'querystring') query.push(`${enc(m.wire)}=${enc(textValue(m.name, m.shape))}`);
+    else if (m.location === undefined) body[m.wire] = JSON.stringify(valid(shapes, m.shape, m.name, fx));
+  }
+  // Labels that are not required still need a value to route.
+  for (const l of op.template.matchAll(/\{([^}+]+)\+?\}/g)) {
+    const m = op.members.find((x) => x.wire === l[1]);
+    labels[l[1]!] ??= enc(m ? textValue(m.name, m.shape) : 'x1');
+  }
+  let planted_ = false;
+  let rawBody: string | undefined;
+  if (kind === 'framing') {
+    const bodyMembers = op.members.filter((m) => m.location === undefined);
+    if (bodyMembers.length && r() < 0.7) rawBody = pick(['{', '[1,2]', '"x"', '1', 'null', '{"a":1,}', '\u0000', '{"x":"\\ud800"', 'BYTES']);
+    else {
+      const l = Object.keys(labels);
+      if (!l.length) return undefined;
+      labels[pick(l)] = pick(['%ZZ', '%', '%ED%A0%80', '%C0%80', '%FF']);
+    }
+    planted_ = true;
+  } else if (kind === 'token') {
+    const t = op.members.find((m) => m.name === 'nextToken' && m.location === 'querystring');
+    if (!t) return undefined;
+    query.push(`${t.wire}=${enc(pick(FORGED_TOKENS))}`);
+    planted_ = true;
+  } else {
+    const candidates = op.members.filter((m) => m.location !== 'header' && m.location !== 'headers');
+    for (let tries = 0; tries < 2 * candidates.length && !planted_; tries++) {
+      const m = pick(candidates);
+      const s = shapes[m.shape]!;
+      if (m.location === 'uri' || m.location === 'querystring') {
+        let bad: string | undefined;
+        if (kind === 'bignum' && (s.type === 'long' || s.type === 'integer')) bad = enc(pick(BAD_WHOLE_TEXT));
+        else if (kind === 'nul' && s.type === 'string') bad = pick(['a%00b', '%00']);
+        else if (kind === 'surrogate' && s.type === 'string' && m.location === 'uri') bad = pick(['a%ED%A0%80', '%ED%BF%BF']);
+        else if (kind === 'wrongtype' && (s.type === 'long' || s.type === 'integer' || s.type === 'boolean')) bad = pick(['abc', 'maybe', '1e3']);
+        if (bad === undefined || (m.location === 'uri' && bad === '')) continue;
+        if (m.location === 'uri') labels[m.wire] = bad;
+        else {
+          for (let i = query.length - 1; i >= 0; i--) if (query[i]!.startsWith(`${enc(m.wire)}=`)) query.splice(i, 1);
+          query.push(`${enc(m.wire)}=${bad}`);
+        }
+        planted_ = true;
+      } else if (m.location === undefined) {
+        const text = planted(shapes, m.shape, m.name, kind, fx, r);
+        if (text === undefined) continue;
+        body[m.wire] = text;
+        planted_ = true;
+      }
+    }
+  }
+  if (!planted_) return undefined;
+  const path = op.template.replace(/\{([^}+]+)\+?\}/g, (_, l: string) => labels[l]!);
+  const hasBody = op.members.some((m) => m.location === undefined);
+  const bodyText = rawBody === 'BYTES' ? Buffer.from([0xff, 0xfe, 0x7b, 0x7d]) : rawBody !== undefined ? Buffer.from(rawBody) : (hasBody || Object.keys(body).length ? `{${Object.entries(body).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}` : undefined);
+  const bytes = typeof bodyText === 'string' ? Buffer.from(bodyText) : bodyText;
+  return { kind, service: op.service, operation: op.operation, method: op.method, path, query: query.join('&'), body: bytes };
+}
+
+export const KINDS: Kind[] = ['deep', 'token', 'bignum', 'nul', 'surrogate', 'wrongtype', 'framing'];
+
+/** `count` requests spread over every operation and kind, in a seeded order. */
+export function generateAll(count: number, seed: number, fx: Fixtures): BadRequest[] {
+  const r = rng(seed);
+  const ops = operations();
+  const out: BadRequest[] = [];
+  // The (operation, kind) pairs that have a place for the kind, each tried a few times.
+  const pairs = ops.flatMap((op) => KINDS.map((kind) => ({ op, kind }))).filter(({ op, kind }) => Array.from({ length: 20 }, () => generate(op, kind, fx, r)).some(Boolean));
+  for (let i = 0; out.length < count; i++) {
+    const { op, kind } = pairs[i % pairs.length]!;
+    const req = generate(op, kind, fx, r);
+    if (req) out.push(req);
+  }
+  return out;
+}
+
+export interface Answer {
+  status: number | undefined;
+  error: string | undefined;
+  body: string;
+}
+
+const SERVICE_SCOPE: Record<ServiceName, string> = { iot: 'iot', 'iot-jobs-data': 'iot-jobs-data' };
+
+/** Signs and sends one request as an SDK would (SigV4 over the exact bytes), over a keep-alive agent. */
+export async function send(base: string, req: BadRequest, agent: Agent): Promise<Answer> {
+  const u = new URL(base);
+  const body = req.body;
+  const query: Record<string, string | string[]> = {};
+  for (const part of req.query ? req.query.split('&') : []) {
+    const i = part.indexOf('=');
+    const k = safeDecode(i < 0 ? part : part.slice(0, i));
+    const v = i < 0 ? '' : safeDecode(part.slice(i + 1));
+    const prev = query[k];
+    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  const headers: Record<string, string> = { host: u.host };
+  if (body) headers['content-type'] = 'application/json';
+  const signer = new SignatureV4({ service: SERVICE_SCOPE[req.service], region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
+  const signed = await signer.sign(new HttpRequest({ method: req.method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: req.path, query, headers, body }));
+  return new Promise((resolve) => {
+    const r = request(
+      { host: u.hostname, port: u.port, method: req.method, path: req.query ? `${req.path}?${req.query}` : req.path, headers: { ...(signed.headers as Record<string, string>), ...(body ? { 'content-length': String(body.length) } : {}) }, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
+      },
+    );
+    r.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
+    r.end(body);
+  });
+}
+
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+/** A JSON object text for a structure shape (a request payload), valid but for one planted value of the kind. */
+export function plantedBody(shapes: Shapes, shapeName: string, kind: Kind, fx: Fixtures, r: () => number): string | undefined {
+  const s = shapes[shapeName]!;
+  // Labels (thingName, jobId) come from the topic over MQTT: plant only in body members.
+  const body = Object.entries(s.members ?? {}).filter(([, m]) => m.location === undefined);
+  for (let tries = 0; tries < 2 * body.length; tries++) {
+    const [n, m] = body[Math.floor(r() * body.length)]!;
+    const text = planted(shapes, m.shape, n, kind, fx, r);
+    if (text !== undefined) return `{${JSON.stringify(n)}:${text}}`;
+  }
+  return undefined;
+}
