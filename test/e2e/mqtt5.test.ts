@@ -324,6 +324,15 @@ for (const backend of BACKENDS) {
       const d = await Device.connect(MOSQUITTO_URL, t, V5);
       devices.push(d);
       await deviceFlow(s, d, `ext5-job-${run}`);
+      // The node speaks MQTT 5 to Mosquitto too: the request's Correlation Data comes back on the reply.
+      const correlationData = Buffer.from('ext-corr');
+      const reply = new Promise<Buffer | undefined>((resolve) =>
+        d.client.on('message', (topic, _payload, packet) => {
+          if (topic === `${d.prefix}/get/accepted`) resolve(packet.properties?.correlationData);
+        }),
+      );
+      await d.client.publishAsync(`${d.prefix}/get`, JSON.stringify({ clientToken: 'ext-c' }), { qos: 1, properties: { correlationData } });
+      assert.deepEqual(await reply, correlationData);
     });
   });
 }
