@@ -101,7 +101,8 @@ export class Broker {
     const session = this.sessions.get(c.id);
     if (session && !this.closing) {
       if (expirySeconds === 0) this.sessions.delete(c.id);
-      else if (expirySeconds !== Infinity) {
+      else {
+        // Protocol time (like keep-alive), not the service's clock.
         session.expiry = setTimeout(() => {
           if (this.sessions.get(c.id) === session && !this.clients.has(c.id)) this.sessions.delete(c.id);
         }, expirySeconds * 1000);

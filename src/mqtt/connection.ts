@@ -66,7 +66,14 @@ export class Connection {
         return void this.disconnect(RC.PACKET_TOO_LARGE, `packets are limited to ${MAX_PACKET} bytes`);
       }
       if (this.state === 'connected') this.timer.refresh();
-      this.parser.parse(chunk);
+      try {
+        this.parser.parse(chunk);
+      } catch (err) {
+        // A bug of ours handling a packet must cost this connection, not the server.
+        this.log.error({ clientId: this.id || undefined, err }, 'mqtt packet handling failed; connection closed');
+        this.state = 'closed';
+        stream.destroy();
+      }
     });
     this.parser.on('packet', (p: Packet) => this.onPacket(p));
     this.parser.on('error', (err: Error) => this.onParseError(err));
@@ -314,9 +321,5 @@ export class Connection {
     clearTimeout(this.timer);
     this.inflight.clear();
     if (this.session) this.broker.detach(this, this.expiry, this.will);
-  }
-
-  get closed(): boolean {
-    return this.state === 'closed';
   }
 }
