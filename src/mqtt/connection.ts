@@ -230,7 +230,7 @@ export class Connection {
   }
 
   /** Sends this client a PUBLISH, at most at `qos`, if its Maximum Packet Size and Receive Maximum allow. */
-  publish(topic: string, payload: Buffer, qos: 0 | 1, properties?: Properties): void {
+  publish(topic: string, payload: Buffer | string, qos: 0 | 1, properties?: Properties): void {
     if (this.state !== 'connected') return;
     const packet: IPublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
     if (qos === 1) {
@@ -261,8 +261,7 @@ export class Connection {
       const { topicAlias: _a, subscriptionIdentifier: _s, ...rest } = p.properties;
       properties = rest;
     }
-    const payload = typeof p.payload === 'string' ? Buffer.from(p.payload) : p.payload;
-    this.publish(p.topic, payload, Math.min(qos, p.qos) as 0 | 1, properties);
+    this.publish(p.topic, p.payload, Math.min(qos, p.qos) as 0 | 1, properties);
   }
 
   /** True when the packet was written; false when it was too large for the client, or the client is gone. */

@@ -47,7 +47,8 @@ const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
 /** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
 function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
-  client.publish(topic, Buffer.from(payload), 0, correlationData ? { correlationData } : undefined);
+  // mqtt-packet writes a string payload as UTF-8 straight into the packet.
+  client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
 }
 
 function samePassword(a: string, b: Buffer): boolean {
