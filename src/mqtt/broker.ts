@@ -54,6 +54,8 @@ export const MAX_SESSION_EXPIRY_S = 3600;
  */
 export class Broker {
   readonly clients = new Map<string, Connection>();
+  /** Every open connection, also those before CONNECT, so that close() ends them all. */
+  readonly connections = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
   private readonly wills = new Map<string, NodeJS.Timeout>();
   private closing = false;
@@ -143,7 +145,7 @@ export class Broker {
     this.wills.clear();
     for (const s of this.sessions.values()) if (s.expiry) clearTimeout(s.expiry);
     this.sessions.clear();
-    const ends = [...this.clients.values()].map((c) => c.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down'));
+    const ends = [...this.connections].map((c) => c.disconnect(RC.SERVER_SHUTTING_DOWN, 'server shutting down'));
     await Promise.all(ends);
   }
 }

@@ -55,6 +55,7 @@ export class Connection {
     readonly stream: Duplex,
   ) {
     this.ended = new Promise((resolve) => stream.once('close', resolve));
+    broker.connections.add(this);
     // Until CONNECT names a keep-alive, the timer is the CONNECT deadline.
     this.timer = setTimeout(() => this.onTimeout(), CONNECT_TIMEOUT_MS);
     // On the reassembled byte stream, whatever the transport: a WebSocket may split a packet over messages.
@@ -316,6 +317,7 @@ export class Connection {
   private onClose(): void {
     if (this.detached) return;
     this.detached = true;
+    this.broker.connections.delete(this);
     this.state = 'closed';
     clearTimeout(this.timer);
     this.inflight.clear();

@@ -125,8 +125,14 @@ for (const backend of BACKENDS) {
         assert.equal((await good.connect(t, { username: t, password: Buffer.from('pw') })).reasonCode, 0);
         good.destroy();
         await assert.rejects(Device.connect(secured.app.mqttUrl!, t, { ...V5, username: t, password: 'nope' }), /Bad User Name or Password/i);
-      } finally {
+        // A shutdown ends connections that have not sent CONNECT yet too (they would hold it for 30 s).
+        const silent = await RawClient.tcp(secured.app.mqttUrl!, 5);
+        const t0 = Date.now();
         await secured.close();
+        assert.ok(Date.now() - t0 < 10_000, `closed in ${Date.now() - t0} ms`);
+        assert.ok(await silent.closesWithin(1000));
+      } finally {
+        await secured.close().catch(() => {});
       }
     });
 
