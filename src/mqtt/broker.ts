@@ -36,8 +36,8 @@ export interface BrokerHooks {
   maySubscribe(clientId: string, filter: string): boolean;
   /** An authorized PUBLISH (or Will Message) of a client, after it was routed. */
   published(client: Connection, packet: IPublishPacket): void;
-  /** A client's CONNACK is written. */
-  connected(clientId: string): void;
+  /** A client passed authentication; its CONNACK waits until the returned promise settles. */
+  accepted(clientId: string): Promise<void> | void;
   log: Logger;
 }
 

@@ -36,7 +36,9 @@ export class Connection {
   id = '';
   version: Version = 4;
   session: Session | undefined;
-  private state: 'connecting' | 'connected' | 'closed' = 'connecting';
+  private state: 'connecting' | 'accepting' | 'connected' | 'closed' = 'connecting';
+  /** Packets that came behind CONNECT while its acceptance was awaited; handled after the CONNACK. */
+  private held: Packet[] = [];
   private detached = false;
   private will: IConnectPacket['will'];
   /** Session Expiry Interval in seconds (0: the session ends with the connection). */
@@ -92,6 +94,7 @@ export class Connection {
       if (p.cmd !== 'connect') return void this.stream.destroy();
       return this.onConnect(p);
     }
+    if (this.state === 'accepting') return void this.held.push(p);
     switch (p.cmd) {
       case 'publish':
         return this.onPublish(p);
@@ -143,8 +146,26 @@ export class Connection {
       this.send(this.version === 5 ? { cmd: 'connack', reasonCode: rc, sessionPresent: false } : { cmd: 'connack', returnCode: connackReturnCode(rc), sessionPresent: false });
       return void this.end();
     }
+    this.state = 'accepting';
+    Promise.resolve(this.broker.hooks.accepted(p.clientId))
+      .catch((err: unknown) => this.log.error({ clientId: p.clientId, err }, 'mqtt connect listener failed'))
+      .then(() => {
+        if (this.state !== 'accepting') return; // gone meanwhile
+        this.accept(p);
+        for (const held of this.held.splice(0)) this.onPacket(held);
+      })
+      .catch((err: unknown) => {
+        this.log.error({ clientId: p.clientId, err }, 'mqtt packet handling failed; connection closed');
+        this.state = 'closed';
+        this.stream.destroy();
+      });
+  }
+
+  /** Registers the accepted client, answers its CONNECT and starts its keep-alive. */
+  private accept(p: IConnectPacket): void {
+    const props = p.properties ?? {};
     this.id = p.clientId;
-    this.will = will;
+    this.will = p.will;
     const clean = p.clean !== false;
     // 3.1.1 keeps a clean-session-0 session like AWS IoT does, for an hour; MQTT 5 asks for its own span.
     const asked = this.version === 5 ? (props.sessionExpiryInterval ?? 0) : clean ? 0 : MAX_SESSION_EXPIRY_S;
@@ -177,7 +198,6 @@ export class Connection {
     // Keep Alive: the connection ends after one and a half periods of silence (MQTT §3.1.2.10).
     clearTimeout(this.timer);
     if (p.keepalive) this.timer = setTimeout(() => this.onTimeout(), p.keepalive * 1500);
-    this.broker.hooks.connected(this.id);
   }
 
   private onTimeout(): void {

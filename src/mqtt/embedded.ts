@@ -34,8 +34,11 @@ export interface EmbeddedBroker {
   deliver(clientId: string, topic: string, payload: string): void;
   /** True when a client with this id (a thing name) is connected. */
   connected(clientId: string): boolean;
-  /** Calls `listener` with the client id of every client that has connected. */
-  onClient(listener: (clientId: string) => void): void;
+  /**
+   * Calls `listener` with the client id of every client that authenticated, and holds its CONNACK
+   * until the listener's promise (if any) settles: what the client learns from then on starts there.
+   */
+  onClient(listener: (clientId: string) => void | Promise<void>): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
@@ -86,9 +89,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const correlation = packet.properties?.correlationData;
       o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body, correlation));
     },
-    connected: (clientId) => clientListeners.forEach((l) => l(clientId)),
+    // What the client learns from its CONNACK on starts from the state the listeners read now.
+    accepted: async (clientId) => {
+      await Promise.all(clientListeners.map((l) => l(clientId)));
+    },
   });
-  const clientListeners: ((clientId: string) => void)[] = [];
+  const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
 
   const handle = (socket: Socket) => broker.handle(socket);
   const servers: Server[] = [];
