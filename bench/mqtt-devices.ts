@@ -1,6 +1,6 @@
 /**
  * MQTT device load (issue 3 targets).
- *   node dist/bench/mqtt-devices.js --devices 1000,10000 --rounds 3
+ *   node dist/bench/mqtt-devices.js --devices 1000,10000 --rounds 3 [--protocol 5]
  * The server runs as its own process (SQLite, embedded broker). N simulated devices (mqtt.js, one
  * connection each, client id = thing name) are in one group. Each round creates one job on the
  * group; every device waits for notify-next, then runs start-next → update IN_PROGRESS → update
@@ -21,10 +21,13 @@ const { values } = parseArgs({
   options: {
     devices: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
+    // The devices' MQTT version: 4 (3.1.1) or 5.
+    protocol: { type: 'string', default: '4' },
   },
 });
 const sizes = values.devices!.split(',').map(Number);
 const rounds = Number(values.rounds);
+const protocolVersion = Number(values.protocol) as 4 | 5;
 
 interface Round {
   cyclesPerSec: number;
@@ -80,7 +83,7 @@ async function connectAll(url: string, things: string[], make: (t: string, c: Mq
   for (let i = 0; i < things.length; i += 250) {
     await Promise.all(
       things.slice(i, i + 250).map(async (t) => {
-        const c = await mqtt.connectAsync(url, { clientId: t, reconnectPeriod: 0, keepalive: 600 });
+        const c = await mqtt.connectAsync(url, { clientId: t, reconnectPeriod: 0, keepalive: 600, protocolVersion });
         await c.subscribeAsync([`$aws/things/${t}/jobs/notify-next`, `$aws/things/${t}/jobs/start-next/+`, `$aws/things/${t}/jobs/+/update/+`]);
         make(t, c);
       }),
@@ -161,7 +164,7 @@ async function measure(n: number): Promise<Round[]> {
   return results;
 }
 
-console.log(`# MQTT device load — ${machine()} — ${new Date().toISOString()}`);
+console.log(`# MQTT device load, MQTT ${protocolVersion === 5 ? '5' : '3.1.1'} devices — ${machine()} — ${new Date().toISOString()}`);
 console.log('| devices | cycles/s (median) | notify-next p50 ms | notify-next p99 ms | server CPU ms/cycle | client CPU ms/cycle | rejected | rounds |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const n of sizes) {

@@ -2,10 +2,12 @@ import type { Server, Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
-import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { Broker } from './broker.js';
+import { MAX_PACKET, type Connection } from './connection.js';
 import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
 import type { MqttTls } from '../config/types.js';
-import { MAX_PACKET, certificateThing, listen, plainListener, tlsListener } from './listeners.js';
+import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
+import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 import type { Metrics } from '../metrics.js';
 
@@ -34,9 +36,9 @@ export interface EmbeddedBroker {
   connected(clientId: string): boolean;
   /**
    * Calls `listener` with the client id of every client that authenticated, and holds its CONNACK
-   * until the listener's promise settles: what the client learns from then on starts there.
+   * until the listener's promise (if any) settles: what the client learns from then on starts there.
    */
-  onClient(listener: (clientId: string) => Promise<void>): void;
+  onClient(listener: (clientId: string) => void | Promise<void>): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
@@ -46,14 +48,10 @@ export interface EmbeddedBroker {
 
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
-function authError(message: string, returnCode: number): AuthenticateError {
-  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
-}
-
 /** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
-function sendTo(client: Client, topic: string, payload: string): void {
-  if (client.closed) return;
-  client.publish({ cmd: 'publish', topic, payload: Buffer.from(payload), qos: 0, retain: false, dup: false }, () => {});
+function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
+  // mqtt-packet writes a string payload as UTF-8 straight into the packet.
+  client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
 }
 
 function samePassword(a: string, b: Buffer): boolean {
@@ -62,72 +60,51 @@ function samePassword(a: string, b: Buffer): boolean {
 }
 
 /**
- * The embedded MQTT 3.1.1 broker (aedes). A client's id is its thing name; it may only use its
- * own `$aws/things/{id}/jobs/...` topics, and never publish as the service. Replies are written on
- * the requester's own connection, as AWS does, not routed through the broker.
+ * The embedded MQTT broker (3.1, 3.1.1 and 5; see broker.ts). A client's id is its thing name; it
+ * may only use its own `$aws/things/{id}/jobs/...` topics, and never publish as the service.
+ * Replies are written on the requester's own connection, as AWS does, not routed through the broker.
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const open = o.deviceCredentials.size === 0;
-  const connectListeners: ((clientId: string) => Promise<void>)[] = [];
-  // Accepted: run the listeners first (a failed one is logged; the client still connects).
-  const accept = (client: Client, done: (err: null, ok: boolean) => void) => {
-    Promise.all(connectListeners.map((l) => l(client.id)))
-      .catch((err: unknown) => o.log.error({ err, clientId: client.id }, 'mqtt connect listener failed'))
-      .finally(() => done(null, true));
-  };
-  const broker = await Aedes.createBroker({
-    maxClientsIdLength: 128,
-    // A frozen subscriber must not hold up delivery to everyone else for long.
-    drainTimeout: 10_000,
-    concurrency: 1000,
-    authenticate(client: Client, username: Readonly<string | undefined>, password: Readonly<Buffer | undefined>, done) {
-      if (!THING_NAME.test(client.id)) return done(authError('the client id must be a thing name', 2), false);
+  const broker = new Broker({
+    log: o.log,
+    authenticate({ clientId, username, password, stream }) {
+      if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
       // A device certificate signed by our CA authenticates the thing it names, as in AWS IoT.
-      const certified = certificateThing((client as Client & { conn: unknown }).conn);
-      if (certified !== undefined) {
-        if (certified !== client.id) return done(authError(`the client id must be the certificate's thing name`, 5), false);
-        return accept(client, done);
-      }
-      if (open) return accept(client, done);
-      if (username !== undefined && username !== client.id) return done(authError('the username must be the thing name', 4), false);
-      const expected = o.deviceCredentials.get(client.id) ?? o.deviceCredentials.get('*');
-      if (expected === undefined || !password || !samePassword(expected, password)) return done(authError('bad username or password', 4), false);
-      accept(client, done);
+      const certified = certificateThing(stream);
+      if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+      if (open) return RC.SUCCESS;
+      if (username !== undefined && username !== clientId) return RC.BAD_USERNAME_OR_PASSWORD;
+      const expected = o.deviceCredentials.get(clientId) ?? o.deviceCredentials.get('*');
+      if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
+      return RC.SUCCESS;
     },
-    authorizePublish(client: Client | null, packet, done) {
-      if (!client) return done(null);
-      if (!mayUse(client.id, packet.topic) || isServiceTopic(packet.topic)) return done(new Error(`client ${client.id} may not publish to ${packet.topic}`));
-      done(null);
+    mayPublish: (clientId, topic) => mayUse(clientId, topic) && !isServiceTopic(topic),
+    // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
+    maySubscribe: mayUse,
+    published(client, packet) {
+      if (parseRequest(packet.topic) === undefined) return;
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      // An MQTT 5 requester's Correlation Data comes back on the reply (MQTT 5 §4.10).
+      const correlation = packet.properties?.correlationData;
+      o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body, correlation));
     },
-    authorizeSubscribe(client: Client, sub, done) {
-      // Refused subscriptions get a SUBACK failure (0x80); the connection stays up.
-      if (!mayUse(client.id, sub.topic)) {
-        o.log.debug({ clientId: client.id, topic: sub.topic }, 'mqtt subscription refused');
-        return done(null, null);
-      }
-      done(null, sub);
+    // What the client learns from its CONNACK on starts from the state the listeners read now.
+    accepted: async (clientId) => {
+      await Promise.all(clientListeners.map((l) => l(clientId)));
+    },
+    // A device coming and going is the first thing to look for when it gets no jobs.
+    attached(c) {
+      o.metrics?.mqttConnectionsTotal.inc();
+      o.metrics?.mqttConnections.set(broker.clients.size);
+      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device connected');
+    },
+    detached(c) {
+      o.metrics?.mqttConnections.set(broker.clients.size);
+      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device disconnected');
     },
   });
-
-  broker.on('publish', (packet, client) => {
-    if (!client) return;
-    const request = parseRequest(packet.topic);
-    if (request === undefined) return;
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body));
-  });
-  // A device coming and going is the first thing to look for when it gets no jobs.
-  const remote = (client: Client) => (client as Client & { conn: { remoteAddress?: string } }).conn?.remoteAddress;
-  broker.on('client', (client) => {
-    o.metrics?.mqttConnectionsTotal.inc();
-    o.metrics?.mqttConnections.set(broker.connectedClients);
-    o.log.info({ clientId: client.id, remote: remote(client) }, 'device connected');
-  });
-  broker.on('clientDisconnect', (client) => {
-    o.metrics?.mqttConnections.set(broker.connectedClients);
-    o.log.info({ clientId: client.id, remote: remote(client) }, 'device disconnected');
-  });
-  broker.on('clientError', (client, err) => o.log.debug({ clientId: client?.id, err: err.message }, 'mqtt client error'));
+  const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
 
   const handle = (socket: Socket) => broker.handle(socket);
   const servers: Server[] = [];
@@ -136,11 +113,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   let tlsUrl: string | undefined;
   const fail = async (err: Error) => {
     for (const s of servers) s.close();
-    await new Promise<void>((r) => broker.close(() => r()));
+    await broker.close();
     throw err;
   };
   if (o.port !== undefined) {
-    const server = plainListener(handle, o.log);
+    const server = plainListener(handle);
     let port: number;
     try {
       port = await listen(server, o.port, o.host);
@@ -167,9 +144,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   let sockets: WebSocketServer | undefined;
   // A thing's topics can only be subscribed to by the client whose id is the thing name, so that
   // client is a notification's whole audience: it is written to directly, without routing.
-  const clientOf = (id: string) => (broker as unknown as { clients: Record<string, Client | undefined> }).clients[id];
-  const subscribes = (client: Client, topic: string) => {
-    for (const filter in (client as Client & { subscriptions: object }).subscriptions) if (filterMatches(filter, topic)) return true;
+  const subscribes = (client: Connection, topic: string) => {
+    for (const filter of client.session!.subscriptions.keys()) if (filterMatches(filter, topic)) return true;
     return false;
   };
 
@@ -177,22 +153,23 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url,
     ...(tlsUrl ? { tlsUrl } : {}),
     deliver(clientId, topic, payload) {
-      const client = clientOf(clientId);
+      const client = broker.clients.get(clientId);
       if (client) sendTo(client, topic, payload);
     },
     connected(clientId) {
-      return clientOf(clientId) !== undefined;
+      return broker.clients.has(clientId);
     },
     onClient(listener) {
-      connectListeners.push(listener);
+      clientListeners.push(listener);
     },
     subscribed(clientId, topic) {
-      const client = clientOf(clientId);
+      const client = broker.clients.get(clientId);
       return client !== undefined && subscribes(client, topic);
     },
     attachWebSocket(http, path) {
-      // Browsers and the device SDKs ask for the "mqtt" subprotocol; one WebSocket message may
-      // carry at most one packet of the TCP listener's size limit.
+      // Browsers and the device SDKs ask for the "mqtt" subprotocol. One WebSocket message may carry
+      // at most one packet of the size limit; the broker applies the limit to the reassembled
+      // stream too, where one packet may come split over several messages.
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PACKET + 8, handleProtocols: (p) => (p.has('mqtt') ? 'mqtt' : false) });
       sockets = wss;
       http.on('upgrade', (req, socket, head) => {
@@ -200,7 +177,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
         wss.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws);
           stream.on('error', () => stream.destroy());
-          broker.handle(stream, req);
+          broker.handle(stream);
         });
       });
     },
@@ -208,8 +185,10 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       for (const ws of sockets?.clients ?? []) ws.terminate();
       sockets?.close();
       const listening = servers.map((server) => new Promise<void>((r) => server.close(() => r())));
-      await new Promise<void>((r) => broker.close(() => r()));
+      await broker.close();
       await Promise.all(listening);
     },
   };
 }
+
+const remoteOf = (stream: unknown) => (stream as { remoteAddress?: string } | undefined)?.remoteAddress;

@@ -33,29 +33,15 @@ const LEASE = 'mqtt-requests';
  */
 export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<ExternalBroker> {
   const leaseMs = o.leaseMs ?? 5_000;
-  const client = mqtt.connect(o.url, {
-    clientId: `iot-jobs-${o.nodeId.slice(0, 12)}`,
-    clean: true,
-    reconnectPeriod: 1_000,
-    connectTimeout: 10_000,
-    // Offline, notifications are dropped rather than piled up in memory.
-    queueQoSZero: false,
-  });
-  await new Promise<void>((resolve, reject) => {
-    const fail = (err: Error) => {
-      client.end(true);
-      reject(Object.assign(new Error(`cannot connect to the MQTT broker at ${o.url}: ${err.message}`), { code: 'EMQTT' }));
-    };
-    const timer = setTimeout(() => fail(new Error('timed out')), 10_000);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.once('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
-  });
+  // MQTT 5 where the broker speaks it, so that a device's Correlation Data reaches this node and
+  // comes back on its reply; MQTT 3.1.1 for a broker that refuses version 5.
+  let client: mqtt.MqttClient;
+  try {
+    client = await connectOnce(o, 5);
+  } catch (err) {
+    if (!/protocol version/i.test((err as Error).message)) throw err;
+    client = await connectOnce(o, 4);
+  }
   client.on('error', (err) => o.log.warn({ err: err.message }, 'mqtt broker connection error'));
   client.on('offline', () => o.log.warn({ url: o.url }, 'mqtt broker unreachable; reconnecting'));
 
@@ -63,11 +49,12 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
   let subscribed = false;
   const consuming = () => leaseUntil > o.clock.now();
 
-  client.on('message', (topic, payload) => {
+  client.on('message', (topic, payload, packet) => {
     const request = parseRequest(topic);
     if (request === undefined || !consuming()) return;
     const thingName = request === 'invalid' ? topicThing(topic)! : request.thingName;
-    o.onRequest(thingName, topic, payload, (t, body) => client.publish(t, body, { qos: 0 }));
+    const correlationData = packet.properties?.correlationData;
+    o.onRequest(thingName, topic, payload, (t, body) => client.publish(t, body, correlationData ? { qos: 0, properties: { correlationData } } : { qos: 0 }));
   });
   // A reconnect starts a clean session: subscribe again if we still hold the lease.
   client.on('connect', () => {
@@ -87,7 +74,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
       });
       leaseUntil = held ? now + leaseMs : 0;
       if (held && !subscribed && client.connected) {
-        await client.subscribeAsync(REQUEST_FILTER, { qos: 1 });
+        // No Local (MQTT 5): the replies this node publishes under the filter do not come back to it.
+        await client.subscribeAsync(REQUEST_FILTER, { qos: 1, nl: true });
         subscribed = true;
         o.log.info({ nodeId: o.nodeId }, 'this node now consumes MQTT device requests');
       } else if (!held && subscribed) {
@@ -117,4 +105,33 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
       await client.endAsync();
     },
   };
+}
+
+/** Connects with one MQTT version; rejects on a refused CONNACK or after 10 seconds. */
+async function connectOnce(o: ExternalBrokerOptions, protocolVersion: 4 | 5): Promise<mqtt.MqttClient> {
+  const client = mqtt.connect(o.url, {
+    clientId: `iot-jobs-${o.nodeId.slice(0, 12)}`,
+    protocolVersion,
+    clean: true,
+    reconnectPeriod: 1_000,
+    connectTimeout: 10_000,
+    // Offline, notifications are dropped rather than piled up in memory.
+    queueQoSZero: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const fail = (err: Error) => {
+      client.end(true);
+      reject(Object.assign(new Error(`cannot connect to the MQTT broker at ${o.url}: ${err.message}`), { code: 'EMQTT' }));
+    };
+    const timer = setTimeout(() => fail(new Error('timed out')), 10_000);
+    client.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    client.once('error', (err) => {
+      clearTimeout(timer);
+      fail(err);
+    });
+  });
+  return client;
 }

@@ -1,37 +1,26 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import type { MqttTls } from '../config/types.js';
-import { packetLimit } from './packet-limit.js';
 import type { Logger } from './types.js';
-
-/** AWS IoT's message size limit, plus room for the topic and header. */
-export const MAX_PACKET = 128 * 1024 + 1024;
 
 type Handle = (stream: Socket) => void;
 
-/** Closes a connection as soon as a packet over the size limit announces itself, before it is buffered. */
-function guarded(handle: Handle, log: Logger): Handle {
+/** A socket error is the client's problem; the broker sees the socket close. */
+function quiet(handle: Handle): Handle {
   return (socket) => {
-    const fits = packetLimit(MAX_PACKET);
-    socket.on('data', (chunk: Buffer) => {
-      if (!fits(chunk)) {
-        log.warn({ remote: socket.remoteAddress }, 'mqtt packet over the size limit; connection closed');
-        socket.destroy();
-      }
-    });
     socket.on('error', () => {});
     handle(socket);
   };
 }
 
 // No Nagle delay: replies and notifications are small and each is awaited by a device.
-export const plainListener = (handle: Handle, log: Logger): Server => createServer({ noDelay: true }, guarded(handle, log));
+export const plainListener = (handle: Handle): Server => createServer({ noDelay: true }, quiet(handle));
 
 /** MQTT over TLS; with a CA, only devices presenting a certificate it signed get through the handshake. */
 export function tlsListener(tls: MqttTls, handle: Handle, log: Logger): Server {
   const server = createTlsServer(
     { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined, noDelay: true },
-    guarded(handle, log),
+    quiet(handle),
   );
   // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtt tls handshake failed'));

@@ -1,0 +1,346 @@
+import type { Duplex } from 'node:stream';
+import mqttPacket, { type IConnectPacket, type IDisconnectPacket, type IPublishPacket, type ISubscribePacket, type IUnsubscribePacket, type Packet } from 'mqtt-packet';
+import { MAX_SESSION_EXPIRY_S, type Broker, type Session } from './broker.js';
+import { packetLimit } from './packet-limit.js';
+import { RC, connackReturnCode } from './reason-codes.js';
+import { filterMatches } from './topics.js';
+
+/** AWS IoT's message size limit, plus room for the topic and header; advertised to MQTT 5 clients as Maximum Packet Size. */
+export const MAX_PACKET = 128 * 1024 + 1024;
+/** A client must send CONNECT this soon after it connects (aedes' default). */
+const CONNECT_TIMEOUT_MS = 30_000;
+/** A client that reads nothing is cut off once this much waits to be written to it. */
+const MAX_BUFFERED = 8 * 1024 * 1024;
+/** A DISCONNECT is flushed before the socket closes; a client that does not close it is cut off after this. */
+const LINGER_MS = 1_000;
+
+type Version = 3 | 4 | 5;
+type Properties = NonNullable<IPublishPacket['properties']>;
+
+/** A topic name a client may publish to: not empty, no wildcards, no NUL (MQTT §4.7). */
+const validTopic = (t: string) => t.length > 0 && !/[#+\u0000]/.test(t);
+
+/** A topic filter: `#` only last and alone in its level, `+` alone in its level (MQTT §4.7.1). */
+function validFilter(f: string): boolean {
+  if (f.length === 0 || f.includes('\u0000')) return false;
+  const levels = f.split('/');
+  return levels.every((l, i) => (l.includes('#') ? l === '#' && i === levels.length - 1 : !l.includes('+') || l === '+'));
+}
+
+/**
+ * One MQTT connection (3.1, 3.1.1 or 5, as its CONNECT says), over mqtt-packet's parser and
+ * writer. It applies the protocol's rules; what a client may do is the broker hooks' business.
+ * A rule broken ends the connection: MQTT 5 clients get a DISCONNECT with the reason code first.
+ */
+export class Connection {
+  id = '';
+  version: Version = 4;
+  session: Session | undefined;
+  private state: 'connecting' | 'accepting' | 'connected' | 'closed' = 'connecting';
+  /** Packets that came behind CONNECT while its acceptance was awaited; handled after the CONNACK. */
+  private held: Packet[] = [];
+  private detached = false;
+  private will: IConnectPacket['will'];
+  /** Session Expiry Interval in seconds (0: the session ends with the connection). */
+  private expiry = 0;
+  /** The client's Maximum Packet Size (MQTT 5); larger packets are not sent to it. */
+  private maxOut = Infinity;
+  private receiveMax = 65_535;
+  private readonly inflight = new Set<number>();
+  private lastId = 0;
+  private readonly parser = mqttPacket.parser({ protocolVersion: 4 });
+  private timer: NodeJS.Timeout;
+  private readonly ended: Promise<void>;
+
+  constructor(
+    private readonly broker: Broker,
+    readonly stream: Duplex,
+  ) {
+    this.ended = new Promise((resolve) => stream.once('close', resolve));
+    broker.connections.add(this);
+    // Until CONNECT names a keep-alive, the timer is the CONNECT deadline.
+    this.timer = setTimeout(() => this.onTimeout(), CONNECT_TIMEOUT_MS);
+    // On the reassembled byte stream, whatever the transport: a WebSocket may split a packet over messages.
+    const fits = packetLimit(MAX_PACKET);
+    stream.on('data', (chunk: Buffer) => {
+      if (this.state === 'closed') return;
+      if (!fits(chunk)) {
+        broker.hooks.log.warn({ clientId: this.id || undefined }, 'mqtt packet over the size limit; connection closed');
+        return void this.disconnect(RC.PACKET_TOO_LARGE, `packets are limited to ${MAX_PACKET} bytes`);
+      }
+      if (this.state === 'connected') this.timer.refresh();
+      try {
+        this.parser.parse(chunk);
+      } catch (err) {
+        // A bug of ours handling a packet must cost this connection, not the server.
+        this.log.error({ clientId: this.id || undefined, err }, 'mqtt packet handling failed; connection closed');
+        this.state = 'closed';
+        stream.destroy();
+      }
+    });
+    this.parser.on('packet', (p: Packet) => this.onPacket(p));
+    this.parser.on('error', (err: Error) => this.onParseError(err));
+    stream.on('error', () => {});
+    stream.on('close', () => this.onClose());
+  }
+
+  private get log() {
+    return this.broker.hooks.log;
+  }
+
+  private onPacket(p: Packet): void {
+    if (this.state === 'closed') return;
+    if (this.state === 'connecting') {
+      if (p.cmd !== 'connect') return void this.stream.destroy();
+      return this.onConnect(p);
+    }
+    if (this.state === 'accepting') return void this.held.push(p);
+    switch (p.cmd) {
+      case 'publish':
+        return this.onPublish(p);
+      case 'puback':
+        this.inflight.delete(p.messageId!);
+        return;
+      case 'subscribe':
+        return this.onSubscribe(p);
+      case 'unsubscribe':
+        return this.onUnsubscribe(p);
+      case 'pingreq':
+        this.send({ cmd: 'pingresp' });
+        return;
+      case 'disconnect':
+        return this.onDisconnect(p);
+      default:
+        // A second CONNECT, AUTH without an authentication method, or a packet only a server sends.
+        return this.violation(RC.PROTOCOL_ERROR, `unexpected ${p.cmd} packet`);
+    }
+  }
+
+  private onParseError(err: Error): void {
+    if (this.state === 'closed') return;
+    this.log.debug({ clientId: this.id || undefined, err: err.message }, 'mqtt malformed packet');
+    if (this.state === 'connecting' && /protocol version/i.test(err.message)) {
+      // CONNACK "unacceptable protocol version" in the oldest form every client reads (3.1.1 §3.1.2.2).
+      this.state = 'closed';
+      this.stream.end(Buffer.from([0x20, 0x02, 0x00, 0x01]));
+      return void setTimeout(() => this.stream.destroy(), LINGER_MS).unref();
+    }
+    this.violation(RC.MALFORMED, err.message);
+  }
+
+  private onConnect(p: IConnectPacket): void {
+    this.version = p.protocolVersion ?? 4;
+    (this.parser as unknown as { settings: { protocolVersion: Version } }).settings.protocolVersion = this.version;
+    const props = p.properties ?? {};
+    const will = p.will;
+    let rc: number = RC.SUCCESS;
+    if (this.version === 5 && props.authenticationMethod !== undefined) rc = RC.BAD_AUTHENTICATION_METHOD;
+    else if (this.version === 5 && (props.receiveMaximum === 0 || props.maximumPacketSize === 0)) rc = RC.PROTOCOL_ERROR;
+    else if (this.version === 5 && will?.retain) rc = RC.RETAIN_NOT_SUPPORTED;
+    else if (this.version === 5 && (will?.qos ?? 0) > 1) rc = RC.QOS_NOT_SUPPORTED;
+    else if (will && !validTopic(will.topic)) rc = RC.TOPIC_NAME_INVALID;
+    else rc = this.broker.hooks.authenticate({ clientId: p.clientId, username: p.username, password: p.password, stream: this.stream });
+    if (rc === RC.SUCCESS && will && !this.broker.hooks.mayPublish(p.clientId, will.topic)) rc = RC.NOT_AUTHORIZED;
+    if (rc !== RC.SUCCESS) {
+      this.log.debug({ clientId: p.clientId, reasonCode: rc }, 'mqtt connection refused');
+      this.send(this.version === 5 ? { cmd: 'connack', reasonCode: rc, sessionPresent: false } : { cmd: 'connack', returnCode: connackReturnCode(rc), sessionPresent: false });
+      return void this.end();
+    }
+    this.state = 'accepting';
+    Promise.resolve(this.broker.hooks.accepted(p.clientId))
+      .catch((err: unknown) => this.log.error({ clientId: p.clientId, err }, 'mqtt connect listener failed'))
+      .then(() => {
+        if (this.state !== 'accepting') return; // gone meanwhile
+        this.accept(p);
+        for (const held of this.held.splice(0)) this.onPacket(held);
+      })
+      .catch((err: unknown) => {
+        this.log.error({ clientId: p.clientId, err }, 'mqtt packet handling failed; connection closed');
+        this.state = 'closed';
+        this.stream.destroy();
+      });
+  }
+
+  /** Registers the accepted client, answers its CONNECT and starts its keep-alive. */
+  private accept(p: IConnectPacket): void {
+    const props = p.properties ?? {};
+    this.id = p.clientId;
+    this.will = p.will;
+    const clean = p.clean !== false;
+    // 3.1.1 keeps a clean-session-0 session like AWS IoT does, for an hour; MQTT 5 asks for its own span.
+    const asked = this.version === 5 ? (props.sessionExpiryInterval ?? 0) : clean ? 0 : MAX_SESSION_EXPIRY_S;
+    this.expiry = Math.min(asked, MAX_SESSION_EXPIRY_S);
+    if (props.maximumPacketSize !== undefined) this.maxOut = props.maximumPacketSize;
+    if (props.receiveMaximum !== undefined) this.receiveMax = props.receiveMaximum;
+    const { session, present } = this.broker.attach(this, clean);
+    this.session = session;
+    this.state = 'connected';
+    if (this.version === 5) {
+      this.send({
+        cmd: 'connack',
+        reasonCode: RC.SUCCESS,
+        sessionPresent: present,
+        properties: {
+          maximumQoS: 1,
+          retainAvailable: false,
+          maximumPacketSize: MAX_PACKET,
+          wildcardSubscriptionAvailable: true,
+          subscriptionIdentifiersAvailable: false,
+          sharedSubscriptionAvailable: false,
+          // The server must say so when it grants less than was asked (MQTT 5 §3.2.2.3.2).
+          ...(asked !== this.expiry ? { sessionExpiryInterval: this.expiry } : {}),
+        },
+      });
+    } else {
+      // MQTT 3.1 has no Session Present flag.
+      this.send({ cmd: 'connack', returnCode: 0, sessionPresent: this.version === 4 && present });
+    }
+    // Keep Alive: the connection ends after one and a half periods of silence (MQTT §3.1.2.10).
+    clearTimeout(this.timer);
+    if (p.keepalive) this.timer = setTimeout(() => this.onTimeout(), p.keepalive * 1500);
+  }
+
+  private onTimeout(): void {
+    if (this.state === 'connecting') return void this.stream.destroy();
+    this.violation(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout');
+  }
+
+  private onPublish(p: IPublishPacket): void {
+    if (p.properties?.topicAlias !== undefined) return this.violation(RC.TOPIC_ALIAS_INVALID, 'Topic Alias Maximum is 0');
+    if (p.qos === 2) return this.violation(RC.QOS_NOT_SUPPORTED, 'QoS 2 is not supported');
+    if (!validTopic(p.topic)) return this.violation(RC.TOPIC_NAME_INVALID, 'invalid topic name');
+    if (p.retain && this.version === 5) return this.violation(RC.RETAIN_NOT_SUPPORTED, 'retained messages are not supported');
+    const responseTopic = p.properties?.responseTopic;
+    if (responseTopic !== undefined && !validTopic(responseTopic)) return this.violation(RC.PROTOCOL_ERROR, 'invalid Response Topic');
+    if (!this.broker.hooks.mayPublish(this.id, p.topic)) return this.violation(RC.NOT_AUTHORIZED, `not authorized to publish to ${p.topic}`);
+    this.broker.route(this, p, true);
+    if (p.qos === 1) this.send(this.version === 5 ? { cmd: 'puback', messageId: p.messageId!, reasonCode: RC.SUCCESS } : { cmd: 'puback', messageId: p.messageId! });
+  }
+
+  private onSubscribe(p: ISubscribePacket): void {
+    if (p.properties?.subscriptionIdentifier !== undefined) return this.violation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'subscription identifiers are not supported');
+    const v5 = this.version === 5;
+    const granted = p.subscriptions.map(({ topic, qos, nl }) => {
+      if (!validFilter(topic)) return v5 ? RC.TOPIC_FILTER_INVALID : RC.UNSPECIFIED;
+      if (topic.startsWith('$share/')) return v5 ? RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : RC.UNSPECIFIED;
+      if (!this.broker.hooks.maySubscribe(this.id, topic)) {
+        this.log.debug({ clientId: this.id, topic }, 'mqtt subscription refused');
+        return v5 ? RC.NOT_AUTHORIZED : RC.UNSPECIFIED;
+      }
+      const granted = qos === 0 ? 0 : 1;
+      this.session!.subscriptions.set(topic, { qos: granted, nl: v5 && nl === true });
+      return granted;
+    });
+    this.send({ cmd: 'suback', messageId: p.messageId!, granted });
+  }
+
+  private onUnsubscribe(p: IUnsubscribePacket): void {
+    const granted = p.unsubscriptions.map((t) => (this.session!.subscriptions.delete(t) ? RC.SUCCESS : RC.NO_SUBSCRIPTION_EXISTED));
+    this.send(this.version === 5 ? { cmd: 'unsuback', messageId: p.messageId!, granted } : { cmd: 'unsuback', messageId: p.messageId!, granted: [] });
+  }
+
+  private onDisconnect(p: IDisconnectPacket): void {
+    const expiry = p.properties?.sessionExpiryInterval;
+    if (this.version === 5 && expiry !== undefined) {
+      // A session that was to end with the connection cannot be prolonged now (MQTT 5 §3.14.2.2.2).
+      if (this.expiry === 0 && expiry > 0) return this.violation(RC.PROTOCOL_ERROR, 'Session Expiry Interval was 0 at CONNECT');
+      this.expiry = Math.min(expiry, MAX_SESSION_EXPIRY_S);
+    }
+    if (!(this.version === 5 && p.reasonCode === RC.DISCONNECT_WITH_WILL)) this.will = undefined;
+    this.end();
+  }
+
+  /** Sends this client a PUBLISH, at most at `qos`, if its Maximum Packet Size and Receive Maximum allow. */
+  publish(topic: string, payload: Buffer | string, qos: 0 | 1, properties?: Properties): void {
+    if (this.state !== 'connected') return;
+    const packet: IPublishPacket = { cmd: 'publish', topic, payload, qos, retain: false, dup: false };
+    if (qos === 1) {
+      // Nothing is kept for redelivery; past the client's Receive Maximum a QoS 1 message goes at QoS 0.
+      if (this.inflight.size >= this.receiveMax) packet.qos = 0;
+      else {
+        do this.lastId = (this.lastId % 65_535) + 1;
+        while (this.inflight.has(this.lastId));
+        packet.messageId = this.lastId;
+        this.inflight.add(this.lastId);
+      }
+    }
+    if (properties && this.version === 5) packet.properties = properties;
+    if (!this.send(packet) && packet.messageId !== undefined) this.inflight.delete(packet.messageId);
+  }
+
+  /** Delivers a PUBLISH to this client's matching subscriptions, once, at the highest QoS granted (MQTT §3.3.5). */
+  deliver(p: IPublishPacket, own: boolean): void {
+    let qos = -1;
+    for (const [filter, sub] of this.session!.subscriptions) {
+      if (own && sub.nl) continue;
+      if (sub.qos > qos && filterMatches(filter, p.topic)) qos = sub.qos;
+    }
+    if (qos < 0) return;
+    let properties: Properties | undefined;
+    if (p.properties) {
+      // Passed on untouched, but for what belongs to one connection.
+      const { topicAlias: _a, subscriptionIdentifier: _s, ...rest } = p.properties;
+      properties = rest;
+    }
+    this.publish(p.topic, p.payload, Math.min(qos, p.qos) as 0 | 1, properties);
+  }
+
+  /** True when the packet was written; false when it was too large for the client, or the client is gone. */
+  private send(packet: Packet): boolean {
+    if (this.stream.destroyed || this.stream.writableEnded) return false;
+    let buf: Buffer;
+    try {
+      buf = mqttPacket.generate(packet, { protocolVersion: this.version });
+    } catch (err) {
+      this.log.warn({ clientId: this.id, cmd: packet.cmd, err: (err as Error).message }, 'mqtt packet not encodable; not sent');
+      return false;
+    }
+    if (buf.length > this.maxOut) {
+      // The server must not send it (MQTT 5 §3.1.2.11.4); it behaves as if it had.
+      this.log.debug({ clientId: this.id, cmd: packet.cmd, bytes: buf.length, max: this.maxOut }, 'mqtt packet over the client maximum packet size; dropped');
+      return false;
+    }
+    if (this.stream.writableLength > MAX_BUFFERED) {
+      this.log.warn({ clientId: this.id }, 'mqtt client does not read; connection closed');
+      this.stream.destroy();
+      return false;
+    }
+    this.stream.write(buf);
+    return true;
+  }
+
+  /** A broken rule: MQTT 5 clients are told why (DISCONNECT with the reason code), then the connection ends. */
+  private violation(reasonCode: number, reason: string): void {
+    this.log.debug({ clientId: this.id, reasonCode, reason }, 'mqtt client broke a rule; disconnecting');
+    void this.disconnect(reasonCode, reason);
+  }
+
+  /** Server-initiated close: a DISCONNECT first for MQTT 5 clients past CONNECT. Resolves when the socket is closed. */
+  disconnect(reasonCode: number, reason?: string): Promise<void> {
+    if (this.state === 'connected' && this.version === 5) {
+      this.send({ cmd: 'disconnect', reasonCode, ...(reason ? { properties: { reasonString: reason } } : {}) });
+      this.end();
+    } else {
+      this.state = 'closed';
+      this.stream.destroy();
+    }
+    return this.ended;
+  }
+
+  /** Half-closes after what is written, and cuts the socket if the client keeps it open. */
+  private end(): void {
+    this.state = 'closed';
+    this.stream.end();
+    setTimeout(() => this.stream.destroy(), LINGER_MS).unref();
+  }
+
+  private onClose(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.broker.connections.delete(this);
+    this.state = 'closed';
+    clearTimeout(this.timer);
+    this.inflight.clear();
+    if (this.session) this.broker.detach(this, this.expiry, this.will);
+  }
+}
