@@ -1,6 +1,7 @@
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
+import { abortIfMet } from '../store/abort.js';
 import { adjustCounters, changeExecution, findExecution, moveDelta, type ExecutionRow } from '../store/executions.js';
 import { completeIfDone } from '../store/jobs.js';
 import { rowLimit } from '../store/store.js';
@@ -104,6 +105,8 @@ export async function DeleteJobExecution(ctx: OperationContext, input: Input): P
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
     await db.deleteFrom('job_executions').where('id', '=', e.id).execute();
     await adjustCounters(db, e.job_id, moveDelta(e.status, null));
+    // A deleted execution leaves C (and maybe F) of the abort criteria.
+    await abortIfMet(db, e.job_id, ctx.clock.now());
     await completeIfDone(db, e.job_id, ctx.clock.now());
     return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id };
   });

@@ -4,6 +4,7 @@ import { prepared } from './prepared.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone } from './jobs.js';
+import { abortIfMet } from './abort.js';
 import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
@@ -157,8 +158,11 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   await updateExecution(db, { ...changed, id: row.id });
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
-    // Only an execution that ends can complete its job.
-    if (isTerminal(status)) await completeIfDone(db, row.job_id, now);
+    // Only an execution that ends can abort or complete its job.
+    if (isTerminal(status)) {
+      await abortIfMet(db, row.job_id, now);
+      await completeIfDone(db, row.job_id, now);
+    }
   }
   return { ...row, ...changed };
 }
