@@ -263,9 +263,9 @@ export async function CancelJob(ctx: OperationContext, input: Input): Promise<Ou
       comment: input.comment ?? job.comment,
       last_updated_at: now,
       pending_work: 'cancel' as string | null,
-      rollout_cursor: null,
     };
-    const updated: JobRow = { ...job, ...patch };
+    // The cancel starts from the first thing; cancelStep keeps its cursor.
+    const updated: JobRow = { ...job, ...patch, rollout_cursor: null };
     const step = await cancelStep(db, updated, now, INLINE_BATCH);
     if (step.done) updated.pending_work = patch.pending_work = null;
     await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();

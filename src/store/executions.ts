@@ -112,9 +112,16 @@ export async function moveBatch(
   jobId: string,
   from: ExecutionStatus,
   to: ExecutionStatus,
-  opts: { now: number; limit: number; force?: boolean },
+  opts: { now: number; limit: number; force?: boolean; things?: { after: string; upTo: string | undefined } },
 ): Promise<string[]> {
-  const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(rowLimit(opts.limit));
+  let ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from);
+  // A keyset range of thing names: a scan from the job's start would wade through the rows that
+  // earlier batches already moved.
+  if (opts.things) {
+    ids = ids.where('thing_name', '>', opts.things.after);
+    if (opts.things.upTo !== undefined) ids = ids.where('thing_name', '<=', opts.things.upTo);
+  }
+  ids = ids.limit(rowLimit(opts.limit));
   const rows = await db
     .updateTable('job_executions')
     .set({

@@ -145,18 +145,38 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
   return { things, done };
 }
 
-/** One bounded step of CancelJob: QUEUED (and with force IN_PROGRESS) executions become CANCELED. */
+/**
+ * One bounded step of CancelJob (and of an abort): QUEUED (and with force IN_PROGRESS) executions
+ * become CANCELED, in thing-name order from the cursor kept in `rollout_cursor`, which this step
+ * advances. A thing has at most one pending execution per job, so a batch up to the limit-th
+ * pending thing moves at most `limit` executions.
+ */
 export async function cancelStep(db: Db, job: JobRow, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
   const force = job.force_canceled === 1;
+  const statuses = cancelableStatuses(force);
+  const after = job.rollout_cursor ?? '';
+  // The batch's last thing, in the database's own order (its collation, not JavaScript's).
+  const bound = await db
+    .selectFrom('job_executions')
+    .select('thing_name')
+    .where('job_id', '=', job.job_id)
+    .where('thing_name', '>', after)
+    .where('status', 'in', statuses)
+    .orderBy('thing_name')
+    .limit(rowLimit(1))
+    .offset(limit - 1)
+    .executeTakeFirst();
   const things: string[] = [];
-  let budget = limit;
-  for (const from of cancelableStatuses(force)) {
-    if (budget <= 0) break;
-    const moved = await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit: budget, force: from === 'IN_PROGRESS' });
-    things.push(...moved);
-    budget -= moved.length;
+  for (const from of statuses) {
+    const range = { after, upTo: bound?.thing_name };
+    things.push(...(await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit, force: from === 'IN_PROGRESS', things: range })));
   }
-  return { things, done: budget > 0 };
+  await db
+    .updateTable('jobs')
+    .set({ rollout_cursor: bound ? bound.thing_name : null })
+    .where('job_id', '=', job.job_id)
+    .execute();
+  return { things, done: !bound };
 }
 
 /**

@@ -215,6 +215,43 @@ for (const backend of BACKENDS) {
       await eventually(async () => (await job(jobId)).jobProcessDetails!.numberOfCanceledThings === 2, 10_000, 'the two QUEUED to be canceled');
     });
 
+    test('an abort and a forced CancelJob over several worker batches cancel every QUEUED one, once', async () => {
+      const n = 12_000;
+      const group = name('big');
+      const now = clock.now();
+      await s.app.store.db
+        .insertInto('thing_groups')
+        .values({ group_name: group, group_id: `${group}-id`, parent_group_name: null, description: null, attributes: '{}', version: 1, created_at: now })
+        .execute();
+      const members = Array.from({ length: n }, (_, i) => `${group}-${String(i).padStart(6, '0')}`);
+      for (let i = 0; i < n; i += 1000)
+        await s.app.store.tx(async (db) => {
+          const rows = members.slice(i, i + 1000);
+          await db.insertInto('things').values(rows.map((t) => ({ thing_name: t, thing_id: t, thing_type_name: null, attributes: '{}', version: 1, created_at: now }))).execute();
+          await db.insertInto('group_members').values(rows.map((t) => ({ group_name: group, thing_name: t }))).execute();
+        });
+      const groupTarget = `arn:aws:iot:us-east-1:000000000000:thinggroup/${group}`;
+      const abortConfig = { criteriaList: [{ failureType: 'FAILED' as const, action: 'CANCEL' as const, thresholdPercentage: 100, minNumberOfExecutedThings: 1 }] };
+      for (const jobId of [name('bigabort'), name('bigcancel')]) {
+        await s.iot.send(new CreateJobCommand({ jobId, targets: [groupTarget], document: '{}', abortConfig }));
+        await eventually(async () => !(await job(jobId)).isConcurrent, 60_000, 'fan-out');
+      }
+      const running = [members[5]!, members[4321]!, members[11_999]!];
+      for (const t of running) await update(name('bigabort'), t, 'IN_PROGRESS');
+      await update(name('bigabort'), members[7000]!, 'FAILED');
+      await eventually(async () => !(await job(name('bigabort'))).isConcurrent, 60_000, 'the abort to finish');
+      const d = (await job(name('bigabort'))).jobProcessDetails!;
+      assert.deepEqual([d.numberOfQueuedThings, d.numberOfInProgressThings, d.numberOfFailedThings, d.numberOfCanceledThings], [0, 3, 1, n - 4]);
+      const queued = await s.iot.send(new ListJobExecutionsForJobCommand({ jobId: name('bigabort'), status: 'QUEUED' }));
+      assert.deepEqual(queued.executionSummaries, []);
+      for (const t of running) assert.equal((await s.iot.send(new DescribeJobExecutionCommand({ jobId: name('bigabort'), thingName: t }))).execution?.status, 'IN_PROGRESS');
+      for (const t of running) await update(name('bigcancel'), t, 'IN_PROGRESS');
+      await s.iot.send(new CancelJobCommand({ jobId: name('bigcancel'), force: true }));
+      await eventually(async () => !(await job(name('bigcancel'))).isConcurrent, 60_000, 'the cancel to finish');
+      const c = (await job(name('bigcancel'))).jobProcessDetails!;
+      assert.deepEqual([c.numberOfQueuedThings, c.numberOfInProgressThings, c.numberOfCanceledThings], [0, 0, n]);
+    });
+
     if (backend === 'postgres')
       test('race: 60 devices ending at once on PostgreSQL abort the job exactly once, counters match the executions', async () => {
         const ts = await things('race', 60);
