@@ -146,6 +146,16 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
 }
 
 /**
+ * The last thing of a keyset batch of a job's executions (of some statuses) past `after`, in the
+ * database's own order (its collation, not JavaScript's); undefined when fewer than `limit` remain.
+ */
+async function batchBound(db: Db, jobId: string, op: '>' | '>=', after: string, limit: number, statuses?: string[]): Promise<{ thing_name: string } | undefined> {
+  let q = db.selectFrom('job_executions').select('thing_name').where('job_id', '=', jobId).where('thing_name', op, after);
+  if (statuses) q = q.where('status', 'in', statuses);
+  return q.orderBy('thing_name').limit(rowLimit(1)).offset(limit - 1).executeTakeFirst();
+}
+
+/**
  * One bounded step of CancelJob (and of an abort): QUEUED (and with force IN_PROGRESS) executions
  * become CANCELED, in thing-name order from the cursor kept in `rollout_cursor`, which this step
  * advances. A thing has at most one pending execution per job, so a batch up to the limit-th
@@ -155,17 +165,7 @@ export async function cancelStep(db: Db, job: JobRow, now: number, limit: number
   const force = job.force_canceled === 1;
   const statuses = cancelableStatuses(force);
   const after = job.rollout_cursor ?? '';
-  // The batch's last thing, in the database's own order (its collation, not JavaScript's).
-  const bound = await db
-    .selectFrom('job_executions')
-    .select('thing_name')
-    .where('job_id', '=', job.job_id)
-    .where('thing_name', '>', after)
-    .where('status', 'in', statuses)
-    .orderBy('thing_name')
-    .limit(rowLimit(1))
-    .offset(limit - 1)
-    .executeTakeFirst();
+  const bound = await batchBound(db, job.job_id, '>', after, limit, statuses);
   const things: string[] = [];
   for (const from of statuses) {
     const range = { after, upTo: bound?.thing_name };
@@ -197,16 +197,7 @@ export async function deleteStep(
   let rows: { thing_name: string; status: string }[] = [];
   let bound: { thing_name: string } | undefined;
   if (limit > 0) {
-    // The batch's last thing, in the database's own order (its collation, not JavaScript's).
-    bound = await db
-      .selectFrom('job_executions')
-      .select('thing_name')
-      .where('job_id', '=', jobId)
-      .where('thing_name', '>=', after)
-      .orderBy('thing_name')
-      .limit(rowLimit(1))
-      .offset(limit - 1)
-      .executeTakeFirst();
+    bound = await batchBound(db, jobId, '>=', after, limit);
     let victims = db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
     if (bound) victims = victims.where('thing_name', '<=', bound.thing_name);
     rows = await victims.returning(['thing_name', 'status']).execute();
