@@ -1,6 +1,7 @@
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
+import { abortIfMet } from '../store/abort.js';
 import { changeExecution, deleteExecution, findExecution, type ExecutionRow } from '../store/executions.js';
 import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';

@@ -4,10 +4,12 @@ import { jobArn, parseTarget, type Target } from '../domain/arn.js';
 import * as states from '../domain/states.js';
 import { cancelStep, completeIfDone, getJob, rolloutStep, type JobRow } from '../store/jobs.js';
 import { queueExecution } from '../store/executions.js';
+import { abortIfMet } from '../store/abort.js';
 import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob, requireLockedJob } from './util.js';
 import { putTags } from './tags.js';
+import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
@@ -87,15 +89,18 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   const config: Record<string, unknown> = {};
   for (const k of STORED_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
   const now = ctx.clock.now();
+  const status = initialStatus(checkOrchestration(input, now), now);
+  // A SCHEDULED job rolls out nothing until it starts.
+  const scheduled = status === 'SCHEDULED';
   const touched = await ctx.store.tx(async (db) => {
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
-    const groups = targets.filter((t) => t.kind === 'group');
+    const groups = scheduled ? [] : targets.filter((t) => t.kind === 'group');
     await db
       .insertInto('jobs')
       .values({
         job_id: jobId,
-        status: 'IN_PROGRESS',
+        status,
         target_selection: input.targetSelection ?? 'SNAPSHOT',
         targets: JSON.stringify(input.targets.filter((a: string, i: number, all: string[]) => all.indexOf(a) === i)),
         document: input.document ?? null,
@@ -129,6 +134,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         .values(targets.map((t, i) => ({ job_id: jobId, position: i, kind: t.kind, name: t.name })))
         .execute();
     if (input.tags) await putTags(db, arn, input.tags);
+    if (scheduled) return [];
     return rollOut(db, jobId, targets.filter((t) => t.kind === 'thing'), now);
   });
   ctx.events.pendingChanged(touched, input.namespaceId ?? null);
@@ -136,7 +142,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   return { jobArn: arn, jobId, description: input.description };
 }
 
-function jobOutput(ctx: OperationContext, job: JobRow): Record<string, unknown> {
+function jobOutput(ctx: OperationContext, job: JobRow, now: number): Record<string, unknown> {
   const config = parseJson<Record<string, unknown>>(job.config) ?? {};
   const targets = parseJson<string[]>(job.targets) ?? [];
   return {
@@ -166,12 +172,13 @@ function jobOutput(ctx: OperationContext, job: JobRow): Record<string, unknown> 
     namespaceId: job.namespace_id ?? undefined,
     isConcurrent: job.pending_work === 'rollout' || job.pending_work === 'cancel',
     ...config,
+    scheduledJobRollouts: scheduledJobRollouts(config, now),
   };
 }
 
 export async function DescribeJob(ctx: OperationContext, input: Input): Promise<Output> {
   const job = await requireJob(ctx.store.db, input.jobId);
-  return { documentSource: job.document_source ?? undefined, job: jobOutput(ctx, job) };
+  return { documentSource: job.document_source ?? undefined, job: jobOutput(ctx, job, ctx.clock.now()) };
 }
 
 export async function GetJobDocument(ctx: OperationContext, input: Input): Promise<Output> {
@@ -223,7 +230,10 @@ export async function ListJobs(ctx: OperationContext, input: Input): Promise<Out
 }
 
 export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Output> {
-  await ctx.store.tx(async (db) => {
+  const now = ctx.clock.now();
+  checkOrchestration({ jobExecutionsRolloutConfig: input.jobExecutionsRolloutConfig, abortConfig: input.abortConfig }, now);
+  const aborted = await ctx.store.tx(async (db) => {
+    // Locked: the config holds the rollout and abort state.
     const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     if (job.status === 'DELETION_IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is being deleted`);
     const config = parseJson<Record<string, unknown>>(job.config) ?? {};
@@ -233,11 +243,14 @@ export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Ou
       .set({
         config: JSON.stringify(config),
         description: input.description ?? job.description,
-        last_updated_at: ctx.clock.now(),
+        last_updated_at: now,
       })
       .where('job_id', '=', job.job_id)
       .execute();
+    // New criteria apply from now on, to the outcomes counted so far too.
+    return input.abortConfig !== undefined && (await abortIfMet(db, job.job_id, now));
   });
+  if (aborted) ctx.wake();
   return {};
 }
 
@@ -255,9 +268,9 @@ export async function CancelJob(ctx: OperationContext, input: Input): Promise<Ou
       comment: input.comment ?? job.comment,
       last_updated_at: now,
       pending_work: 'cancel' as string | null,
-      rollout_cursor: null,
     };
-    const updated: JobRow = { ...job, ...patch };
+    // The cancel starts from the first thing; cancelStep keeps its cursor.
+    const updated: JobRow = { ...job, ...patch, rollout_cursor: null };
     const step = await cancelStep(db, updated, now, INLINE_BATCH);
     if (step.done) updated.pending_work = patch.pending_work = null;
     await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
@@ -298,7 +311,9 @@ export async function AssociateTargetsWithJob(ctx: OperationContext, input: Inpu
   const { job, touched } = await ctx.store.tx(async (db) => {
     const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     if (job.target_selection !== 'CONTINUOUS') throw invalidRequest('Targets can only be added to a CONTINUOUS job');
-    if (job.status !== 'IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is ${job.status}; targets can only be added to an IN_PROGRESS job`);
+    if (job.status !== 'IN_PROGRESS' && job.status !== 'SCHEDULED')
+      throw invalidRequest(`Job ${job.job_id} is ${job.status}; targets can only be added to an IN_PROGRESS or SCHEDULED job`);
+    const scheduled = job.status === 'SCHEDULED';
     await checkTargetsExist(db, targets);
     const existing = await db.selectFrom('job_targets').select(['position', 'kind', 'name']).where('job_id', '=', job.job_id).orderBy('position').execute();
     const fresh = targets.filter((t) => !existing.some((e) => e.kind === t.kind && e.name === t.name));
@@ -314,12 +329,13 @@ export async function AssociateTargetsWithJob(ctx: OperationContext, input: Inpu
     for (const a of input.targets as string[]) if (!arns.includes(a)) arns.push(a);
     const freshGroups = fresh.filter((t) => t.kind === 'group');
     const patch: Record<string, unknown> = { targets: JSON.stringify(arns), last_updated_at: now };
-    if (freshGroups.length && job.pending_work !== 'rollout') {
+    if (freshGroups.length && job.pending_work !== 'rollout' && !scheduled) {
       patch.pending_work = 'rollout';
       patch.rollout_cursor = JSON.stringify({ t: base + fresh.indexOf(freshGroups[0]!), after: '' });
     }
     await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
-    const touched = await rollOut(db, job.job_id, fresh.filter((t) => t.kind === 'thing'), now);
+    // A SCHEDULED job keeps its new targets for its start.
+    const touched = scheduled ? [] : await rollOut(db, job.job_id, fresh.filter((t) => t.kind === 'thing'), now);
     return { job, touched };
   });
   ctx.events.pendingChanged(touched, job.namespace_id);

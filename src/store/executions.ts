@@ -4,6 +4,7 @@ import { prepared, preparedWrite } from './prepared.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone, lockJob, lockJobs } from './jobs.js';
+import { abortIfMet } from './abort.js';
 import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
@@ -117,10 +118,17 @@ export async function moveBatch(
   jobId: string,
   from: ExecutionStatus,
   to: ExecutionStatus,
-  opts: { now: number; limit: number; force?: boolean },
+  opts: { now: number; limit: number; force?: boolean; things?: { after: string; upTo: string | undefined } },
 ): Promise<string[]> {
   await lockJob(db, jobId);
-  const ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from).limit(rowLimit(opts.limit));
+  let ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from);
+  // A keyset range of thing names: a scan from the job's start would wade through the rows that
+  // earlier batches already moved.
+  if (opts.things) {
+    ids = ids.where('thing_name', '>', opts.things.after);
+    if (opts.things.upTo !== undefined) ids = ids.where('thing_name', '<=', opts.things.upTo);
+  }
+  ids = ids.limit(rowLimit(opts.limit));
   const rows = await db
     .updateTable('job_executions')
     .set({
@@ -170,8 +178,11 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
   // The job row first (its counters), then the execution: the lock order of every path.
   if (status !== row.status) await adjustCounters(db, row.job_id, moveDelta(row.status, status));
   if ((await updateExecution(db, { ...changed, id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
-  // Only an execution that ends can complete its job.
-  if (status !== row.status && isTerminal(status)) await completeIfDone(db, row.job_id, now);
+  // Only an execution that ends can abort or complete its job.
+  if (status !== row.status && isTerminal(status)) {
+    await abortIfMet(db, row.job_id, now);
+    await completeIfDone(db, row.job_id, now);
+  }
   return { ...row, ...changed };
 }
 
@@ -183,6 +194,8 @@ const deleteOne = preparedWrite<{ id: number; expected: number }>((db, arg) =>
 export async function deleteExecution(db: Db, row: ExecutionRow, now: number): Promise<void> {
   await adjustCounters(db, row.job_id, moveDelta(row.status, null));
   if ((await deleteOne(db, { id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
+  // A deleted execution leaves C (and maybe F) of the abort criteria.
+  await abortIfMet(db, row.job_id, now);
   await completeIfDone(db, row.job_id, now);
 }
 

@@ -169,18 +169,38 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
   return { things, done, groupsLeft };
 }
 
-/** One bounded step of CancelJob: QUEUED (and with force IN_PROGRESS) executions become CANCELED. */
+/**
+ * The last thing of a keyset batch of a job's executions (of some statuses) past `after`, in the
+ * database's own order (its collation, not JavaScript's); undefined when fewer than `limit` remain.
+ */
+async function batchBound(db: Db, jobId: string, op: '>' | '>=', after: string, limit: number, statuses?: string[]): Promise<{ thing_name: string } | undefined> {
+  let q = db.selectFrom('job_executions').select('thing_name').where('job_id', '=', jobId).where('thing_name', op, after);
+  if (statuses) q = q.where('status', 'in', statuses);
+  return q.orderBy('thing_name').limit(rowLimit(1)).offset(limit - 1).executeTakeFirst();
+}
+
+/**
+ * One bounded step of CancelJob (and of an abort): QUEUED (and with force IN_PROGRESS) executions
+ * become CANCELED, in thing-name order from the cursor kept in `rollout_cursor`, which this step
+ * advances. A thing has at most one pending execution per job, so a batch up to the limit-th
+ * pending thing moves at most `limit` executions.
+ */
 export async function cancelStep(db: Db, job: JobRow, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
   const force = job.force_canceled === 1;
+  const statuses = cancelableStatuses(force);
+  const after = job.rollout_cursor ?? '';
+  const bound = await batchBound(db, job.job_id, '>', after, limit, statuses);
   const things: string[] = [];
-  let budget = limit;
-  for (const from of cancelableStatuses(force)) {
-    if (budget <= 0) break;
-    const moved = await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit: budget, force: from === 'IN_PROGRESS' });
-    things.push(...moved);
-    budget -= moved.length;
+  for (const from of statuses) {
+    const range = { after, upTo: bound?.thing_name };
+    things.push(...(await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit, force: from === 'IN_PROGRESS', things: range })));
   }
-  return { things, done: budget > 0 };
+  await db
+    .updateTable('jobs')
+    .set({ rollout_cursor: bound ? bound.thing_name : null })
+    .where('job_id', '=', job.job_id)
+    .execute();
+  return { things, done: !bound };
 }
 
 /**
@@ -201,16 +221,7 @@ export async function deleteStep(
   let rows: { thing_name: string; status: string }[] = [];
   let bound: { thing_name: string } | undefined;
   if (limit > 0) {
-    // The batch's last thing, in the database's own order (its collation, not JavaScript's).
-    bound = await db
-      .selectFrom('job_executions')
-      .select('thing_name')
-      .where('job_id', '=', jobId)
-      .where('thing_name', '>=', after)
-      .orderBy('thing_name')
-      .limit(rowLimit(1))
-      .offset(limit - 1)
-      .executeTakeFirst();
+    bound = await batchBound(db, jobId, '>=', after, limit);
     let victims = db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
     if (bound) victims = victims.where('thing_name', '<=', bound.thing_name);
     rows = await victims.returning(['thing_name', 'status']).execute();

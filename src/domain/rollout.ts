@@ -1,0 +1,146 @@
+/**
+ * jobExecutionsRolloutConfig: its validation and the pace of a rollout (orchestration.md §2).
+ * Pure functions of the config, the counts and the time.
+ */
+
+export const MAX_RATE = 1000;
+const MINUTE = 60_000;
+
+export interface RolloutConfig {
+  maximumPerMinute?: number;
+  exponentialRate?: {
+    baseRatePerMinute: number;
+    incrementFactor: number;
+    rateIncreaseCriteria: { numberOfNotifiedThings?: number; numberOfSucceededThings?: number };
+  };
+}
+
+/** The problem with a rollout config (naming the field), or undefined. Model minimums are checked by the codec. */
+export function checkRollout(cfg: RolloutConfig): string | undefined {
+  const max = cfg.maximumPerMinute;
+  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > MAX_RATE))
+    return `jobExecutionsRolloutConfig.maximumPerMinute must be between 1 and ${MAX_RATE}`;
+  const e = cfg.exponentialRate;
+  if (!e) return undefined;
+  if (!Number.isInteger(e.baseRatePerMinute) || e.baseRatePerMinute < 1 || e.baseRatePerMinute > MAX_RATE)
+    return `jobExecutionsRolloutConfig.exponentialRate.baseRatePerMinute must be between 1 and ${MAX_RATE}`;
+  const f = e.incrementFactor;
+  if (!(f >= 1.1 && f <= 5) || Math.abs(f * 10 - Math.round(f * 10)) > 1e-9)
+    return 'jobExecutionsRolloutConfig.exponentialRate.incrementFactor must be between 1.1 and 5.0 with at most one digit after the decimal point';
+  const c = e.rateIncreaseCriteria ?? {};
+  if (c.numberOfNotifiedThings === undefined && c.numberOfSucceededThings === undefined)
+    return 'jobExecutionsRolloutConfig.exponentialRate.rateIncreaseCriteria must set numberOfNotifiedThings or numberOfSucceededThings';
+  return undefined;
+}
+
+/** The rate cap: maximumPerMinute when given (it caps an exponential rollout too), else 1000. */
+export const rateCap = (cfg: RolloutConfig): number => cfg.maximumPerMinute ?? MAX_RATE;
+
+/**
+ * How many times the rate has been multiplied: the i-th increase happens once `notified` reaches
+ * i × numberOfNotifiedThings or `succeeded` reaches i × numberOfSucceededThings, whichever comes
+ * first (AWS's table: thresholds at 1×, 2×, 3× the criterion). Several thresholds crossed at once
+ * count as several increases.
+ */
+export function increases(cfg: RolloutConfig, notified: number, succeeded: number): number {
+  const c = cfg.exponentialRate?.rateIncreaseCriteria;
+  if (!c) return 0;
+  const byNotified = c.numberOfNotifiedThings ? Math.floor(notified / c.numberOfNotifiedThings) : 0;
+  const bySucceeded = c.numberOfSucceededThings ? Math.floor(succeeded / c.numberOfSucceededThings) : 0;
+  return Math.max(byNotified, bySucceeded);
+}
+
+/**
+ * The rate (executions per minute) after `k` increases: base × factor^k, rounded down to a whole
+ * number, never below the base, at most the cap. Computed in exact decimal (the factor has one
+ * decimal), so 1.1^k does not drift.
+ */
+export function rateAfter(cfg: RolloutConfig, k: number): number {
+  const cap = rateCap(cfg);
+  const e = cfg.exponentialRate;
+  if (!e) return cap;
+  const f10 = BigInt(Math.round(e.incrementFactor * 10));
+  let num = BigInt(e.baseRatePerMinute);
+  let den = 1n;
+  for (let i = 0; i < k; i++) {
+    num *= f10;
+    den *= 10n;
+    if (num / den >= BigInt(cap)) return cap;
+  }
+  return Math.min(cap, Number(num / den));
+}
+
+export const currentRate = (cfg: RolloutConfig, notified: number, succeeded: number): number =>
+  rateAfter(cfg, increases(cfg, notified, succeeded));
+
+/**
+ * The durable pace of a rollout: from `at` on, executions may be created at `rate` per minute on
+ * top of the `count` allowed at `at`. The first minute's worth is allowed at the start; after that
+ * the allowance grows continuously (smooth over real time, exact per whole minute of a manual
+ * clock). Stored on the job row; re-anchored whenever the rate changes.
+ */
+export interface Pace {
+  at: number;
+  count: number;
+  rate: number;
+}
+
+/** The pace at the start of a rollout (CreateJob, or a scheduled start): one minute's worth at once. */
+export function startPace(cfg: RolloutConfig, now: number, notified = 0, succeeded = 0): Pace {
+  const rate = currentRate(cfg, notified, succeeded);
+  return { at: now, count: notified + rate, rate };
+}
+
+/** Executions allowed in total by time t under one rate (no rate change on the way). */
+const allowedAt = (p: Pace, t: number): number => p.count + Math.floor((p.rate * Math.max(0, t - p.at)) / MINUTE);
+
+/**
+ * Advances a pace to time `t` for a rollout that has created `notified` executions (and seen
+ * `succeeded` succeed) and still has `remaining` targets without one. Returns how many may be
+ * created now and the pace to store. Rate increases from the notified criterion that the
+ * release itself crosses take effect from the moment they are crossed, so one long advance of a
+ * manual clock releases what minute-by-minute advances would have.
+ */
+export function advancePace(cfg: RolloutConfig, pace: Pace, t: number, notified: number, succeeded: number, remaining: number): { release: number; pace: Pace } {
+  let p = { ...pace };
+  let created = notified;
+  for (let guard = 0; guard < 10_000 && remaining > 0; guard++) {
+    const rate = currentRate(cfg, created, succeeded);
+    if (rate !== p.rate) {
+      // Re-anchor at the moment the allowance reached what had been created (or now, if later).
+      const reached = p.rate > 0 ? p.at + Math.ceil(((Math.max(created, p.count) - p.count) * MINUTE) / p.rate) : t;
+      const at = Math.min(t, Math.max(p.at, reached));
+      p = { at, count: Math.max(created, allowedAt(p, at)), rate };
+    }
+    const allowed = allowedAt(p, t);
+    let n = Math.min(remaining, allowed - created);
+    if (n <= 0) break;
+    // Stop at the next notified threshold so that the higher rate applies past it.
+    const c = cfg.exponentialRate?.rateIncreaseCriteria?.numberOfNotifiedThings;
+    if (c && rate < rateCap(cfg)) {
+      const next = (Math.floor(created / c) + 1) * c;
+      n = Math.min(n, next - created);
+    }
+    created += n;
+    remaining -= n;
+    if (!c || rate >= rateCap(cfg)) break;
+  }
+  return { release: created - notified, pace: p };
+}
+
+/**
+ * The pace after a gap in which nothing was released (a restart, a lease taken over, a closed
+ * maintenance window): the allowance restarts from what was created, so the rollout resumes at its
+ * rate without a burst to catch up the missed minutes.
+ */
+export function resumePace(pace: Pace, t: number, notified: number): Pace {
+  return { at: t, count: notified, rate: pace.rate };
+}
+
+/** When the next execution becomes allowed (for the timer), or undefined when the rate is 0. */
+export function nextReleaseAt(pace: Pace, notified: number): number | undefined {
+  if (pace.rate <= 0) return undefined;
+  const need = notified + 1 - pace.count;
+  if (need <= 0) return pace.at;
+  return pace.at + Math.ceil((need * MINUTE) / pace.rate);
+}
