@@ -10,6 +10,10 @@ import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
 import { startMqtt, type Mqtt } from './mqtt/index.js';
 import type { Notifier } from './mqtt/notifier.js';
+import { StoredClock } from './store/clock.js';
+import { TimerWorker } from './workers/timer-worker.js';
+import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
+import type { ClockControl } from './http/clock-route.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -28,14 +32,18 @@ export interface App {
   notifier?: Notifier;
   store: Store;
   events: Events;
+  clock: Clock;
   close(): Promise<void>;
 }
 
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const clock = opts.clock ?? systemClock;
   const log = pino({ level: config.logLevel });
   const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+  const stored = config.clock === 'manual' ? await StoredClock.open(store) : undefined;
+  const clock: Clock = stored ?? opts.clock ?? systemClock;
+  // Other nodes may move a shared manual clock: read it before each request.
+  const refresh = stored && store.dialect === 'postgres' ? () => stored.refresh() : undefined;
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
   const scope = { region: config.region, accountId: config.accountId };
@@ -44,24 +52,41 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
   const nodeId = randomUUID();
   const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts }, batchSize, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,
     events,
     ...scope,
-    wake: () => worker.wake(),
+    wake: () => {
+      worker.wake();
+      timers.wake();
+    },
     endpointAddress: () => endpoint,
   };
-  const dispatch = createDispatch(ctx);
+  const inner = createDispatch(ctx);
+  const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  let mqtt: Mqtt | undefined;
+  const clockControl: ClockControl = {
+    mode: stored ? 'manual' : 'system',
+    now: () => clock.now(),
+    refresh,
+    async move(to) {
+      if (!stored) throw new Error('the system clock cannot be moved');
+      const now = await stored.move(to);
+      await timers.drain(now);
+      await mqtt?.notifier?.idle();
+      return now;
+    },
+  };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, clockControl });
   } catch (err) {
     await store.close();
     throw err;
   }
   endpoint = new URL(http.url).host;
-  let mqtt: Mqtt | undefined;
   try {
     mqtt = await startMqtt({ config, store, events, clock, dispatch, nodeId, log, http: { server: http.app.server, url: http.url } });
   } catch (err) {
@@ -70,6 +95,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     throw err;
   }
   worker.start();
+  timers.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -80,6 +106,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     notifier: mqtt?.notifier,
     store,
     events,
+    clock,
     async close() {
       if (closed) return;
       closed = true;
@@ -87,6 +114,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.close();
       await http.close();
       await worker.stop();
+      await timers.stop();
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, resolveConfig, type Flags } from '../config/config.js';
 import { startApp, type App } from '../app.js';
+import { clockRequest, parseDuration } from './clock-client.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -43,6 +44,7 @@ program
   .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one (env IOT_JOBS_MQTT_TLS_PORT; default 8883)')
   .option('--mqtt-tls-ca <file>', 'PEM CA of device certificates: devices must present one whose subject CN is their thing name (env IOT_JOBS_MQTT_TLS_CA)')
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
+  .option('--clock <mode>', 'system, or manual: time moves only through POST /_iot-jobs/clock (env IOT_JOBS_CLOCK; default system)')
   .action(async (flags: Flags) => {
     let config;
     try {
@@ -72,6 +74,46 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+const clockCmd = program
+  .command('clock')
+  .description('show or move the clock of a server started with --clock manual (GET/POST /_iot-jobs/clock)')
+  .option('--endpoint-url <url>', 'server URL (env AWS_ENDPOINT_URL_IOT, AWS_ENDPOINT_URL; default http://127.0.0.1:7020)')
+  .option('--region <region>', 'signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1)');
+
+async function clockCli(body: Record<string, unknown> | undefined): Promise<void> {
+  const o = clockCmd.opts<{ endpointUrl?: string; region?: string }>();
+  const env = process.env;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? 'test';
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? 'test';
+  const ep = {
+    url: o.endpointUrl ?? env.AWS_ENDPOINT_URL_IOT ?? env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:7020',
+    region: o.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN },
+  };
+  let answer;
+  try {
+    answer = await clockRequest(ep, body);
+  } catch (err) {
+    die(`cannot reach ${ep.url}: ${(err as Error).message}`, 1);
+  }
+  if (answer.status !== 200) die(`${answer.status} ${String(answer.body.__type ?? answer.body.code ?? '')} ${String(answer.body.message ?? '')}`.trim(), 1);
+  process.stdout.write(`${JSON.stringify(answer.body)}\n`);
+}
+
+clockCmd.command('show').description('print {"mode", "now"}').action(() => clockCli(undefined));
+clockCmd
+  .command('advance <duration>')
+  .description('move a manual clock forward: 90s, 5m, 2h, 1d (or seconds); answers once the work due is done')
+  .action((d: string) => {
+    const seconds = parseDuration(d);
+    if (seconds === undefined) die(`duration must look like 90s, 5m, 2h or 1d, not '${d}'`, 2);
+    return clockCli({ advanceSeconds: seconds });
+  });
+clockCmd
+  .command('set <time>')
+  .description('move a manual clock to an ISO-8601 time with a zone, not earlier than now')
+  .action((t: string) => clockCli({ now: t }));
 
 try {
   await program.parseAsync(process.argv);

@@ -24,6 +24,13 @@ export interface Flags {
   mqttTlsKey?: string;
   mqttTlsCa?: string;
   logLevel?: string;
+  clock?: string;
+}
+
+function clockMode(raw: string | undefined): 'manual' | 'system' {
+  if (raw === undefined || raw === 'system') return 'system';
+  if (raw === 'manual') return 'manual';
+  throw new ConfigError(`--clock must be manual or system, not '${raw}'`);
 }
 
 export const DEFAULT_PORT = 7020;
@@ -139,5 +146,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     mqttUrl,
     deviceCredentials: devices,
     logLevel: pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info',
+    clock: clockMode(pick(flags.clock, env.IOT_JOBS_CLOCK)),
   };
 }

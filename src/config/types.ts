@@ -40,4 +40,6 @@ export interface Config {
   /** MQTT device passwords by thing name (`*` = any thing); empty = open, allowed only on loopback. */
   deviceCredentials: Map<string, string>;
   logLevel: string;
+  /** 'manual': time moves only through POST /_iot-jobs/clock, kept in the store. Default 'system'. */
+  clock?: 'manual' | 'system';
 }

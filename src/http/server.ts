@@ -6,6 +6,7 @@ import type { Dispatch, ServiceName } from '../operations/types.js';
 import { decodeRequest, encodeError, encodeResponse, type WireResponse } from './codec.js';
 import { matchOperation } from './router.js';
 import { createVerifier } from './sigv4.js';
+import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
 
 export interface HttpServerOptions {
   config: Config;
@@ -14,6 +15,8 @@ export interface HttpServerOptions {
   /** Readiness for GET /health (the database answers). */
   ready?: () => Promise<boolean>;
   log: FastifyBaseLogger;
+  /** GET/POST /_iot-jobs/clock. */
+  clockControl?: ClockControl;
 }
 
 export interface HttpServer {
@@ -27,6 +30,16 @@ const BODY_LIMIT = 256 * 1024;
 
 function send(reply: FastifyReply, requestId: string, res: WireResponse): FastifyReply {
   return reply.code(res.statusCode).headers(res.headers).header('x-amzn-requestid', requestId).send(res.body);
+}
+
+/** GET answers the clock; POST moves a manual clock (signed like every request, verified before this). */
+async function clockRoute(control: ClockControl, method: string, body: Buffer | undefined, reply: FastifyReply, requestId: string): Promise<FastifyReply> {
+  const json = (now: number) =>
+    reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now)));
+  if (method === 'GET') return (await control.refresh?.(), json(control.now()));
+  if (method !== 'POST') throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${CLOCK_PATH}`);
+  if (control.mode !== 'manual') throw new ServiceError('InvalidRequestException', 'The clock is the system clock; start the server with --clock manual to move it');
+  return json(await control.move(parseClockMove(body)));
 }
 
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
@@ -43,7 +56,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     frameworkErrors: (err, _req, reply) =>
       send(reply, randomUUID(), encodeError('iot', new ServiceError(err.code === 'FST_ERR_BAD_URL' ? 'InvalidRequestException' : 'SerializationException', err.message))),
   });
-  const verify = createVerifier({ credentials: config.credentials, region: config.region, clock: opts.clock ? () => opts.clock!.now() : undefined });
+  // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
+  const verify = createVerifier({ credentials: config.credentials, region: config.region, alsoAccept: opts.clock ? () => opts.clock!.now() : undefined });
 
   // SigV4 covers the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
@@ -63,6 +77,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       ({ service } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
       const q = rawUrl.indexOf('?');
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      if (path === CLOCK_PATH && opts.clockControl) return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
       const match = matchOperation(service, req.method, path);
       if (!match) throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);
       const input = decodeRequest(service, match.operation, {

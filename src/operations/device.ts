@@ -4,6 +4,7 @@ import { changeExecution, findExecutionWithJob, pendingForThing, type ExecutionR
 import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
+import { secondsBeforeTimedOut } from '../domain/timeouts.js';
 
 /**
  * Device operations (service `iot-jobs-data`), shared by the HTTP device plane and MQTT. The MQTT
@@ -18,8 +19,9 @@ export function executionState(e: ExecutionRow) {
 }
 
 /** ExecutionData as the device plane returns it (jobDocument as the stored JSON text). */
-export function execution(e: ExecutionRow, document: string | null | undefined) {
+export function execution(e: ExecutionRow, document: string | null | undefined, now?: number) {
   return {
+    approximateSecondsBeforeTimedOut: now === undefined ? undefined : secondsBeforeTimedOut(e, now),
     jobId: e.job_id,
     thingName: e.thing_name,
     status: e.status,
@@ -93,7 +95,7 @@ export async function StartNextPendingJobExecution(ctx: OperationContext, input:
   });
   if (!result) return {};
   if (result.changed) ctx.events.pendingChanged([input.thingName], ns(input));
-  return { execution: execution(result.e, result.document) };
+  return { execution: execution(result.e, result.document, ctx.clock.now()) };
 }
 
 export async function DescribeJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
@@ -103,7 +105,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
     if (!next) return {};
     const { document, ...row } = next;
-    return { execution: execution(row, includeDocument ? document : undefined) };
+    return { execution: execution(row, includeDocument ? document : undefined, ctx.clock.now()) };
   }
   const found = await deviceExecution(db, input);
   if (!found) throw missing(input);
@@ -112,7 +114,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     err.reason = 'TerminalStateReached';
     throw err;
   }
-  return { execution: execution(found.e, includeDocument ? found.document : undefined) };
+  return { execution: execution(found.e, includeDocument ? found.document : undefined, ctx.clock.now()) };
 }
 
 export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {

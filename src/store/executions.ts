@@ -4,6 +4,8 @@ import { prepared } from './prepared.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone } from './jobs.js';
+import { executionTimers, queueRetry, syncTimeoutTimer } from './timeouts.js';
+import { invalidStateTransition } from '../errors.js';
 import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
@@ -73,6 +75,21 @@ const nextPending = (namespaced: boolean) =>
 const nextOutsideNamespaces = nextPending(false);
 const nextInNamespace = nextPending(true);
 
+/** A new QUEUED execution row. */
+export const queuedRow = (jobId: string, thingName: string, executionNumber: number, now: number) => ({
+  job_id: jobId,
+  thing_name: thingName,
+  execution_number: executionNumber,
+  status: 'QUEUED',
+  status_details: null,
+  force_canceled: 0,
+  queued_at: now,
+  started_at: null,
+  last_updated_at: now,
+  version_number: 1,
+  step_timeout_minutes: null,
+});
+
 /** Inserts a QUEUED execution (number = latest + 1) and counts it. */
 export async function queueExecution(db: Db, jobId: string, thingName: string, now: number): Promise<void> {
   const last = await db
@@ -83,22 +100,7 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
     .orderBy('execution_number', 'desc')
     .limit(rowLimit(1))
     .executeTakeFirst();
-  await db
-    .insertInto('job_executions')
-    .values({
-      job_id: jobId,
-      thing_name: thingName,
-      execution_number: (last?.execution_number ?? 0) + 1,
-      status: 'QUEUED',
-      status_details: null,
-      force_canceled: 0,
-      queued_at: now,
-      started_at: null,
-      last_updated_at: now,
-      version_number: 1,
-      step_timeout_minutes: null,
-    })
-    .execute();
+  await db.insertInto('job_executions').values(queuedRow(jobId, thingName, (last?.execution_number ?? 0) + 1, now)).execute();
   await adjustCounters(db, jobId, { n_queued: 1 });
 }
 
@@ -153,19 +155,26 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     last_updated_at: now,
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
+    ...(await executionTimers(db, row, status, change.stepTimeoutInMinutes, now)),
   };
-  await updateExecution(db, { ...changed, id: row.id });
+  // Conditional on the version read: a timeout fired (or another update) in between loses nothing.
+  const written = await updateExecution(db, { ...changed, id: row.id, prev_version: row.version_number });
+  if (written.length !== 1) throw invalidStateTransition('The job execution changed while this request ran; read it again');
+  await syncTimeoutTimer(db, row, changed.timeout_at);
+  const after = { ...row, ...changed };
   if (status !== row.status) {
     await adjustCounters(db, row.job_id, moveDelta(row.status, status));
+    // A retry is queued before the job's completion is checked: a retried thing is not done.
+    await queueRetry(db, after, now);
     // Only an execution that ends can complete its job.
     if (isTerminal(status)) await completeIfDone(db, row.job_id, now);
   }
-  return { ...row, ...changed };
+  return after;
 }
 
-type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at'>;
+type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at' | 'retry_attempt' | 'failed_retries' | 'timed_out_retries'>;
 
-const updateExecution = prepared<MutableColumns & { id: number }, never>((db, arg) =>
+const updateExecution = prepared<MutableColumns & { id: number; prev_version: number }, { id: number }>((db, arg) =>
   db
     .updateTable('job_executions')
     .set({
@@ -176,8 +185,12 @@ const updateExecution = prepared<MutableColumns & { id: number }, never>((db, ar
       last_updated_at: arg('last_updated_at'),
       version_number: arg('version_number'),
       step_timeout_minutes: arg('step_timeout_minutes'),
+      in_progress_deadline: arg('in_progress_deadline'),
+      timeout_at: arg('timeout_at'),
     })
-    .where('id', '=', arg('id')),
+    .where('id', '=', arg('id'))
+    .where('version_number', '=', arg('prev_version'))
+    .returning('id'),
 );
 
 export type ExecutionWithJob = ExecutionRow & { namespace_id: string | null; document: string | null };

@@ -79,6 +79,14 @@ export interface JobExecutionsTable {
   last_updated_at: number;
   version_number: number;
   step_timeout_minutes: number | null;
+  /** When the in-progress timer ends (set when the execution starts), or null. */
+  in_progress_deadline: number | null;
+  /** When the execution times out: min(in-progress deadline, step deadline), or null (no timer). */
+  timeout_at: number | null;
+  /** Retries before this attempt: in all, of FAILED, of TIMED_OUT. */
+  retry_attempt: Generated<number>;
+  failed_retries: Generated<number>;
+  timed_out_retries: Generated<number>;
 }
 
 export interface TagsTable {
@@ -101,6 +109,23 @@ export interface NotifiedTable {
   next_key: string | null;
 }
 
+/** The manual clock, shared by the nodes ('manual' row). */
+export interface ClockStateTable {
+  name: string;
+  now_ms: number;
+}
+
+/** Something due at a time (docs/design.md): a kind, what it refers to, and a lease while it fires. */
+export interface TimersTable {
+  id: Generated<number>;
+  kind: string;
+  ref: string;
+  job_id: string | null;
+  due_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -111,4 +136,6 @@ export interface DB {
   tags: TagsTable;
   service_leases: ServiceLeasesTable;
   notified: NotifiedTable;
+  clock_state: ClockStateTable;
+  timers: TimersTable;
 }
