@@ -15,6 +15,10 @@ import { registerOwnS3 } from './s3/route.js';
 import { deviceDocument } from './operations/documents.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
+import { StoredClock } from './store/clock.js';
+import { TimerWorker } from './workers/timer-worker.js';
+import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
+import type { ClockControl } from './http/clock-route.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -33,12 +37,12 @@ export interface App {
   notifier?: Notifier;
   store: Store;
   events: Events;
+  clock: Clock;
   close(): Promise<void>;
 }
 
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
-  const clock = opts.clock ?? systemClock;
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
@@ -49,6 +53,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     unlock();
     throw err;
   }
+  const stored = config.clock === 'manual' ? await StoredClock.open(store) : undefined;
+  const clock: Clock = stored ?? opts.clock ?? systemClock;
+  // Other nodes may move a shared manual clock: read it before each request.
+  const refresh = stored && store.dialect === 'postgres' ? () => stored.refresh() : undefined;
   if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
   const metrics = new Metrics(store);
@@ -68,21 +76,39 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts }, batchSize, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,
     events,
     ...scope,
-    wake: () => worker.wake(),
+    wake: () => {
+      worker.wake();
+      timers.wake();
+    },
     endpointAddress: () => endpoint,
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
   };
-  const dispatch = createDispatch(ctx);
+  const inner = createDispatch(ctx);
+  const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  let mqtt: Mqtt | undefined;
+  const clockControl: ClockControl = {
+    mode: stored ? 'manual' : 'system',
+    now: () => clock.now(),
+    refresh,
+    async move(to) {
+      if (!stored) throw new Error('the system clock cannot be moved');
+      const now = await stored.move(to);
+      await timers.drain(now);
+      await mqtt?.notifier?.idle();
+      return now;
+    },
+  };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
   } catch (err) {
     await store.close();
     unlock();
@@ -90,7 +116,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   endpoint = new URL(http.url).host;
   httpUrl = http.url;
-  let mqtt: Mqtt | undefined;
   try {
     mqtt = await startMqtt({
       config,
@@ -112,6 +137,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   worker.start();
+  timers.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -122,6 +148,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     notifier: mqtt?.notifier,
     store,
     events,
+    clock,
     async close() {
       if (closed) return;
       closed = true;
@@ -130,6 +157,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await http.close();
       await worker.stop();
       objects.close();
+      await timers.stop();
       await store.close();
       unlock();
     },

@@ -18,3 +18,5 @@ export class ManualClock implements Clock {
     this.t = ms;
   }
 }
+
+export type ClockMode = 'manual' | 'system';

@@ -8,6 +8,7 @@ import { putObject } from '../s3/objects.js';
 import { MAX_OBJECT_BYTES } from '../s3/route.js';
 import { systemClock } from '../clock.js';
 import { addOperatorCommands } from './operator.js';
+import { clockRequest, parseDuration } from './clock-client.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -51,6 +52,7 @@ program
   .option('--s3-endpoint <url>', 'S3-compatible endpoint for presigned-URL placeholders and documentSource; default: iot-jobs serves the objects (env IOT_JOBS_S3_ENDPOINT)')
   .option('--s3-credentials <KEY:SECRET>', 'key pair for --s3-endpoint; default: the first --credentials pair (env IOT_JOBS_S3_CREDENTIALS)')
   .option('--log-format <format>', 'pretty or json (env IOT_JOBS_LOG_FORMAT; default pretty on a terminal, json otherwise)')
+  .option('--clock <mode>', 'system, or manual: time moves only through POST /_iot-jobs/clock (env IOT_JOBS_CLOCK; default system)')
   .action(async (flags: Flags) => {
     let config;
     try {
@@ -117,6 +119,45 @@ files
     process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
   });
 addOperatorCommands(program);
+const clockCmd = program
+  .command('clock')
+  .description('show or move the clock of a server started with --clock manual (GET/POST /_iot-jobs/clock)')
+  .option('--endpoint-url <url>', 'server URL (env AWS_ENDPOINT_URL_IOT, AWS_ENDPOINT_URL; default http://127.0.0.1:7020)')
+  .option('--region <region>', 'signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1)');
+
+async function clockCli(body: Record<string, unknown> | undefined): Promise<void> {
+  const o = clockCmd.opts<{ endpointUrl?: string; region?: string }>();
+  const env = process.env;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? 'test';
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? 'test';
+  const ep = {
+    url: o.endpointUrl ?? env.AWS_ENDPOINT_URL_IOT ?? env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:7020',
+    region: o.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN },
+  };
+  let answer;
+  try {
+    answer = await clockRequest(ep, body);
+  } catch (err) {
+    die(`cannot reach ${ep.url}: ${(err as Error).message}`, 1);
+  }
+  if (answer.status !== 200) die(`${answer.status} ${String(answer.body.__type ?? answer.body.code ?? '')} ${String(answer.body.message ?? '')}`.trim(), 1);
+  process.stdout.write(`${JSON.stringify(answer.body)}\n`);
+}
+
+clockCmd.command('show').description('print {"mode", "now"}').action(() => clockCli(undefined));
+clockCmd
+  .command('advance <duration>')
+  .description('move a manual clock forward: 90s, 5m, 2h, 1d (or seconds); answers once the work due is done')
+  .action((d: string) => {
+    const seconds = parseDuration(d);
+    if (seconds === undefined) die(`duration must look like 90s, 5m, 2h or 1d, not '${d}'`, 2);
+    return clockCli({ advanceSeconds: seconds });
+  });
+clockCmd
+  .command('set <time>')
+  .description('move a manual clock to an ISO-8601 time with a zone, not earlier than now')
+  .action((t: string) => clockCli({ now: t }));
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,13 @@ export interface Flags {
   s3Endpoint?: string;
   s3Credentials?: string;
   logFormat?: string;
+  clock?: string;
+}
+
+function clockMode(raw: string | undefined): 'manual' | 'system' {
+  if (raw === undefined || raw === 'system') return 'system';
+  if (raw === 'manual') return 'manual';
+  throw new ConfigError(`--clock must be manual or system, not '${raw}'`);
 }
 
 export const DEFAULT_PORT = 7020;
@@ -163,5 +170,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     deviceCredentials: devices,
     logLevel: logLevel(pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info'),
     logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
+    clock: clockMode(pick(flags.clock, env.IOT_JOBS_CLOCK)),
   };
 }

@@ -44,4 +44,6 @@ export interface Config {
   s3Credentials?: Credential | undefined;
   /** 'pretty' (pino-pretty) or one JSON object per line; optional so that older configs mean JSON. */
   logFormat?: 'pretty' | 'json';
+  /** 'manual': time moves only through POST /_iot-jobs/clock, kept in the store. Default 'system'. */
+  clock?: 'manual' | 'system';
 }

@@ -9,6 +9,7 @@ import { matchOperation } from './router.js';
 import { claimedAccessKeyId, createVerifier } from './sigv4.js';
 import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
+import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
 
 export interface HttpServerOptions {
   config: Config;
@@ -20,6 +21,8 @@ export interface HttpServerOptions {
   /** Further routes (iot-jobs's own S3), registered ahead of the catch-all. */
   routes?: (app: FastifyInstance) => void;
   metrics?: Metrics | undefined;
+  /** GET/POST /_iot-jobs/clock. */
+  clockControl?: ClockControl;
 }
 
 /** What the request line says about a request, filled in as the request is handled. */
@@ -54,6 +57,16 @@ function label(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** GET answers the clock; POST moves a manual clock (signed like every request, verified before this). */
+async function clockRoute(control: ClockControl, method: string, body: Buffer | undefined, reply: FastifyReply, requestId: string): Promise<FastifyReply> {
+  const json = (now: number) =>
+    reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now)));
+  if (method === 'GET') return (await control.refresh?.(), json(control.now()));
+  if (method !== 'POST') throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${CLOCK_PATH}`);
+  if (control.mode !== 'manual') throw new ServiceError('InvalidRequestException', 'The clock is the system clock; start the server with --clock manual to move it');
+  return json(await control.move(parseClockMove(body)));
 }
 
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
@@ -114,7 +127,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     else if (n.denied) req.log.info(line, 'request refused: signature check failed');
     else req.log.info(line, 'request');
   });
-  const verify = createVerifier({ credentials: config.credentials, region: config.region, clock: opts.clock ? () => opts.clock!.now() : undefined });
+  // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
+  const verify = createVerifier({ credentials: config.credentials, region: config.region, alsoAccept: opts.clock ? () => opts.clock!.now() : undefined });
 
   // SigV4 covers the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
@@ -161,6 +175,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       n.service = service;
       const q = rawUrl.indexOf('?');
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+      if (path === CLOCK_PATH && opts.clockControl) return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
       const match = matchOperation(service, req.method, path);
       if (!match) throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);
       n.operation = match.operation;

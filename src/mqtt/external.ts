@@ -47,7 +47,8 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
 
   let leaseUntil = 0;
   let subscribed = false;
-  const consuming = () => leaseUntil > o.clock.now();
+  // The lease runs on wall time, whatever the app's clock does.
+  const consuming = () => leaseUntil > Date.now();
 
   client.on('message', (topic, payload, packet) => {
     const request = parseRequest(topic);
@@ -67,7 +68,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
     if (renewing) return;
     renewing = true;
     try {
-      const now = o.clock.now();
+      const now = Date.now();
       const held = await holdLease(o.store.db, LEASE, o.nodeId, now, now + leaseMs).catch((err: unknown) => {
         o.log.warn({ err: (err as Error).message }, 'cannot renew the MQTT consumer lease');
         return false;

@@ -5,6 +5,7 @@ import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
 import { deviceDocument } from './documents.js';
+import { secondsBeforeTimedOut } from '../domain/timeouts.js';
 
 /**
  * Device operations (service `iot-jobs-data`), shared by the HTTP device plane and MQTT. The MQTT
@@ -19,8 +20,9 @@ export function executionState(e: ExecutionRow) {
 }
 
 /** ExecutionData as the device plane returns it (jobDocument as the stored JSON text). */
-export function execution(e: ExecutionRow, document: string | null | undefined) {
+export function execution(e: ExecutionRow, document: string | null | undefined, now?: number) {
   return {
+    approximateSecondsBeforeTimedOut: now === undefined ? undefined : secondsBeforeTimedOut(e, now),
     jobId: e.job_id,
     thingName: e.thing_name,
     status: e.status,
@@ -94,7 +96,7 @@ export async function StartNextPendingJobExecution(ctx: OperationContext, input:
   });
   if (!result) return {};
   if (result.changed) ctx.events.pendingChanged([input.thingName], ns(input));
-  return { execution: execution(result.e, await deviceDocument(ctx, result.e.job_id, result.document)) };
+  return { execution: execution(result.e, await deviceDocument(ctx, result.e.job_id, result.document), ctx.clock.now()) };
 }
 
 export async function DescribeJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
@@ -104,7 +106,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
     if (!next) return {};
     const { document, ...row } = next;
-    return { execution: execution(row, includeDocument ? await deviceDocument(ctx, row.job_id, document) : undefined) };
+    return { execution: execution(row, includeDocument ? await deviceDocument(ctx, row.job_id, document) : undefined, ctx.clock.now()) };
   }
   const found = await deviceExecution(db, input);
   if (!found) throw missing(input);
@@ -113,7 +115,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
     err.reason = 'TerminalStateReached';
     throw err;
   }
-  return { execution: execution(found.e, includeDocument ? await deviceDocument(ctx, found.e.job_id, found.document) : undefined) };
+  return { execution: execution(found.e, includeDocument ? await deviceDocument(ctx, found.e.job_id, found.document) : undefined, ctx.clock.now()) };
 }
 
 export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {

@@ -5,6 +5,7 @@ import { abortIfMet } from '../store/abort.js';
 import { changeExecution, deleteExecution, findExecution, type ExecutionRow } from '../store/executions.js';
 import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
+import { secondsBeforeTimedOut } from '../domain/timeouts.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 
 /** Control-plane execution operations (service `iot`). */
@@ -16,7 +17,7 @@ function summary(e: ExecutionRow) {
     startedAt: date(e.started_at),
     lastUpdatedAt: date(e.last_updated_at),
     executionNumber: e.execution_number,
-    retryAttempt: 0,
+    retryAttempt: e.retry_attempt,
   };
 }
 
@@ -42,6 +43,7 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
       lastUpdatedAt: date(e.last_updated_at),
       executionNumber: e.execution_number,
       versionNumber: e.version_number,
+      approximateSecondsBeforeTimedOut: secondsBeforeTimedOut(e, ctx.clock.now()),
     },
   };
 }

@@ -11,6 +11,7 @@ import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob, requireLo
 import { putTags } from './tags.js';
 import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
+import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -27,6 +28,16 @@ const STORED_CONFIGS = [
   'destinationPackageVersions',
 ] as const;
 const UPDATABLE_CONFIGS = ['presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
+
+/** timeoutConfig and jobExecutionsRetryConfig beyond what the model's ranges check (orchestration.md §4, §5). */
+function checkTimeConfigs(input: Input): void {
+  const minutes = input.timeoutConfig?.inProgressTimeoutInMinutes;
+  if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080))
+    throw invalidRequest('timeoutConfig.inProgressTimeoutInMinutes must be between 1 and 10080');
+  const criteria = input.jobExecutionsRetryConfig?.criteriaList as RetryCriterion[] | undefined;
+  const problem = criteria ? retryConfigProblem(criteria) : undefined;
+  if (problem) throw invalidRequest(problem);
+}
 
 export function checkDocument(document: string): void {
   if (Buffer.byteLength(document, 'utf8') > 32768) throw invalidRequest('The job document exceeds the maximum size of 32 KB');
@@ -84,6 +95,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   if (input.document === undefined && input.documentSource === undefined)
     throw invalidRequest('Either document or documentSource must be specified');
   if (input.document !== undefined) checkDocument(input.document);
+  checkTimeConfigs(input);
   const targets = parseTargets(ctx, input.targets);
   const arn = jobArn(ctx, jobId);
   const config: Record<string, unknown> = {};
@@ -237,6 +249,11 @@ export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Ou
     const job = await requireLockedJob(db, input.jobId, input.namespaceId);
     if (job.status === 'DELETION_IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is being deleted`);
     const config = parseJson<Record<string, unknown>>(job.config) ?? {};
+    checkTimeConfigs(input);
+    // AWS: "You can only set the number of retries to 0 by using the UpdateJob API operation."
+    const retries = input.jobExecutionsRetryConfig?.criteriaList as RetryCriterion[] | undefined;
+    if (retries?.some((c) => c.numberOfRetries !== 0))
+      throw invalidRequest('jobExecutionsRetryConfig: after CreateJob, numberOfRetries can only be set to 0');
     for (const k of UPDATABLE_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
     await db
       .updateTable('jobs')

@@ -5,6 +5,7 @@ import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone, lockJob, lockJobs } from './jobs.js';
 import { abortIfMet } from './abort.js';
+import { executionTimers, queueRetry, syncTimeoutTimer } from './timeouts.js';
 import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
@@ -74,10 +75,22 @@ const nextPending = (namespaced: boolean) =>
 const nextOutsideNamespaces = nextPending(false);
 const nextInNamespace = nextPending(true);
 
-/**
- * Inserts a QUEUED execution (number = latest + 1) and counts it. Two racing inserts of one number
- * meet at the unique index; the loser's transaction is run again (store.tx) and reads the winner's.
- */
+/** A new QUEUED execution row. */
+export const queuedRow = (jobId: string, thingName: string, executionNumber: number, now: number) => ({
+  job_id: jobId,
+  thing_name: thingName,
+  execution_number: executionNumber,
+  status: 'QUEUED',
+  status_details: null,
+  force_canceled: 0,
+  queued_at: now,
+  started_at: null,
+  last_updated_at: now,
+  version_number: 1,
+  step_timeout_minutes: null,
+});
+
+/** Inserts a QUEUED execution (number = latest + 1) and counts it. */
 export async function queueExecution(db: Db, jobId: string, thingName: string, now: number): Promise<void> {
   // The job row before its executions (the lock order, docs/deployment.md).
   await adjustCounters(db, jobId, { n_queued: 1 });
@@ -89,22 +102,7 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
     .orderBy('execution_number', 'desc')
     .limit(rowLimit(1))
     .executeTakeFirst();
-  await db
-    .insertInto('job_executions')
-    .values({
-      job_id: jobId,
-      thing_name: thingName,
-      execution_number: (last?.execution_number ?? 0) + 1,
-      status: 'QUEUED',
-      status_details: null,
-      force_canceled: 0,
-      queued_at: now,
-      started_at: null,
-      last_updated_at: now,
-      version_number: 1,
-      step_timeout_minutes: null,
-    })
-    .execute();
+  await db.insertInto('job_executions').values(queuedRow(jobId, thingName, (last?.execution_number ?? 0) + 1, now)).execute();
 }
 
 /**
@@ -174,16 +172,24 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     last_updated_at: now,
     version_number: row.version_number + 1,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
+    ...(await executionTimers(db, row, status, change.stepTimeoutInMinutes, now)),
   };
   // The job row first (its counters), then the execution: the lock order of every path.
   if (status !== row.status) await adjustCounters(db, row.job_id, moveDelta(row.status, status));
+  // Conditional on the version read: a timeout fired (or another update) in between makes store.tx run the caller again.
   if ((await updateExecution(db, { ...changed, id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
-  // Only an execution that ends can abort or complete its job.
-  if (status !== row.status && isTerminal(status)) {
-    await abortIfMet(db, row.job_id, now);
-    await completeIfDone(db, row.job_id, now);
+  await syncTimeoutTimer(db, row, changed.timeout_at);
+  const after = { ...row, ...changed };
+  if (status !== row.status) {
+    // A retry is queued before the job's completion is checked: a retried thing is not done.
+    await queueRetry(db, after, now);
+    // Only an execution that ends can abort or complete its job.
+    if (isTerminal(status)) {
+      await abortIfMet(db, row.job_id, now);
+      await completeIfDone(db, row.job_id, now);
+    }
   }
-  return { ...row, ...changed };
+  return after;
 }
 
 const deleteOne = preparedWrite<{ id: number; expected: number }>((db, arg) =>
@@ -235,7 +241,7 @@ export async function removePending(db: Db, thingName: string, jobIds: string[] 
   return touched.size > 0;
 }
 
-type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at'>;
+type MutableColumns = Omit<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'queued_at' | 'retry_attempt' | 'failed_retries' | 'timed_out_retries'>;
 
 const updateExecution = preparedWrite<MutableColumns & { id: number; expected: number }>((db, arg) =>
   db
@@ -248,6 +254,8 @@ const updateExecution = preparedWrite<MutableColumns & { id: number; expected: n
       last_updated_at: arg('last_updated_at'),
       version_number: arg('version_number'),
       step_timeout_minutes: arg('step_timeout_minutes'),
+      in_progress_deadline: arg('in_progress_deadline'),
+      timeout_at: arg('timeout_at'),
     })
     .where('id', '=', arg('id'))
     .where('version_number', '=', arg('expected')),

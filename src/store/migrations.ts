@@ -127,6 +127,35 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0004_timers': {
+      // The durable clock, durable timers, and the timeout and retry state of executions (docs/design.md).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('clock_state')
+          .addColumn('name', 'varchar(32)', (c) => c.primaryKey())
+          .addColumn('now_ms', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('timers')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('kind', 'varchar(16)', (c) => c.notNull())
+          .addColumn('ref', 'varchar(200)', (c) => c.notNull())
+          .addColumn('job_id', 'varchar(64)')
+          .addColumn('due_at', bigint, (c) => c.notNull())
+          .addColumn('lease_owner', 'varchar(64)')
+          .addColumn('lease_until', bigint)
+          .execute();
+        await db.schema.createIndex('timers_kind_ref').unique().on('timers').columns(['kind', 'ref']).execute();
+        await db.schema.createIndex('timers_due').on('timers').columns(['due_at', 'id']).execute();
+        for (const [name, type] of [
+          ['in_progress_deadline', bigint],
+          ['timeout_at', bigint],
+        ] as const)
+          await db.schema.alterTable('job_executions').addColumn(name, type).execute();
+        for (const name of ['retry_attempt', 'failed_retries', 'timed_out_retries'])
+          await db.schema.alterTable('job_executions').addColumn(name, 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
     '0005_templates': {
       // Job templates, thing types, and the objects behind presigned-URL placeholders.
       async up(db: Kysely<unknown>) {

@@ -79,6 +79,14 @@ export interface JobExecutionsTable {
   last_updated_at: number;
   version_number: number;
   step_timeout_minutes: number | null;
+  /** When the in-progress timer ends (set when the execution starts), or null. */
+  in_progress_deadline: number | null;
+  /** When the execution times out: min(in-progress deadline, step deadline), or null (no timer). */
+  timeout_at: number | null;
+  /** Retries before this attempt: in all, of FAILED, of TIMED_OUT. */
+  retry_attempt: Generated<number>;
+  failed_retries: Generated<number>;
+  timed_out_retries: Generated<number>;
 }
 
 export interface TagsTable {
@@ -130,6 +138,23 @@ export interface S3ObjectsTable {
   updated_at: number;
 }
 
+/** The manual clock, shared by the nodes ('manual' row). */
+export interface ClockStateTable {
+  name: string;
+  now_ms: number;
+}
+
+/** Something due at a time (docs/design.md): a kind, what it refers to, and a lease while it fires. */
+export interface TimersTable {
+  id: Generated<number>;
+  kind: string;
+  ref: string;
+  job_id: string | null;
+  due_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -143,4 +168,6 @@ export interface DB {
   job_templates: JobTemplatesTable;
   thing_types: ThingTypesTable;
   s3_objects: S3ObjectsTable;
+  clock_state: ClockStateTable;
+  timers: TimersTable;
 }

@@ -103,7 +103,8 @@ export class JobWorker {
 
   private async claim(): Promise<Claimed[]> {
     const { store, nodeId } = this.o;
-    const now = this.o.clock.now();
+    // Leases run on wall time: they must expire when a node dies, whether or not a manual clock moves.
+    const now = Date.now();
     const candidates = store.db
       .selectFrom('jobs')
       .select('job_id')
@@ -186,7 +187,7 @@ export class JobWorker {
       const progress = { work: job.pending_work, left, done };
       await db
         .updateTable('jobs')
-        .set(done ? { pending_work: null, lease_owner: null, lease_until: null } : { lease_until: now + this.leaseMs })
+        .set(done ? { pending_work: null, lease_owner: null, lease_until: null } : { lease_until: Date.now() + this.leaseMs })
         .where('job_id', '=', jobId)
         .execute();
       if (done) await completeIfDone(db, jobId, now);
