@@ -30,7 +30,7 @@ const STORED_CONFIGS = [
 const UPDATABLE_CONFIGS = ['presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
 
 /** timeoutConfig and jobExecutionsRetryConfig beyond what the model's ranges check (orchestration.md §4, §5). */
-function checkTimeConfigs(input: Input): void {
+export function checkTimeConfigs(input: Input): void {
   const minutes = input.timeoutConfig?.inProgressTimeoutInMinutes;
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080))
     throw invalidRequest('timeoutConfig.inProgressTimeoutInMinutes must be between 1 and 10080');

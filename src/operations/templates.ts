@@ -6,7 +6,8 @@ import type { JobRow } from '../store/jobs.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob } from './util.js';
 import { putTags } from './tags.js';
-import { checkDocument } from './jobs.js';
+import { checkDocument, checkTimeConfigs } from './jobs.js';
+import { checkOrchestration } from './orchestration.js';
 import { resolveDocumentSource } from './documents.js';
 import { parseS3Url } from '../s3/objects.js';
 
@@ -39,6 +40,8 @@ export async function CreateJobTemplate(ctx: OperationContext, input: Input): Pr
   if (input.document === undefined && input.documentSource === undefined && input.jobArn === undefined)
     throw invalidRequest('One of document, documentSource or jobArn must be specified');
   if (input.document !== undefined) checkDocument(input.document);
+  checkTimeConfigs(input);
+  checkOrchestration({ jobExecutionsRolloutConfig: input.jobExecutionsRolloutConfig, abortConfig: input.abortConfig }, ctx.clock.now());
   if (input.documentSource !== undefined && !parseS3Url(input.documentSource))
     throw invalidRequest(`documentSource ${input.documentSource} is not an S3 object URL such as https://s3.${ctx.region}.amazonaws.com/bucket/key`);
   let sourceJobId: string | undefined;

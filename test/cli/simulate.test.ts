@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CancelJobCommand, CreateJobCommand, DescribeJobCommand, DescribeJobExecutionCommand, ListJobExecutionsForJobCommand, type JobExecutionStatus } from '@aws-sdk/client-iot';
-import { BACKENDS, MOSQUITTO_URL, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { awsEnv, runCli, startCli, type CliRun } from '../support/cli.js';
 import { makePki } from '../support/certs.js';
 import type { Totals } from '../../src/cli/sim-device.js';
+import { clockRequest } from '../../src/cli/clock-client.js';
 
 /**
  * `iot-jobs simulate` as a user runs it: the real CLI as a child process, with real MQTT connections
@@ -46,6 +47,7 @@ async function counts(s: TestServer, jobId: string) {
     failed: d.numberOfFailedThings ?? 0,
     rejected: d.numberOfRejectedThings ?? 0,
     canceled: d.numberOfCanceledThings ?? 0,
+    timedOut: d.numberOfTimedOutThings ?? 0,
     status: job!.status,
   };
 }
@@ -82,14 +84,17 @@ for (const backend of BACKENDS) {
     };
 
     test('200 devices in a group work a job: counts match --succeed 0.9 --fail 0.05 --reject 0.02 --hang 0.03', async (t) => {
-      const s = await server();
+      // A manual clock: the hung devices' executions time out only when the test moves it.
+      const s = await server({ clock: 'manual' });
       const n = 200;
       const group = `fleet-${tag}`;
       const run = sim(s, simArgs('mix-', n, ['--group', group, '--succeed', '0.9', '--fail', '0.05', '--reject', '0.02', '--hang', '0.03', '--work-time', '0.05-0.3', '--seed', '42']));
       await run.waitFor(/200 devices connected/, 120_000, 'stderr');
       assert.match(run.stderr(), /connecting to ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
       const jobId = 'rollout-1';
-      await s.iot.send(new CreateJobCommand({ jobId, targets: [groupArn(group)], document: '{"op":"update","version":"2.0"}' }));
+      await s.iot.send(
+        new CreateJobCommand({ jobId, targets: [groupArn(group)], document: '{"op":"update","version":"2.0"}', timeoutConfig: { inProgressTimeoutInMinutes: 5 } }),
+      );
 
       // Done when every device has answered what it will answer: hanging ones stay IN_PROGRESS.
       const settled = await eventually(
@@ -103,7 +108,7 @@ for (const backend of BACKENDS) {
       );
       const totals = await stop(run);
       t.diagnostic(`server counts: ${JSON.stringify(settled)}`);
-      assert.equal(settled.status, 'IN_PROGRESS', 'hung executions keep the job open (nothing times out on this branch)');
+      assert.equal(settled.status, 'IN_PROGRESS', 'hung executions keep the job open until they time out');
       assert.deepEqual(
         [totals.succeeded, totals.failed, totals.rejected, totals.hung, totals.interrupted],
         [settled.succeeded, settled.failed, settled.rejected, settled.inProgress, 0],
@@ -129,6 +134,14 @@ for (const backend of BACKENDS) {
       assert.equal(hung.versionNumber, 2);
       assert.equal((await describe('FAILED')).statusDetails?.detailsMap?.reason, 'simulated failure');
       assert.match((await describe('REJECTED')).statusDetails?.detailsMap?.reason ?? '', /simulated rejection/);
+
+      // Past the in-progress timeout the hung executions are TIMED_OUT and the job is done.
+      const moved = await clockRequest({ url: s.url, region: REGION, credentials: CREDENTIALS }, { advanceSeconds: 6 * 60 });
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+      const timedOut = await counts(s, jobId);
+      assert.equal(timedOut.timedOut, totals.hung, 'every hung execution timed out');
+      assert.equal(timedOut.inProgress, 0);
+      assert.equal(timedOut.status, 'COMPLETED');
 
       // The same things and group are reused by a second run, which works the next job.
       const again = sim(s, simArgs('mix-', 5, ['--group', group, '--work-time', '0.05']));
@@ -178,7 +191,7 @@ for (const backend of BACKENDS) {
       const targets = Array.from({ length: 10 }, (_, i) => thingArn(`${prefix}${String(i + 1).padStart(4, '0')}`));
       await s.iot.send(new CreateJobCommand({ jobId: 'mq', targets, document: '{}' }));
       await eventually(async () => (await counts(s, 'mq')).status === 'COMPLETED', 120_000, 'the job to complete through Mosquitto');
-      assert.deepEqual(await counts(s, 'mq'), { queued: 0, inProgress: 0, succeeded: 10, failed: 0, rejected: 0, canceled: 0, status: 'COMPLETED' }, JSON.stringify(totalsOf(run).at(-1)));
+      assert.deepEqual(await counts(s, 'mq'), { queued: 0, inProgress: 0, succeeded: 10, failed: 0, rejected: 0, canceled: 0, timedOut: 0, status: 'COMPLETED' }, JSON.stringify(totalsOf(run).at(-1)));
       await succeeded(run, 10);
       assert.equal((await stop(run)).succeeded, 10);
     });

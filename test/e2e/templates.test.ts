@@ -103,6 +103,26 @@ for (const backend of BACKENDS) {
       );
       await rejectsWith(s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: 'bad.id', description: 'x', document: '{}' })), 'InvalidRequestException', 400, /jobTemplateId/);
       await rejectsWith(s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: name('badjson'), description: 'x', document: '{' })), 'InvalidRequestException', 400, /JSON/);
+      // The configurations are checked as CreateJob checks them, not first when a job is made from the template.
+      await rejectsWith(
+        s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: name('badtimeout'), description: 'x', document: '{}', timeoutConfig: { inProgressTimeoutInMinutes: 0 } })),
+        'InvalidRequestException',
+        400,
+        /inProgressTimeoutInMinutes/,
+      );
+      await rejectsWith(
+        s.iot.send(
+          new CreateJobTemplateCommand({
+            jobTemplateId: name('badrate'),
+            description: 'x',
+            document: '{}',
+            jobExecutionsRolloutConfig: { exponentialRate: { baseRatePerMinute: 10, incrementFactor: 1.55, rateIncreaseCriteria: { numberOfNotifiedThings: 5 } } },
+          }),
+        ),
+        'InvalidRequestException',
+        400,
+        /incrementFactor/,
+      );
       await rejectsWith(
         s.iot.send(new CreateJobTemplateCommand({ jobTemplateId: name('nojob'), description: 'x', jobArn: `arn:aws:iot:${REGION}:${ACCOUNT}:job/${name('nojob')}` })),
         'ResourceNotFoundException',
