@@ -77,7 +77,13 @@ export class TimerWorker {
   async drain(now: number): Promise<void> {
     for (;;) {
       const n = await this.step(now);
-      if (n > 0) continue;
+      // Yield between batches (a macrotask, not only a microtask), so that requests get answered
+      // during a storm: on SQLite each batch runs synchronously (bench/timeouts.ts found the API
+      // stalled for the whole drain without this).
+      if (n > 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        continue;
+      }
       if (!(await anyDue(this.o.store.db, now))) return;
       // Leased by another node (or a batch of ours in flight): wait for it to finish or expire.
       await sleep(20);
