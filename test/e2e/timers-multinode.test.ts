@@ -16,8 +16,8 @@ if (BACKENDS.includes('postgres'))
     const ep = (s: TestServer) => ({ url: s.url, region: REGION, credentials: CREDENTIALS });
 
     before(async () => {
-      a = await startServer('postgres', { clock: 'manual' }, { pgSchema: schema });
-      b = await startServer('postgres', { clock: 'manual' }, { pgSchema: schema });
+      a = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
+      b = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
     });
     after(async () => {
       await a.stop();
