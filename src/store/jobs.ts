@@ -218,6 +218,8 @@ export async function deleteStep(
   // entries of the rows deleted by earlier steps (PostgreSQL keeps them until vacuum).
   // '>=': the boundary thing may have further executions (CONTINUOUS re-joins).
   const after = cursor ?? '';
+  // The job's row before its executions, the lock order of every path (its counters move below).
+  await lockJob(db, jobId);
   let rows: { thing_name: string; status: string }[] = [];
   let bound: { thing_name: string } | undefined;
   if (limit > 0) {

@@ -4,7 +4,7 @@ import { prepared } from './prepared.js';
 import { clearTimer, setTimer, type TimerRow } from './timers.js';
 // executions.ts imports this module too; the cycle only involves functions called at run time.
 import { adjustCounters, moveDelta, queuedRow, type ExecutionRow } from './executions.js';
-import { completeIfDone } from './jobs.js';
+import { completeIfDone, lockJobs } from './jobs.js';
 import { nextTimers, shouldRetry, type RetryCriterion, type TimerState } from '../domain/timeouts.js';
 import type { Fired } from '../workers/timer-worker.js';
 
@@ -76,6 +76,9 @@ export async function queueRetry(db: Db, ended: ExecutionRow, now: number): Prom
  */
 export async function fireTimeouts(db: Db, timers: TimerRow[], now: number): Promise<Fired> {
   const ids = timers.map((t) => Number(t.ref));
+  // The jobs' rows first, as every path does (changeExecution locks its job before its execution):
+  // updating the executions first deadlocked with device updates of the same job on PostgreSQL.
+  await lockJobs(db, [...new Set(timers.map((t) => t.job_id).filter((j): j is string => j !== null))]);
   const ended: ExecutionRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
