@@ -5,6 +5,7 @@ import { clearTimer, setTimer, type TimerRow } from './timers.js';
 // executions.ts imports this module too; the cycle only involves functions called at run time.
 import { adjustCounters, moveDelta, queuedRow, type ExecutionRow } from './executions.js';
 import { completeIfDone, lockJobs } from './jobs.js';
+import { abortIfMet } from './abort.js';
 import { nextTimers, shouldRetry, type RetryCriterion, type TimerState } from '../domain/timeouts.js';
 import type { Fired } from '../workers/timer-worker.js';
 
@@ -108,6 +109,8 @@ export async function fireTimeouts(db: Db, timers: TimerRow[], now: number): Pro
     await adjustCounters(db, jobId, moveDelta('IN_PROGRESS', 'TIMED_OUT', rows.length));
     const cfg = await timeConfig(db, jobId);
     if (cfg?.jobExecutionsRetryConfig?.criteriaList?.length) for (const e of rows) await queueRetry(db, e, now);
+    // TIMED_OUT executions count for the abort criteria as a device's FAILED does.
+    await abortIfMet(db, jobId, now);
     await completeIfDone(db, jobId, now);
     const namespaceId = cfg?.namespaceId ?? null;
     for (const e of rows) things.push({ thingName: e.thing_name, namespaceId });
