@@ -75,24 +75,49 @@ export const currentRate = (cfg: RolloutConfig, notified: number, succeeded: num
 
 /**
  * The durable pace of a rollout: from `at` on, executions may be created at `rate` per minute on
- * top of the `count` allowed at `at`. The first minute's worth is allowed at the start; after that
- * the allowance grows continuously (smooth over real time, exact per whole minute of a manual
- * clock). Stored on the job row; re-anchored whenever the rate changes.
+ * top of the `count` allowed at `at`. Two ways to spread a minute's worth (orchestration.md §2.2
+ * leaves it open): `step` (the manual clock) releases each minute's worth at once, at `at` + k
+ * minutes, so that advancing N minutes releases exactly N minutes' worth; otherwise (the system
+ * clock) the allowance grows evenly over real time. Either way no 60-second window holds more than
+ * the rate. Stored on the job row; re-anchored whenever the rate changes.
  */
 export interface Pace {
   at: number;
   count: number;
   rate: number;
+  step?: boolean;
 }
 
-/** The pace at the start of a rollout (CreateJob, or a scheduled start): one minute's worth at once. */
-export function startPace(cfg: RolloutConfig, now: number, notified = 0, succeeded = 0): Pace {
+/**
+ * The pace at the start of a rollout (CreateJob, a scheduled start, a window opening): one minute's
+ * worth at once. A smooth pace begins to grow only when that minute is over (anchored a minute
+ * ahead), or the first minute would hold the burst and almost a minute's accrual besides.
+ */
+export function startPace(cfg: RolloutConfig, now: number, notified = 0, succeeded = 0, step = false): Pace {
   const rate = currentRate(cfg, notified, succeeded);
-  return { at: now, count: notified + rate, rate };
+  return step ? { at: now, count: notified + rate, rate, step } : { at: now + MINUTE, count: notified + rate, rate };
 }
 
 /** Executions allowed in total by time t under one rate (no rate change on the way). */
-const allowedAt = (p: Pace, t: number): number => p.count + Math.floor((p.rate * Math.max(0, t - p.at)) / MINUTE);
+const allowedAt = (p: Pace, t: number): number => {
+  const dt = Math.max(0, t - p.at);
+  return p.count + (p.step ? p.rate * Math.floor(dt / MINUTE) : Math.floor((p.rate * dt) / MINUTE));
+};
+
+/** When the allowance of `p` reaches `n` (at the earliest p.at). */
+const reachedAt = (p: Pace, n: number): number => {
+  const need = Math.max(0, n - p.count);
+  return p.at + (p.step ? Math.ceil(need / p.rate) * MINUTE : Math.ceil((need * MINUTE) / p.rate));
+};
+
+/**
+ * Where a pace whose rate changes at `t` is re-anchored: not before its own anchor (a smooth pace's
+ * first minute stays a minute), and on a step pace's minute grid, so the next batch comes on time.
+ */
+function anchorAt(p: Pace, t: number): number {
+  if (t <= p.at) return p.at;
+  return p.step ? p.at + Math.floor((t - p.at) / MINUTE) * MINUTE : t;
+}
 
 /**
  * Advances a pace to time `t` for a rollout that has created `notified` executions (and seen
@@ -108,9 +133,9 @@ export function advancePace(cfg: RolloutConfig, pace: Pace, t: number, notified:
     const rate = currentRate(cfg, created, succeeded);
     if (rate !== p.rate) {
       // Re-anchor at the moment the allowance reached what had been created (or now, if later).
-      const reached = p.rate > 0 ? p.at + Math.ceil(((Math.max(created, p.count) - p.count) * MINUTE) / p.rate) : t;
-      const at = Math.min(t, Math.max(p.at, reached));
-      p = { at, count: Math.max(created, allowedAt(p, at)), rate };
+      const reached = p.rate > 0 ? reachedAt(p, created) : t;
+      const at = anchorAt(p, Math.min(t, reached));
+      p = { ...p, at, count: Math.max(created, allowedAt(p, at)), rate };
     }
     const allowed = allowedAt(p, t);
     let n = Math.min(remaining, allowed - created);
@@ -134,13 +159,21 @@ export function advancePace(cfg: RolloutConfig, pace: Pace, t: number, notified:
  * rate without a burst to catch up the missed minutes.
  */
 export function resumePace(pace: Pace, t: number, notified: number): Pace {
-  return { at: t, count: notified, rate: pace.rate };
+  return { ...pace, at: t, count: notified };
 }
 
 /** When the next execution becomes allowed (for the timer), or undefined when the rate is 0. */
 export function nextReleaseAt(pace: Pace, notified: number): number | undefined {
   if (pace.rate <= 0) return undefined;
-  const need = notified + 1 - pace.count;
-  if (need <= 0) return pace.at;
-  return pace.at + Math.ceil((need * MINUTE) / pace.rate);
+  // 0: allowed already (a release cut short by its batch size), due at once.
+  return notified < pace.count ? 0 : reachedAt(pace, notified + 1);
+}
+
+/**
+ * The pace re-anchored at `t` with a new rate (UpdateJob): what the old rate allowed by `t` stays
+ * allowed, and the new rate applies from `t` on.
+ */
+export function repace(pace: Pace, t: number, rate: number, notified: number): Pace {
+  const at = anchorAt(pace, t);
+  return { ...pace, at, count: Math.max(notified, allowedAt(pace, at)), rate };
 }

@@ -8,10 +8,10 @@ const expo = (base: number, factor: number, criteria: { numberOfNotifiedThings?:
   exponentialRate: { baseRatePerMinute: base, incrementFactor: factor, rateIncreaseCriteria: criteria },
 });
 
-/** Drives a rollout minute by minute with the pure pace, as a manual clock would; returns executions created per step. */
-function simulate(cfg: r.RolloutConfig, targets: number, minutes: number, stepMs = MIN, succeededOf = (_n: number) => 0): number[] {
+/** Drives a rollout step by step with the pure pace (a manual clock's minute batches unless `smooth`); returns executions created per step. */
+function simulate(cfg: r.RolloutConfig, targets: number, minutes: number, stepMs = MIN, succeededOf = (_n: number) => 0, smooth = false): number[] {
   let notified = 0;
-  const first = r.startPace(cfg, 0);
+  const first = r.startPace(cfg, 0, 0, 0, !smooth);
   let pace = first;
   const out: number[] = [];
   const t0 = r.advancePace(cfg, pace, 0, 0, 0, targets);
@@ -75,21 +75,51 @@ test('one long advance releases what minute-by-minute advances do, rate increase
   const cfg = expo(10, 2, { numberOfNotifiedThings: 25 });
   const byMinute = simulate(cfg, 100_000, 10);
   const total = byMinute.reduce((a, b) => a + b, 0);
-  let pace = r.startPace(cfg, 0);
+  let pace = r.startPace(cfg, 0, 0, 0, true);
   const first = r.advancePace(cfg, pace, 0, 0, 0, 100_000);
   pace = first.pace;
   const long = r.advancePace(cfg, pace, 10 * MIN, first.release, 0, 100_000 - first.release);
   assert.equal(first.release + long.release, total);
-  // The pace is continuous: minute 2 runs at 10/min until the 25th execution (half a minute),
-  // then at 20/min; minute 3 at 20/min until the 50th (45 s), then at 40/min.
-  assert.deepEqual(byMinute.slice(0, 4), [10, 10, 15, 25]);
+  // Minute batches: the third batch crosses the 25th execution, which doubles the rate; that
+  // minute's batch stays 10, and 20/min applies from the next batch on.
+  assert.deepEqual(byMinute.slice(0, 5), [10, 10, 10, 20, 40]);
 });
 
-test('smooth over real time: a second releases a sixtieth of a minute, not a burst at the minute boundary', () => {
+test('smooth over real time: the first minute at once, then a sixtieth of a minute each second, not a burst at the minute boundary', () => {
   const cfg = { maximumPerMinute: 600 };
-  const perSecond = simulate(cfg, 100_000, 120, 1000);
+  const perSecond = simulate(cfg, 100_000, 180, 1000, () => 0, true);
   assert.equal(perSecond[0], 600);
-  assert.ok(perSecond.slice(1).every((n) => n === 10), perSecond.join(','));
+  assert.ok(perSecond.slice(1, 61).every((n) => n === 0), 'nothing more in the first minute');
+  assert.ok(perSecond.slice(61).every((n) => n === 10), perSecond.join(','));
+});
+
+/** The most executions created in any window [t, t + 60 s) of a run released at `stepMs` intervals. */
+function worstMinute(perStep: number[], stepMs: number): number {
+  let worst = 0;
+  for (let i = 0; i < perStep.length; i++) {
+    let sum = 0;
+    for (let j = i; j < perStep.length && (j - i) * stepMs < MIN; j++) sum += perStep[j]!;
+    worst = Math.max(worst, sum);
+  }
+  return worst;
+}
+
+test('no 60-second window holds more than the rate, for either spread; the rollout keeps up whatever the step of the clock', () => {
+  for (const smooth of [false, true])
+    for (const stepMs of [1000, 7000, 10_000, 59_000, MIN, 61_000, 150_000])
+      for (const rate of [1, 6, 7, 1000]) {
+        const steps = Math.ceil((30 * MIN) / stepMs);
+        const out = simulate({ maximumPerMinute: rate }, 1_000_000, steps, stepMs, () => 0, smooth);
+        // Windows are measured where the clock's steps divide a minute: a step that lands past a
+        // release time releases what was due then, late (its minute is the one it was due in).
+        if (MIN % stepMs === 0)
+          assert.ok(worstMinute(out, stepMs) <= rate, `rate ${rate}, step ${stepMs} ms, smooth ${smooth}: ${out.slice(0, 12).join(',')}`);
+        // And the rollout keeps up with the rate: a minute's worth per minute after the first.
+        const total = out.reduce((a, b) => a + b, 0);
+        const elapsed = steps * stepMs;
+        const ideal = rate + Math.floor((rate * elapsed) / MIN);
+        assert.ok(total >= ideal - 2 * rate && total <= ideal, `rate ${rate}, step ${stepMs}, smooth ${smooth}: ${total} vs ${ideal}`);
+      }
 });
 
 test('succeeded criterion: the rate rises as executions succeed', () => {
@@ -104,8 +134,20 @@ test('resume after a gap: no burst to catch up', () => {
   const cfg = { maximumPerMinute: 10 };
   let pace = r.startPace(cfg, 0);
   pace = r.advancePace(cfg, pace, 0, 0, 0, 1000).pace;
+  assert.equal(r.nextReleaseAt(pace, 10), MIN + 6000, 'a smooth pace grows once the first minute is over');
   const resumed = r.resumePace(pace, 60 * MIN, 10);
   assert.equal(r.advancePace(cfg, resumed, 60 * MIN, 10, 0, 990).release, 0);
   assert.equal(r.advancePace(cfg, resumed, 61 * MIN, 10, 0, 990).release, 10);
   assert.equal(r.nextReleaseAt(resumed, 10), 60 * MIN + 6000);
+});
+
+test('UpdateJob re-paces on the minute grid of a step pace; a smooth pace keeps its first minute', () => {
+  const step = r.advancePace({ maximumPerMinute: 10 }, r.startPace({ maximumPerMinute: 10 }, 0, 0, 0, true), 0, 0, 0, 1000).pace;
+  const faster = r.repace(step, 90_000, 100, 20);
+  assert.deepEqual([faster.at, faster.count, faster.rate], [MIN, 20, 100]);
+  assert.equal(r.advancePace({ maximumPerMinute: 100 }, faster, 119_999, 20, 0, 1000).release, 0);
+  assert.equal(r.advancePace({ maximumPerMinute: 100 }, faster, 120_000, 20, 0, 1000).release, 100);
+  const smooth = r.startPace({ maximumPerMinute: 10 }, 0);
+  const early = r.repace(smooth, 30_000, 100, 10);
+  assert.equal(early.at, MIN, 'not before the end of the first minute');
 });
