@@ -99,15 +99,18 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
     if (g.position !== cursor.t) cursor = { t: g.position, after: '' };
     const names = await groupWithDescendants(db, g.name);
     // The upper bound of this batch; none means the rest of the group fits in the budget.
-    const bound = await db
+    // And whether any member follows it: a batch that takes exactly the rest of the last group
+    // finishes the rollout in this step, not in an empty one after (a paced rollout would show
+    // isConcurrent until its next release time).
+    const [bound, after] = await db
       .selectFrom('group_members')
       .select('thing_name')
       .where('group_name', 'in', names)
       .where('thing_name', '>', cursor.after)
       .orderBy('thing_name')
-      .limit(rowLimit(1))
+      .limit(rowLimit(2))
       .offset(budget - 1)
-      .executeTakeFirst();
+      .execute();
     let members = db
       .selectFrom('group_members as m')
       .distinct()
@@ -151,7 +154,7 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
       .execute();
     for (const r of inserted) things.push(r.thing_name);
     if (bound) {
-      cursor = { t: g.position, after: bound.thing_name };
+      cursor = after ? { t: g.position, after: bound.thing_name } : { t: g.position + 1, after: '' };
       budget = 0;
     } else {
       budget -= inserted.length;
