@@ -2,13 +2,15 @@
  * Timer benchmarks (issue 10 §6), each variant in a fresh child process:
  *   node dist/bench/timeouts.js --scenario storm --backend sqlite --n 100000 --runs 3
  *   node dist/bench/timeouts.js --scenario idle  --backend sqlite --n 100000 --runs 3 --idle-seconds 20
+ *   node dist/bench/timeouts.js --scenario idle  --backend postgres --n 1000000 --runs 3 --variants 0,1,2
  * storm: N executions of one job with timeoutConfig are IN_PROGRESS, all due in the same minute, on
  *   a manual clock. 4 loops call DescribeJobExecution on another job (first 3 s without a storm:
  *   the baseline), then POST /_iot-jobs/clock advances past the deadline; the POST answers once
  *   the due work is done. Checked afterwards with DescribeJob counters.
  * idle (manual clock, never moved): server CPU (user + system) and RSS over --idle-seconds with nothing due, for N QUEUED
  *   executions of a job with timeoutConfig, the same without, N IN_PROGRESS with N pending timers
- *   (due in 7 days), and 100 IN_PROGRESS with 100 pending timers.
+ *   (due in 7 days), and 100 IN_PROGRESS with 100 pending timers. On PostgreSQL also the CPU of the
+ *   server's own PostgreSQL backends over the same window (pgCpuMs; same machine, /proc).
  * Seeding: things in bulk (seedGroup), the job fan-out through CreateJob; IN_PROGRESS in bulk SQL
  * that mirrors what UpdateJobExecution writes, checked column by column against one execution
  * started through the data plane in the same run (see startInBulk).
@@ -24,7 +26,7 @@ import { startApp } from '../src/app.js';
 import type { Config } from '../src/config/types.js';
 import { clockRequest } from '../src/cli/clock-client.js';
 import { clients, testConfig } from '../test/support/harness.js';
-import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
+import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +36,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     'idle-seconds': { type: 'string', default: '20' },
     child: { type: 'string' },
+    /** Idle variants to run, by index (default all): 0,1,2 skips the small one at 1,000,000. */
+    variants: { type: 'string' },
   },
 });
 const backend = values.backend as 'sqlite' | 'postgres';
@@ -54,7 +58,8 @@ async function withServer<T>(v: Variant, manual: boolean, body: (s: Awaited<Retu
     dataDir: tmpDir(),
     logLevel: 'warn',
     ...(manual ? { clock: 'manual' as const } : {}),
-    ...(backend === 'postgres' ? { databaseUrl: PG_URL, dbPoolSize: 10 } : {}),
+    // application_name tags this server's PostgreSQL backends, whose CPU the idle scenario counts too.
+    ...(backend === 'postgres' ? { databaseUrl: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}application_name=${PG_APP}`, dbPoolSize: 10 } : {}),
   });
   const app = await startApp(config, schema ? { pgSchema: schema } : {});
   try {
@@ -66,6 +71,22 @@ async function withServer<T>(v: Variant, manual: boolean, body: (s: Awaited<Retu
 }
 
 type App = Awaited<ReturnType<typeof startApp>>;
+
+const PG_APP = `bench_timers_${process.pid}`;
+
+/** CPU ms used so far by this server's PostgreSQL backends (same machine), keyed by pid. */
+async function pgBackendsCpu(app: App): Promise<Map<number, number>> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity where application_name = ${PG_APP}`.execute(app.store.db);
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    try {
+      out.set(r.pid, processCpuMs(r.pid));
+    } catch {
+      // a backend that ended meanwhile
+    }
+  }
+  return out;
+}
 
 async function setup(app: App, v: Variant) {
   const { iot, data } = clients(app.httpUrl);
@@ -169,11 +190,12 @@ async function storm(): Promise<Record<string, number>> {
 
 async function idle(v: Variant): Promise<Record<string, number>> {
   // The manual clock, so that the bulk start can be checked to the millisecond; nothing moves it.
-  return withServer(v, true, async ({ iot, data }) => {
+  return withServer(v, true, async ({ app, iot, data }) => {
     iot.destroy();
     data.destroy();
     global.gc?.();
     await sleep(2000); // let seeding's after-effects settle
+    const pg0 = backend === 'postgres' ? await pgBackendsCpu(app) : undefined;
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     let rssPeak = process.memoryUsage().rss;
@@ -182,9 +204,19 @@ async function idle(v: Variant): Promise<Record<string, number>> {
     clearInterval(sampler);
     const c = process.cpuUsage(c0);
     const wallMs = performance.now() - t0;
+    // PostgreSQL's side of the idle cost: the backends' CPU over the same window (the reading
+    // query itself runs after the window's end).
+    let pgCpuMs: number | undefined;
+    if (pg0) {
+      const pg1 = await pgBackendsCpu(app);
+      pgCpuMs = 0;
+      for (const [pid, ms] of pg1) pgCpuMs += ms - (pg0.get(pid) ?? ms);
+    }
     global.gc?.();
     const m = process.memoryUsage();
-    return { cpuMs: (c.user + c.system) / 1000, wallMs, rssMb: m.rss / 2 ** 20, rssPeakMb: rssPeak / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
+    const out: Record<string, number> = { cpuMs: (c.user + c.system) / 1000, wallMs, rssMb: m.rss / 2 ** 20, rssPeakMb: rssPeak / 2 ** 20, heapMb: m.heapUsed / 2 ** 20 };
+    if (pgCpuMs !== undefined) out.pgCpuMs = pgCpuMs;
+    return out;
   });
 }
 
@@ -218,7 +250,7 @@ if (values.child !== undefined) {
 const runs = Number(values.runs);
 const f = (x: number) => x.toFixed(x < 100 ? 1 : 0);
 console.log(`# timer benchmark: scenario=${values.scenario} backend=${backend} n=${n} machine=${machine()} date=${new Date().toISOString()}`);
-const variants = values.scenario === 'storm' ? ['storm'] : IDLE_VARIANTS.map((_, i) => String(i));
+const variants = values.scenario === 'storm' ? ['storm'] : (values.variants?.split(',') ?? IDLE_VARIANTS.map((_, i) => String(i)));
 const all = new Map<string, Record<string, number>[]>();
 // Interleave variants run by run, so that load from other users spreads over all of them.
 for (let r = 0; r < runs; r++)

@@ -4,6 +4,7 @@ import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
 import { queueExecution, findExecution, removePending } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
+import { resetRetryBudget } from '../store/retry-budget.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { applyAttributes, requireThing } from './things.js';
@@ -165,7 +166,11 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
   return rows.map((r) => r.job_id);
 }
 
-/** Puts a thing in a group and queues it on CONTINUOUS jobs that now cover it; true when something was queued. */
+/**
+ * Puts a thing in a group and queues it on CONTINUOUS jobs that now cover it (again: a thing
+ * whose execution was REMOVED when it left); for the jobs that already had it, the membership
+ * change resets its retry budget. True when something was queued.
+ */
 async function addMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
   const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
   if (member) return false;
@@ -178,12 +183,16 @@ async function addMember(db: Db, group: string, thing: string, now: number): Pro
     if (!last || last.status === 'REMOVED') {
       await queueExecution(db, jobId, thing, now);
       queued = true;
-    }
+    } else if (await resetRetryBudget(db, jobId, thing, now)) queued = true;
   }
   return queued;
 }
 
-/** Takes a thing out of a group; its pending executions of CONTINUOUS jobs no longer covering it are REMOVED. */
+/**
+ * Takes a thing out of a group; its pending executions (a queued retry too) of CONTINUOUS jobs no
+ * longer covering it are REMOVED; for the jobs that still cover it, the membership change resets its
+ * retry budget. Jobs are taken in job_id order (the lock order).
+ */
 async function removeMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
   const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
   if (Number(deleted.numDeletedRows) === 0) return false;
@@ -193,13 +202,14 @@ async function removeMember(db: Db, group: string, thing: string, now: number): 
   const still = new Set<string>();
   const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
   for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
-  const uncovered: string[] = [];
+  let changed = false;
   for (const jobId of jobs) {
     const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
     const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
-    if (!covered) uncovered.push(jobId);
+    if (covered) changed = (await resetRetryBudget(db, jobId, thing, now)) || changed;
+    else changed = (await removePending(db, thing, [jobId], now)) || changed;
   }
-  return removePending(db, thing, uncovered, now);
+  return changed;
 }
 
 export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {

@@ -34,7 +34,7 @@ export interface JobsTable {
   document_source: string | null;
   description: string | null;
   namespace_id: string | null;
-  /** Stored-only configs (rollout, abort, timeout, retry, scheduling, presigned URL, template). */
+  /** The job's configurations as JSON (rollout, abort, timeout, retry, scheduling, presigned URL, template). */
   config: string;
   force_canceled: number;
   reason_code: string | null;
