@@ -394,7 +394,9 @@ for (const backend of BACKENDS) {
       await s.iot.send(new CreateJobCommand({ jobId, targets: ts.map(thingArn), document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 1 } }));
       const isJob = (d: Device) => (m: { topic: string; body: Record<string, unknown> }) =>
         m.topic === `${d.prefix}/notify-next` && (m.body.execution as { jobId?: string } | undefined)?.jobId === jobId;
-      const [first] = [...(await executedThings(s.iot, jobId))];
+      const created = [...(await executedThings(s.iot, jobId))];
+      assert.equal(created.length, 1, 'one execution in the first minute');
+      const first = created[0];
       const d1 = devices.find((d) => d.thing === first)!;
       const d2 = devices.find((d) => d.thing !== first)!;
       await d1.waitFor(isJob(d1), 5000, 'notify-next of the first');
