@@ -8,6 +8,7 @@ import {
   CreateThingGroupCommand,
   DescribeJobCommand,
   DescribeJobExecutionCommand,
+  RemoveThingFromThingGroupCommand,
   UpdateJobCommand,
   type CreateJobCommandInput,
 } from '@aws-sdk/client-iot';
@@ -193,19 +194,32 @@ for (const backend of BACKENDS) {
     });
 
     test('thing-group targets are paced too; on a CONTINUOUS job a thing that joins later gets its execution at once, outside the pace', async () => {
-      const ts = await things('grp', 5);
+      const ts = await things('grp', 6);
       const group = name('grp');
       await s.iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
       for (const t of ts) await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: group, thingName: t }));
-      const jobId = name('grp');
+      // 5 of the group's 6 things (the last minute is not full), then all 6 (it is).
+      const partial = name('grp5');
       await alignMinute(s.url);
-      await create(jobId, [groupArn(group)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
-      assert.equal(await count(jobId), 2);
+      await s.iot.send(new RemoveThingFromThingGroupCommand({ thingGroupName: group, thingName: ts[5]! }));
+      await create(partial, [groupArn(group)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
+      await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: group, thingName: ts[5]! }));
+      assert.equal(await count(partial), 2);
       await tick(60);
-      assert.equal(await count(jobId), 4);
+      assert.equal(await count(partial), 4);
       await tick(60);
-      assert.equal(await count(jobId), 5);
-      assert.equal((await job(jobId)).isConcurrent, false);
+      assert.equal(await count(partial), 5, 'a SNAPSHOT job: the thing added after CreateJob is not a target');
+      let j = await job(partial);
+      assert.deepEqual([j.isConcurrent, j.jobProcessDetails?.processingTargets], [false, undefined], 'the rollout of 5 is done');
+      const full = name('grp6');
+      await create(full, [groupArn(group)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
+      assert.equal(await count(full), 2);
+      await tick(60);
+      assert.equal(await count(full), 4);
+      await tick(60);
+      assert.equal(await count(full), 6);
+      j = await job(full);
+      assert.deepEqual([j.isConcurrent, j.jobProcessDetails?.processingTargets], [false, undefined], 'the rollout of 6 is done with its last full minute');
 
       const cts = await things('cont', 3);
       const cgroup = name('cont');
@@ -225,7 +239,8 @@ for (const backend of BACKENDS) {
       assert.equal(await members(), 2, 'the members keep their 1/min');
       await tick(60);
       assert.equal(await members(), 3);
-      assert.equal((await job(cjob)).isConcurrent, false);
+      const cj = await job(cjob);
+      assert.deepEqual([cj.isConcurrent, cj.jobProcessDetails?.processingTargets], [false, undefined], 'every member has its execution');
     });
 
     test('UpdateJob changes the rate for the executions not created yet', async () => {
