@@ -210,6 +210,61 @@ for (const backend of BACKENDS) {
       assert.equal(await created('en'), 30);
     });
 
+    test('endTime with STOP_ROLLOUT leaves the executions (no retries after it), then COMPLETED; FORCE_CANCEL cancels IN_PROGRESS too', async () => {
+      const ts = await things('eb', 35);
+      const g = await group('eb', ts);
+      const start = Math.ceil(((await now()) + 45 * MIN) / MIN) * MIN;
+      const schedulingConfig = (endBehavior: 'STOP_ROLLOUT' | 'FORCE_CANCEL') => ({ startTime: formatScheduleTime(start), endTime: formatScheduleTime(start + 30 * MIN), endBehavior });
+      const common = { targets: [g], document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 1 } };
+      await s.iot.send(
+        new CreateJobCommand({ jobId: name('eb-stop'), ...common, schedulingConfig: schedulingConfig('STOP_ROLLOUT'), jobExecutionsRetryConfig: { criteriaList: [{ failureType: 'FAILED', numberOfRetries: 1 }] } }),
+      );
+      await s.iot.send(new CreateJobCommand({ jobId: name('eb-force'), ...common, schedulingConfig: schedulingConfig('FORCE_CANCEL') }));
+      await setNow(start);
+      // The first thing starts both jobs' executions.
+      await s.data.send(new StartNextPendingJobExecutionCommand({ thingName: ts[0] }));
+      await s.data.send(new StartNextPendingJobExecutionCommand({ thingName: ts[0] }));
+      await advance(40 * 60);
+      const stop = await executions('eb-stop');
+      assert.equal(stop.length, 30);
+      assert.equal(stop.filter((e) => e.status === 'QUEUED').length, 29);
+      let j = await describe_('eb-stop');
+      assert.equal(j.status, 'IN_PROGRESS');
+      assert.equal(j.isConcurrent, false, 'the rollout is over');
+      const force = await executions('eb-force');
+      assert.equal(force.length, 30);
+      assert.ok(force.every((e) => e.status === 'CANCELED'));
+      const f = await describe_('eb-force');
+      assert.equal(f.status, 'CANCELED');
+      assert.equal(f.forceCanceled, true);
+      // A failure after the end is not retried; when every execution is terminal the job completes.
+      await s.data.send(new UpdateJobExecutionCommand({ jobId: name('eb-stop'), thingName: ts[0], status: 'FAILED' }));
+      for (const e of stop.slice(1)) await s.data.send(new UpdateJobExecutionCommand({ jobId: name('eb-stop'), thingName: e.thing, status: 'SUCCEEDED' }));
+      assert.equal(await created('eb-stop'), 30, 'no retry, no new execution');
+      j = await describe_('eb-stop');
+      assert.equal(j.status, 'COMPLETED');
+      assert.equal(j.jobProcessDetails!.numberOfFailedThings, 1);
+    });
+
+    test('an abort stops a paced rollout: no releases after it', async () => {
+      const ts = await things('ab', 6);
+      await s.iot.send(
+        new CreateJobCommand({
+          jobId: name('ab'),
+          targets: [await group('ab', ts)],
+          document: '{}',
+          jobExecutionsRolloutConfig: { maximumPerMinute: 1 },
+          abortConfig: { criteriaList: [{ failureType: 'FAILED', action: 'CANCEL', thresholdPercentage: 50, minNumberOfExecutedThings: 1 }] },
+        }),
+      );
+      await advance(60);
+      const [first] = await executions('ab');
+      await s.data.send(new UpdateJobExecutionCommand({ jobId: name('ab'), thingName: first!.thing, status: 'FAILED' }));
+      assert.equal((await describe_('ab')).status, 'CANCELED');
+      await advance(5 * 60);
+      assert.equal(await created('ab'), 2);
+    });
+
     test('a maintenance window: SCHEDULED before it, releases only while it is open, IN_PROGRESS between windows', async () => {
       const ts = await things('mw', 6);
       const open = Math.ceil(((await now()) + 2 * 60 * MIN) / MIN) * MIN;
