@@ -8,7 +8,6 @@ import {
   CreateThingGroupCommand,
   DescribeJobCommand,
   DescribeJobExecutionCommand,
-  RemoveThingFromThingGroupCommand,
   UpdateJobCommand,
   type CreateJobCommandInput,
 } from '@aws-sdk/client-iot';
@@ -193,54 +192,64 @@ for (const backend of BACKENDS) {
       assert.equal((await job(jobId)).isConcurrent, false);
     });
 
-    test('thing-group targets are paced too; on a CONTINUOUS job a thing that joins later gets its execution at once, outside the pace', async () => {
-      const ts = await things('grp', 6);
-      const group = name('grp');
-      await s.iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
-      for (const t of ts) await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: group, thingName: t }));
-      // 5 of the group's 6 things (the last minute is not full), then all 6 (it is).
-      const partial = name('grp5');
-      await alignMinute(s.url);
-      await s.iot.send(new RemoveThingFromThingGroupCommand({ thingGroupName: group, thingName: ts[5]! }));
-      await create(partial, [groupArn(group)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
-      await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: group, thingName: ts[5]! }));
-      assert.equal(await count(partial), 2);
-      await tick(60);
-      assert.equal(await count(partial), 4);
-      await tick(60);
-      assert.equal(await count(partial), 5, 'a SNAPSHOT job: the thing added after CreateJob is not a target');
-      let j = await job(partial);
-      assert.deepEqual([j.isConcurrent, j.jobProcessDetails?.processingTargets], [false, undefined], 'the rollout of 5 is done');
-      const full = name('grp6');
-      await create(full, [groupArn(group)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
-      assert.equal(await count(full), 2);
-      await tick(60);
-      assert.equal(await count(full), 4);
-      await tick(60);
-      assert.equal(await count(full), 6);
-      j = await job(full);
-      assert.deepEqual([j.isConcurrent, j.jobProcessDetails?.processingTargets], [false, undefined], 'the rollout of 6 is done with its last full minute');
+    const groupOf = async (prefix: string, n: number) => {
+      const ts = await things(prefix, n);
+      const g = name(prefix);
+      await s.iot.send(new CreateThingGroupCommand({ thingGroupName: g }));
+      for (const t of ts) await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: g, thingName: t }));
+      return { ts, g };
+    };
+    const done = async (jobId: string, why: string) => {
+      const j = await job(jobId);
+      assert.deepEqual([j.isConcurrent, j.jobProcessDetails?.processingTargets], [false, undefined], why);
+    };
 
-      const cts = await things('cont', 3);
-      const cgroup = name('cont');
-      await s.iot.send(new CreateThingGroupCommand({ thingGroupName: cgroup }));
-      for (const t of cts) await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: cgroup, thingName: t }));
+    test('thing-group targets are paced too, with a last minute partial or full', async () => {
+      const five = await groupOf('grpa', 5);
+      const six = await groupOf('grpb', 6);
+      await alignMinute(s.url);
+      await create(name('grpa'), [groupArn(five.g)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
+      await create(name('grpb'), [groupArn(six.g)], { jobExecutionsRolloutConfig: { maximumPerMinute: 2 } });
+      const both = async () => [await count(name('grpa')), await count(name('grpb'))];
+      assert.deepEqual(await both(), [2, 2]);
+      await tick(60);
+      assert.deepEqual(await both(), [4, 4]);
+      await tick(60);
+      assert.deepEqual(await both(), [5, 6]);
+      await done(name('grpa'), '5 at 2/min: done with the partial last minute');
+      await done(name('grpb'), '6 at 2/min: done with the full last minute');
+    });
+
+    test('SNAPSHOT group target: a thing added to the group during the paced rollout is not a target', async () => {
+      const { g } = await groupOf('snap', 4);
+      const jobId = name('snap');
+      await alignMinute(s.url);
+      await create(jobId, [groupArn(g)], { jobExecutionsRolloutConfig: { maximumPerMinute: 1 } });
+      const [late] = await things('snaplate', 1);
+      await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: g, thingName: late! }));
+      await tick(5 * 60);
+      const got = await executedThings(s.iot, jobId);
+      assert.equal(got.has(late!), false, 'the group\'s members at CreateJob are the targets (orchestration.md §2.4, reference: "all original targets")');
+      assert.equal(got.size, 4);
+      await done(jobId, 'all 4 original targets have executions');
+    });
+
+    test('CONTINUOUS group target: a thing that joins later gets its execution at once, outside the pace', async () => {
+      const { ts: cts, g: cgroup } = await groupOf('cont', 3);
       const cjob = name('cont');
       await alignMinute(s.url);
       await create(cjob, [groupArn(cgroup)], { targetSelection: 'CONTINUOUS', jobExecutionsRolloutConfig: { maximumPerMinute: 1 } });
       assert.equal(await count(cjob), 1);
       const [joiner] = await things('joiner', 1);
       await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: cgroup, thingName: joiner! }));
-      const e = await eventually(async () => (await executedThings(s.iot, cjob)).has(joiner!) || undefined, 5000, 'the joiner\'s execution');
-      assert.ok(e);
+      await eventually(async () => (await executedThings(s.iot, cjob)).has(joiner!) || undefined, 5000, 'the joiner\'s execution');
       const members = async () => [...(await executedThings(s.iot, cjob))].filter((t) => cts.includes(t)).length;
       assert.equal(await members(), 1, 'the joiner releases no other member');
       await tick(60);
       assert.equal(await members(), 2, 'the members keep their 1/min');
       await tick(60);
       assert.equal(await members(), 3);
-      const cj = await job(cjob);
-      assert.deepEqual([cj.isConcurrent, cj.jobProcessDetails?.processingTargets], [false, undefined], 'every member has its execution');
+      await done(cjob, 'every member has its execution');
     });
 
     test('UpdateJob changes the rate for the executions not created yet', async () => {
