@@ -14,7 +14,8 @@
  *   - the worst overshoot: executions created in any window (t, t + 60 s] of clock time beyond the
  *     rate (for exponential, the rate reached at the end of that window, the most it may be);
  *   - server CPU (user + system, from /proc) per 1,000 executions released, gross, and net of a
- *     baseline phase in the same run (the same POSTs, probes and DescribeJob polls with no rollout);
+ *     baseline in the same run (the same POSTs, probes and DescribeJob polls with nothing to
+ *     release, measured before the rollout and, warm, after it; the net uses the one after);
  *   - DescribeJobExecution latency on another job (2 loops, SDK v3 over HTTP) in the baseline
  *     phase and during the rollout.
  * Seeding writes the things straight into the store before the server starts (not measured).
@@ -86,11 +87,11 @@ async function main() {
   try {
     await iot.send(new CreateThingCommand({ thingName: 'probe' }));
     await iot.send(new CreateJobCommand({ jobId: 'probe', targets: [`${ARN}:thing/probe`], document: '{}' }));
-    let phase: 'baseline' | 'rollout' | 'stop' = 'baseline';
-    const lat = { baseline: [] as number[], rollout: [] as number[] };
+    let phase: 'baseline' | 'rollout' | 'after' | 'stop' = 'baseline';
+    const lat = { baseline: [] as number[], rollout: [] as number[], after: [] as number[] };
     const probe = async () => {
       while (phase !== 'stop') {
-        const p = phase as 'baseline' | 'rollout' | 'stop';
+        const p = phase as 'baseline' | 'rollout' | 'after' | 'stop';
         const s = performance.now();
         await probeClient.send(new DescribeJobExecutionCommand({ jobId: 'probe', thingName: 'probe' }));
         if (p !== 'stop') lat[p].push(performance.now() - s);
@@ -98,16 +99,18 @@ async function main() {
     };
     const probes = [probe(), probe()];
 
-    // Baseline: the same POST + DescribeJob loop with nothing to release.
+    // Baseline: the same POST + DescribeJob loop with nothing to release (before, cold; and after the rollout, warm).
     const basePosts = Number(values['baseline-posts']);
-    const c0 = processCpuMs(server.child.pid!);
-    const w0 = performance.now();
-    for (let i = 0; i < basePosts; i++) {
-      await advance(step);
-      await queued(iot, 'probe');
-    }
-    const baseCpuPerPost = (processCpuMs(server.child.pid!) - c0) / basePosts;
-    const baseWallPerPost = (performance.now() - w0) / basePosts;
+    const baseline = async () => {
+      const c0 = processCpuMs(server.child.pid!);
+      const w0 = performance.now();
+      for (let i = 0; i < basePosts; i++) {
+        await advance(step);
+        await queued(iot, 'probe');
+      }
+      return { cpu: (processCpuMs(server.child.pid!) - c0) / basePosts, wall: (performance.now() - w0) / basePosts };
+    };
+    const before = await baseline();
 
     // Align the clock to a minute, then the rollout.
     const now = Date.parse((await clockRequest(ep)).body.now as string);
@@ -132,8 +135,6 @@ async function main() {
     }
     const cpu = processCpuMs(server.child.pid!) - c1;
     const wallMs = performance.now() - w1;
-    phase = 'stop';
-    await Promise.all(probes);
     // isConcurrent must turn false with the last release; count the extra POSTs it takes if not.
     let extraPosts = 0;
     for (;;) {
@@ -143,6 +144,12 @@ async function main() {
       if (++extraPosts > 5) throw new Error(`still concurrent ${extraPosts} POSTs after the last release: ${JSON.stringify(j.jobProcessDetails)}`);
       await advance(step);
     }
+
+    phase = 'after';
+    const after = await baseline();
+    phase = 'stop';
+    await Promise.all(probes);
+    const baseCpuPerPost = after.cpu;
 
     // Worst overshoot over windows (t_i - ε, t_i + 60 s - ε]: everything created at samples i..j within 60 s.
     let overshoot = 0;
@@ -180,10 +187,12 @@ async function main() {
       serverCpuMs: Math.round(cpu),
       cpuMsPer1000Gross: grossPer1000,
       cpuMsPer1000Net: netPer1000,
-      baselineCpuMsPerPost: baseCpuPerPost,
-      baselineWallMsPerPost: baseWallPerPost,
+      baselineCpuMsPerPostBefore: before.cpu,
+      baselineCpuMsPerPostAfter: after.cpu,
+      baselineWallMsPerPostAfter: after.wall,
       describeP50Baseline: percentile(lat.baseline, 50),
       describeP99Baseline: percentile(lat.baseline, 99),
+      describeP99BaselineAfter: percentile(lat.after, 99),
       describeP50Rollout: percentile(lat.rollout, 50),
       describeP99Rollout: percentile(lat.rollout, 99),
       describeCalls: lat.rollout.length,
