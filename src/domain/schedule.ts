@@ -146,7 +146,9 @@ export function nextWindowStarts(schedule: Pick<Schedule, 'windows'>, after: num
 export function windowAt(schedule: Pick<Schedule, 'windows'>, t: number): [number, number] | undefined {
   let best: [number, number] | undefined;
   for (const w of schedule.windows) {
-    for (const d of w.cron.nextRuns(MAX_WINDOW_MINUTES + 1, new Date(t - w.durationMs))) {
+    // One run at a time: the release timer asks on every step, and most crons have one start a day.
+    let d = w.cron.nextRun(new Date(t - w.durationMs));
+    for (let i = 0; d && i <= MAX_WINDOW_MINUTES; i++, d = w.cron.nextRun(d)) {
       const s = d.getTime();
       if (s > t) break;
       if (t < s + w.durationMs && (!best || s + w.durationMs > best[1])) best = [s, s + w.durationMs];

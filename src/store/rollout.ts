@@ -69,7 +69,9 @@ async function releaseTargets(db: Db, job: JobRow, state: RolloutState, now: num
   if (direct.length) {
     const have = await db.selectFrom('job_executions').select('thing_name').where('job_id', '=', job.job_id).where('thing_name', 'in', direct).execute();
     const seen = new Set(have.map((r) => r.thing_name));
-    missing = direct.filter((n) => !seen.has(n));
+    // A thing deleted since CreateJob gets no execution.
+    const alive = new Set((await db.selectFrom('things').select('thing_name').where('thing_name', 'in', direct).execute()).map((r) => r.thing_name));
+    missing = direct.filter((n) => !seen.has(n) && alive.has(n));
   }
   const things: string[] = [];
   for (const name of missing.slice(0, limit)) {
@@ -229,7 +231,8 @@ const fired = (job: JobRow, things: string[]): Fired['things'] => things.map((th
 /** Splits one transaction's release budget over the timers of a batch; the rest fire again at once. */
 async function eachWithBudget(db: Db, kind: string, timers: TimerRow[], fn: (t: TimerRow, budget: number) => Promise<number>): Promise<void> {
   let budget = RELEASE_BATCH;
-  for (const t of timers) {
+  // Job rows are locked in job_id order, as on every other path.
+  for (const t of [...timers].sort((x, y) => (x.ref < y.ref ? -1 : x.ref > y.ref ? 1 : 0))) {
     if (budget <= 0) {
       await setTimer(db, kind, t.ref, t.job_id, t.due_at);
       continue;
