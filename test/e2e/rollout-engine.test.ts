@@ -130,6 +130,22 @@ for (const backend of BACKENDS) {
       assert.equal((await describe_('gp')).isConcurrent, false);
     });
 
+    test('CONTINUOUS at 1/min: a thing that joins the group later gets its execution at once (§2.4)', async () => {
+      const ts = await things('co', 4);
+      const g = await group('co', ts);
+      await s.iot.send(
+        new CreateJobCommand({ jobId: name('co'), targets: [g], document: '{}', targetSelection: 'CONTINUOUS', jobExecutionsRolloutConfig: { maximumPerMinute: 1 } }),
+      );
+      assert.equal(await created('co'), 1);
+      const [late] = await things('co-late', 1);
+      await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: name('co'), thingName: late }));
+      const list = await executions('co');
+      assert.equal(list.length, 2, 'the joiner, not the next paced one');
+      assert.ok(list.some((e) => e.thing === late));
+      await advance(60);
+      assert.equal(await created('co'), 3, 'the pace goes on over the original members');
+    });
+
     test('exponential by notified things: 1/min, ×2 at every 2 created, capped by maximumPerMinute 4', async () => {
       const ts = await things('ex', 20);
       await s.iot.send(
