@@ -18,6 +18,7 @@ import { Metrics } from './metrics.js';
 import { StoredClock } from './store/clock.js';
 import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
+import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
 
 export interface AppOptions {
@@ -76,7 +77,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
-  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts }, batchSize, refresh, log });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(clock !== systemClock) }, batchSize, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,

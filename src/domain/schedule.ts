@@ -86,6 +86,30 @@ export function checkScheduling(cfg: SchedulingConfig, now: number): { error: st
   return { schedule: { start, end, endBehavior: (cfg.endBehavior as Schedule['endBehavior']) ?? 'STOP_ROLLOUT', windows } };
 }
 
+/**
+ * The schedule of a stored job: its config was checked at CreateJob, so here the times are only
+ * parsed (they are in the past by the time they matter) and a window that no longer parses is dropped.
+ */
+export function storedSchedule(cfg: SchedulingConfig): Schedule {
+  const windows: Schedule['windows'] = [];
+  for (const w of cfg.maintenanceWindows ?? []) {
+    const cron = parseAwsCron(w.startTime);
+    if (typeof cron !== 'string') windows.push({ cron, durationMs: w.durationInMinutes * MINUTE });
+  }
+  return {
+    start: cfg.startTime === undefined ? undefined : parseScheduleTime(cfg.startTime),
+    end: cfg.endTime === undefined ? undefined : parseScheduleTime(cfg.endTime),
+    endBehavior: (cfg.endBehavior as Schedule['endBehavior']) ?? 'STOP_ROLLOUT',
+    windows,
+  };
+}
+
+/** When a SCHEDULED job next looks at starting: its startTime, or with windows only the next window start. */
+export function firstStart(schedule: Schedule, now: number): number | undefined {
+  if (schedule.start !== undefined && schedule.start > now) return schedule.start;
+  return schedule.windows.length ? nextWindowStarts(schedule, now, 1)[0] : undefined;
+}
+
 const AWS_CRON = /^cron\((.*)\)$/;
 
 /**
@@ -122,7 +146,9 @@ export function nextWindowStarts(schedule: Pick<Schedule, 'windows'>, after: num
 export function windowAt(schedule: Pick<Schedule, 'windows'>, t: number): [number, number] | undefined {
   let best: [number, number] | undefined;
   for (const w of schedule.windows) {
-    for (const d of w.cron.nextRuns(MAX_WINDOW_MINUTES + 1, new Date(t - w.durationMs))) {
+    // One run at a time: the release timer asks on every step, and most crons have one start a day.
+    let d = w.cron.nextRun(new Date(t - w.durationMs));
+    for (let i = 0; d && i <= MAX_WINDOW_MINUTES; i++, d = w.cron.nextRun(d)) {
       const s = d.getTime();
       if (s > t) break;
       if (t < s + w.durationMs && (!best || s + w.durationMs > best[1])) best = [s, s + w.durationMs];

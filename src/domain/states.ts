@@ -98,18 +98,25 @@ export function cancelJob(status: string, force: boolean, alreadyForced: boolean
 /** Statuses that CancelJob moves to CANCELED. */
 export const cancelableStatuses = (force: boolean): ExecutionStatus[] => (force ? ['QUEUED', 'IN_PROGRESS'] : ['QUEUED']);
 
-/** A SNAPSHOT job completes when its rollout is done and no execution is pending. */
+/**
+ * A SNAPSHOT job completes when its rollout is done (no fan-out owed, no paced rollout still
+ * creating executions) and no execution is pending. A job whose rollout the schedule's endTime
+ * stopped for good completes the same way, CONTINUOUS or not.
+ */
 export function snapshotComplete(job: {
   status: string;
   target_selection: string;
   pending_work: string | null;
   n_queued: number;
   n_in_progress: number;
+  rollout_pace?: string | null;
+  rollout_ended?: number;
 }): boolean {
   return (
     job.status === 'IN_PROGRESS' &&
-    job.target_selection === 'SNAPSHOT' &&
+    (job.target_selection === 'SNAPSHOT' || job.rollout_ended === 1) &&
     job.pending_work === null &&
+    (job.rollout_pace ?? null) === null &&
     job.n_queued === 0 &&
     job.n_in_progress === 0
   );

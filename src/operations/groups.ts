@@ -160,6 +160,8 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
     .where('t.name', 'in', groups)
     .where('j.status', '=', 'IN_PROGRESS')
     .where('j.target_selection', '=', 'CONTINUOUS')
+    // After schedulingConfig.endTime the rollout is over, joins included.
+    .where('j.rollout_ended', '=', 0)
     // Job rows are locked in job_id order (queueExecution, removePending), so no two transactions deadlock.
     .orderBy('j.job_id')
     .execute();

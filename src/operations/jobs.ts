@@ -2,8 +2,9 @@ import { sql } from 'kysely';
 import { alreadyExists, invalidRequest, invalidStateTransition, limitExceeded, notFound } from '../errors.js';
 import { jobArn, parseTarget, type Target } from '../domain/arn.js';
 import * as states from '../domain/states.js';
-import { cancelStep, completeIfDone, getJob, rolloutStep, type JobRow } from '../store/jobs.js';
-import { queueExecution } from '../store/executions.js';
+import { cancelStep, getJob, type JobRow } from '../store/jobs.js';
+import { addPacedGroups, armSchedule, clearRolloutTimers, queueTargets, repaceRollout, startRollout } from '../store/rollout.js';
+import type { RolloutConfig } from '../domain/rollout.js';
 import { abortIfMet } from '../store/abort.js';
 import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
@@ -69,26 +70,6 @@ async function checkTargetsExist(db: Db, targets: Target[]): Promise<void> {
   }
 }
 
-/** Queues direct thing targets and starts the fan-out to groups; the worker finishes big groups. */
-async function rollOut(db: Db, jobId: string, things: Target[], now: number): Promise<string[]> {
-  const touched: string[] = [];
-  for (const t of things) {
-    const has = await db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('thing_name', '=', t.name).executeTakeFirst();
-    if (!has) {
-      await queueExecution(db, jobId, t.name, now);
-      touched.push(t.name);
-    }
-  }
-  const job = await getJob(db, jobId);
-  if (job?.pending_work === 'rollout') {
-    const step = await rolloutStep(db, jobId, now, INLINE_BATCH);
-    touched.push(...step.things);
-    if (step.done) await db.updateTable('jobs').set({ pending_work: null }).where('job_id', '=', jobId).execute();
-  }
-  await completeIfDone(db, jobId, now);
-  return touched;
-}
-
 export async function CreateJob(ctx: OperationContext, request: Input): Promise<Output> {
   const input = await prepareCreateJob(ctx, request);
   const jobId: string = input.jobId;
@@ -101,13 +82,13 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   const config: Record<string, unknown> = {};
   for (const k of STORED_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
   const now = ctx.clock.now();
-  const status = initialStatus(checkOrchestration(input, now), now);
+  const schedule = checkOrchestration(input, now);
+  const status = initialStatus(schedule, now);
   // A SCHEDULED job rolls out nothing until it starts.
   const scheduled = status === 'SCHEDULED';
   const touched = await ctx.store.tx(async (db) => {
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
-    const groups = scheduled ? [] : targets.filter((t) => t.kind === 'group');
     await db
       .insertInto('jobs')
       .values({
@@ -134,8 +115,10 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         n_canceled: 0,
         n_removed: 0,
         n_timed_out: 0,
-        pending_work: groups.length ? 'rollout' : null,
+        pending_work: null,
         rollout_cursor: null,
+        rollout_pace: null,
+        rollout_ended: 0,
         lease_owner: null,
         lease_until: null,
       })
@@ -146,13 +129,20 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         .values(targets.map((t, i) => ({ job_id: jobId, position: i, kind: t.kind, name: t.name })))
         .execute();
     if (input.tags) await putTags(db, arn, input.tags);
+    await armSchedule(db, jobId, schedule, scheduled, now);
     if (scheduled) return [];
-    return rollOut(db, jobId, targets.filter((t) => t.kind === 'thing'), now);
+    // The first minute's worth of a paced rollout (or all direct things) before CreateJob answers.
+    return startRollout(db, (await getJob(db, jobId))!, now, now, INLINE_BATCH);
   });
   ctx.events.pendingChanged(touched, input.namespaceId ?? null);
   ctx.wake();
   return { jobArn: arn, jobId, description: input.description };
 }
+
+/** Still creating executions: a group fan-out owed, or a paced rollout (also between maintenance windows). */
+const rollingOut = (job: JobRow): boolean => job.pending_work === 'rollout' || (job.rollout_pace !== null && job.status === 'IN_PROGRESS');
+/** Job.isConcurrent: rolling out new executions or canceling earlier ones. */
+const isConcurrent = (job: JobRow): boolean => rollingOut(job) || job.pending_work === 'cancel';
 
 function jobOutput(ctx: OperationContext, job: JobRow, now: number): Record<string, unknown> {
   const config = parseJson<Record<string, unknown>>(job.config) ?? {};
@@ -171,7 +161,7 @@ function jobOutput(ctx: OperationContext, job: JobRow, now: number): Record<stri
     lastUpdatedAt: date(job.last_updated_at),
     completedAt: date(job.completed_at),
     jobProcessDetails: {
-      processingTargets: job.pending_work === 'rollout' ? targets : undefined,
+      processingTargets: rollingOut(job) ? targets : undefined,
       numberOfCanceledThings: job.n_canceled,
       numberOfSucceededThings: job.n_succeeded,
       numberOfFailedThings: job.n_failed,
@@ -182,7 +172,7 @@ function jobOutput(ctx: OperationContext, job: JobRow, now: number): Record<stri
       numberOfTimedOutThings: job.n_timed_out,
     },
     namespaceId: job.namespace_id ?? undefined,
-    isConcurrent: job.pending_work === 'rollout' || job.pending_work === 'cancel',
+    isConcurrent: isConcurrent(job),
     ...config,
     scheduledJobRollouts: scheduledJobRollouts(config, now),
   };
@@ -235,7 +225,7 @@ export async function ListJobs(ctx: OperationContext, input: Input): Promise<Out
       createdAt: date(j.created_at),
       lastUpdatedAt: date(j.last_updated_at),
       completedAt: date(j.completed_at),
-      isConcurrent: j.pending_work === 'rollout' || j.pending_work === 'cancel',
+      isConcurrent: isConcurrent(j),
     })),
     nextToken,
   };
@@ -255,6 +245,7 @@ export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Ou
     if (retries?.some((c) => c.numberOfRetries !== 0))
       throw invalidRequest('jobExecutionsRetryConfig: after CreateJob, numberOfRetries can only be set to 0');
     for (const k of UPDATABLE_CONFIGS) if (input[k] !== undefined) config[k] = input[k];
+    if (input.jobExecutionsRolloutConfig !== undefined) await repaceRollout(db, job, input.jobExecutionsRolloutConfig as RolloutConfig, now);
     await db
       .updateTable('jobs')
       .set({
@@ -285,7 +276,10 @@ export async function CancelJob(ctx: OperationContext, input: Input): Promise<Ou
       comment: input.comment ?? job.comment,
       last_updated_at: now,
       pending_work: 'cancel' as string | null,
+      // The rollout stops: no further releases, no scheduled start or end.
+      rollout_pace: null,
     };
+    await clearRolloutTimers(db, job.job_id);
     // The cancel starts from the first thing; cancelStep keeps its cursor.
     const updated: JobRow = { ...job, ...patch, rollout_cursor: null };
     const step = await cancelStep(db, updated, now, INLINE_BATCH);
@@ -314,9 +308,10 @@ export async function DeleteJob(ctx: OperationContext, input: Input): Promise<Ou
       throw limitExceeded(`At most ${states.MAX_CONCURRENT_DELETIONS} jobs can be in DELETION_IN_PROGRESS at once`);
     await db
       .updateTable('jobs')
-      .set({ status: 'DELETION_IN_PROGRESS', pending_work: 'delete', rollout_cursor: null, lease_owner: null, lease_until: null, last_updated_at: ctx.clock.now() })
+      .set({ status: 'DELETION_IN_PROGRESS', pending_work: 'delete', rollout_cursor: null, rollout_pace: null, lease_owner: null, lease_until: null, last_updated_at: ctx.clock.now() })
       .where('job_id', '=', job.job_id)
       .execute();
+    await clearRolloutTimers(db, job.job_id);
   });
   ctx.wake();
   return {};
@@ -346,13 +341,15 @@ export async function AssociateTargetsWithJob(ctx: OperationContext, input: Inpu
     for (const a of input.targets as string[]) if (!arns.includes(a)) arns.push(a);
     const freshGroups = fresh.filter((t) => t.kind === 'group');
     const patch: Record<string, unknown> = { targets: JSON.stringify(arns), last_updated_at: now };
-    if (freshGroups.length && job.pending_work !== 'rollout' && !scheduled) {
+    // A paced rollout still running takes new groups into its pace; otherwise they fan out at once.
+    const paced = freshGroups.length > 0 && !scheduled && (await addPacedGroups(db, job, base + fresh.indexOf(freshGroups[0]!)));
+    if (freshGroups.length && job.pending_work !== 'rollout' && !scheduled && !paced) {
       patch.pending_work = 'rollout';
       patch.rollout_cursor = JSON.stringify({ t: base + fresh.indexOf(freshGroups[0]!), after: '' });
     }
     await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
     // A SCHEDULED job keeps its new targets for its start.
-    const touched = scheduled ? [] : await rollOut(db, job.job_id, fresh.filter((t) => t.kind === 'thing'), now);
+    const touched = scheduled ? [] : await queueTargets(db, job.job_id, fresh.filter((t) => t.kind === 'thing').map((t) => t.name), now, INLINE_BATCH);
     return { job, touched };
   });
   ctx.events.pendingChanged(touched, job.namespace_id);

@@ -34,6 +34,7 @@ export async function abortIfMet(db: Db, jobId: string, now: number): Promise<bo
       last_updated_at: now,
       pending_work: 'cancel',
       rollout_cursor: null,
+      rollout_pace: null,
     })
     .where('job_id', '=', jobId)
     .where('status', '=', 'IN_PROGRESS')

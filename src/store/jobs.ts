@@ -27,8 +27,11 @@ export async function lockJobs(db: Db, jobIds: string[]): Promise<void> {
 // Read after every execution that ends (the device hot path), under the job's row lock: the
 // counters it tests are then the latest.
 const completionState = (postgres: boolean) =>
-  prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress'>>((db, arg) => {
-    const q = db.selectFrom('jobs').select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress']).where('job_id', '=', arg('jobId'));
+  prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress' | 'rollout_pace' | 'rollout_ended'>>((db, arg) => {
+    const q = db
+      .selectFrom('jobs')
+      .select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress', 'rollout_pace', 'rollout_ended'])
+      .where('job_id', '=', arg('jobId'));
     return postgres ? q.forUpdate() : q;
   });
 const completionStates = { sqlite: completionState(false), postgres: completionState(true) };

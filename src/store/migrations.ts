@@ -190,6 +190,13 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0006_rollout': {
+      // The paced rollout's durable state (src/store/rollout.ts), and whether the schedule's end stopped it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('jobs').addColumn('rollout_pace', 'text').execute();
+        await db.schema.alterTable('jobs').addColumn('rollout_ended', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      },
+    },
   };
 }
 

@@ -54,6 +54,10 @@ export interface JobsTable {
   pending_work: string | null;
   /** Where the rollout resumes: JSON {t: target index, after: last thing name}. */
   rollout_cursor: string | null;
+  /** A paced rollout still creating executions: JSON RolloutState (src/store/rollout.ts), else null. */
+  rollout_pace: string | null;
+  /** 1 once schedulingConfig.endTime stopped the rollout for good (no more executions, joins included). */
+  rollout_ended: number;
   lease_owner: string | null;
   lease_until: number | null;
 }

@@ -17,14 +17,14 @@ interface TimeConfig {
   jobExecutionsRetryConfig?: { criteriaList?: RetryCriterion[] };
 }
 
-const jobConfig = prepared<{ jobId: string }, { config: string; status: string; namespace_id: string | null }>((db, arg) =>
-  db.selectFrom('jobs').select(['config', 'status', 'namespace_id']).where('job_id', '=', arg('jobId')),
+const jobConfig = prepared<{ jobId: string }, { config: string; status: string; namespace_id: string | null; rollout_ended: number }>((db, arg) =>
+  db.selectFrom('jobs').select(['config', 'status', 'namespace_id', 'rollout_ended']).where('job_id', '=', arg('jobId')),
 );
 
-async function timeConfig(db: Db, jobId: string): Promise<(TimeConfig & { status: string; namespaceId: string | null }) | undefined> {
+async function timeConfig(db: Db, jobId: string): Promise<(TimeConfig & { status: string; namespaceId: string | null; ended: boolean }) | undefined> {
   const [row] = await jobConfig(db, { jobId });
   if (!row) return undefined;
-  return { ...(JSON.parse(row.config) as TimeConfig), status: row.status, namespaceId: row.namespace_id };
+  return { ...(JSON.parse(row.config) as TimeConfig), status: row.status, namespaceId: row.namespace_id, ended: row.rollout_ended === 1 };
 }
 
 /**
@@ -52,7 +52,8 @@ export async function syncTimeoutTimer(db: Db, row: ExecutionRow, timeoutAt: num
 export async function queueRetry(db: Db, ended: ExecutionRow, now: number): Promise<boolean> {
   if (ended.status !== 'FAILED' && ended.status !== 'TIMED_OUT') return false;
   const cfg = await timeConfig(db, ended.job_id);
-  if (!cfg || cfg.status !== 'IN_PROGRESS') return false;
+  // Retries stop with the rollout at schedulingConfig.endTime.
+  if (!cfg || cfg.status !== 'IN_PROGRESS' || cfg.ended) return false;
   if (!shouldRetry(cfg.jobExecutionsRetryConfig?.criteriaList, ended.status, ended)) return false;
   const inserted = await db
     .insertInto('job_executions')

@@ -67,8 +67,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Stops and removes the data. */
   close(): Promise<void>;
-  /** Starts a new server over the same data. */
-  restart(overrides?: Partial<Config>): Promise<TestServer>;
+  /** Starts a new server over the same data; `whileDown` runs between the stop and the start. */
+  restart(overrides?: Partial<Config>, whileDown?: () => unknown): Promise<TestServer>;
 }
 
 export function clients(url: string) {
@@ -100,8 +100,9 @@ export async function startServer(backend: Backend, overrides: Partial<Config> =
       if (schema) await dropSchema(schema);
       else rmSync(config.dataDir, { recursive: true, force: true });
     },
-    async restart(more: Partial<Config> = {}) {
+    async restart(more: Partial<Config> = {}, whileDown?: () => unknown) {
       await server.stop();
+      await whileDown?.();
       return startServer(backend, { ...overrides, dataDir: config.dataDir, ...more }, { ...opts, ...(schema ? { pgSchema: schema } : {}) });
     },
   };
