@@ -77,7 +77,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
-  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(clock !== systemClock) }, batchSize, refresh, log });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,
@@ -90,6 +90,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpointAddress: () => endpoint,
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
+    manualClock: config.clock === 'manual',
   };
   const inner = createDispatch(ctx);
   const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;

@@ -162,13 +162,6 @@ export function resumePace(pace: Pace, t: number, notified: number): Pace {
   return { ...pace, at: t, count: notified };
 }
 
-/**
- * The pace re-anchored at `t` with a new rate (UpdateJob): what the old rate allowed by `t` stays
- * allowed, and the new rate applies from `t` on.
- */
-export function repace(pace: Pace, t: number, rate: number, notified: number): Pace {
-  return { at: t, count: Math.max(notified, allowedAt(pace, t)), rate };
-}
 
 /** When the next execution becomes allowed (for the timer), or undefined when the rate is 0. */
 export function nextReleaseAt(pace: Pace, notified: number): number | undefined {

@@ -132,7 +132,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
     await armSchedule(db, jobId, schedule, scheduled, now);
     if (scheduled) return [];
     // The first minute's worth of a paced rollout (or all direct things) before CreateJob answers.
-    return startRollout(db, (await getJob(db, jobId))!, now, now, INLINE_BATCH);
+    return startRollout(db, (await getJob(db, jobId))!, now, now, INLINE_BATCH, { step: ctx.manualClock === true });
   });
   ctx.events.pendingChanged(touched, input.namespaceId ?? null);
   ctx.wake();

@@ -26,6 +26,8 @@ export interface OperationContext {
   mqttEndpointAddress?: () => string | undefined;
   /** The S3 behind presigned-URL placeholders and documentSource; none: placeholders stay as they are. */
   objects?: ObjectStore;
+  /** `--clock manual`: paced rollouts release whole minutes' worth as the clock is moved. */
+  manualClock?: boolean;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

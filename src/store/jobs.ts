@@ -105,20 +105,15 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
     // And whether any member follows it: a batch that takes exactly the rest of the last group
     // finishes the rollout in this step, not in an empty one after (a paced rollout would show
     // isConcurrent until its next release time).
-    const [bound, after] = await db
-      .selectFrom('group_members')
-      .select('thing_name')
-      .where('group_name', 'in', names)
-      .where('thing_name', '>', cursor.after)
-      .orderBy('thing_name')
+    const inGroup = membersOf(db, names);
+    const [bound, after] = await inGroup
+      .select('m.thing_name')
+      .where('m.thing_name', '>', cursor.after)
+      .orderBy('m.thing_name')
       .limit(rowLimit(2))
       .offset(budget - 1)
       .execute();
-    let members = db
-      .selectFrom('group_members as m')
-      .distinct()
-      .where('m.group_name', 'in', names)
-      .where('m.thing_name', '>', cursor.after);
+    let members = inGroup.distinct().where('m.thing_name', '>', cursor.after);
     if (bound) members = members.where('m.thing_name', '<=', bound.thing_name);
     const inserted = await db
       .insertInto('job_executions')
@@ -157,7 +152,8 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
       .execute();
     for (const r of inserted) things.push(r.thing_name);
     if (bound) {
-      cursor = after ? { t: g.position, after: bound.thing_name } : { t: g.position + 1, after: '' };
+      const more = after !== undefined && (await anyWithout(db, jobId, inGroup, bound.thing_name));
+      cursor = more ? { t: g.position, after: bound.thing_name } : { t: g.position + 1, after: '' };
       budget = 0;
     } else {
       budget -= inserted.length;
@@ -208,6 +204,21 @@ export async function cancelStep(db: Db, job: JobRow, now: number, limit: number
     .execute();
   return { things, done: !bound };
 }
+
+/**
+ * Whether a member past `after` may still lack an execution of the job: looks at the next few
+ * (CONTINUOUS joiners and direct targets already have theirs); when all of those have one, it
+ * answers yes and the next step walks on.
+ */
+async function anyWithout(db: Db, jobId: string, inGroup: MembersQuery, after: string): Promise<boolean> {
+  const next = (await inGroup.select('m.thing_name').where('m.thing_name', '>', after).orderBy('m.thing_name').limit(rowLimit(LOOKAHEAD)).execute()).map((r) => r.thing_name);
+  if (next.length === 0) return false;
+  const have = await db.selectFrom('job_executions').select('thing_name').distinct().where('job_id', '=', jobId).where('thing_name', 'in', next).execute();
+  return have.length < new Set(next).size || next.length === LOOKAHEAD;
+}
+const LOOKAHEAD = 50;
+type MembersQuery = ReturnType<typeof membersOf>;
+const membersOf = (db: Db, names: string[]) => db.selectFrom('group_members as m').where('m.group_name', 'in', names);
 
 /**
  * One bounded step of DeleteJob: removes up to `limit` executions; when none remain, removes the

@@ -93,7 +93,13 @@ async function releaseTargets(db: Db, job: JobRow, state: RolloutState, now: num
  * releases what the pace allows up to now (not past the window's or the schedule's end), and sets
  * the next timer: the next release, or the next window's opening. Under the job's row lock.
  */
-async function paceStep(db: Db, job: JobRow, state: RolloutState, at: number, now: number, budget: number, gap: boolean): Promise<string[]> {
+/** How a release step runs: after a gap in firing (system clock), and with minute batches (the manual clock; rollout.ts in domain). */
+export interface Spread {
+  gap?: boolean;
+  step: boolean;
+}
+
+async function paceStep(db: Db, job: JobRow, state: RolloutState, at: number, now: number, budget: number, how: Spread): Promise<string[]> {
   const config = configOf(job);
   const cfg = config.jobExecutionsRolloutConfig ?? {};
   const schedule = storedSchedule(config.schedulingConfig ?? {});
@@ -123,8 +129,8 @@ async function paceStep(db: Db, job: JobRow, state: RolloutState, at: number, no
   }
   if (schedule.end !== undefined) until = Math.min(until, schedule.end - 1);
   let pace: Pace;
-  if (fresh) pace = startPace(cfg, at, state.released, job.n_succeeded);
-  else pace = gap ? resumePace(state.pace!, at, state.released) : state.pace!;
+  if (fresh) pace = startPace(cfg, at, state.released, job.n_succeeded, how.step);
+  else pace = how.gap ? resumePace(state.pace!, at, state.released) : state.pace!;
   const advanced = advancePace(cfg, pace, until, state.released, job.n_succeeded, budget);
   const r = advanced.release > 0 ? await releaseTargets(db, job, state, now, advanced.release) : { things: [], done: false };
   state.released += r.things.length;
@@ -169,14 +175,14 @@ export async function queueTargets(db: Db, jobId: string, things: string[], now:
  * first minute's worth now and a 'rollout' timer for the rest; unpaced, every direct thing at once
  * and the group fan-out handed to the job worker after a first step. Returns the things queued.
  */
-export async function startRollout(db: Db, job: JobRow, at: number, now: number, budget: number, gap = false): Promise<string[]> {
+export async function startRollout(db: Db, job: JobRow, at: number, now: number, budget: number, how: Spread): Promise<string[]> {
   const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', job.job_id).orderBy('position').execute();
   const hasGroups = targets.some((t) => t.kind === 'group');
   if (isPaced(configOf(job))) {
     const state: RolloutState = { released: 0, groups: hasGroups };
     const row = { ...job, rollout_pace: JSON.stringify(state), rollout_cursor: null, pending_work: null };
     await db.updateTable('jobs').set({ rollout_pace: row.rollout_pace, rollout_cursor: null, pending_work: null }).where('job_id', '=', job.job_id).execute();
-    return paceStep(db, row, state, at, now, budget, gap);
+    return paceStep(db, row, state, at, now, budget, how);
   }
   if (hasGroups) await db.updateTable('jobs').set({ pending_work: 'rollout', rollout_cursor: null }).where('job_id', '=', job.job_id).execute();
   return queueTargets(
@@ -250,7 +256,7 @@ export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
       const state = job && job.status === 'IN_PROGRESS' && job.rollout_ended === 0 ? readState(job) : undefined;
       if (!job || !state) return 0;
       const at = effectiveDue(t.due_at, now, manual);
-      const out = await paceStep(db, job, state, at, now, budget, at !== t.due_at);
+      const out = await paceStep(db, job, state, at, now, budget, { gap: at !== t.due_at, step: manual });
       things.push(...fired(job, out));
       return out.length;
     });
@@ -272,7 +278,7 @@ export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
         return 0;
       }
       await db.updateTable('jobs').set({ status: 'IN_PROGRESS', last_updated_at: now }).where('job_id', '=', job.job_id).execute();
-      const out = await startRollout(db, { ...job, status: 'IN_PROGRESS' }, at, now, budget, at !== t.due_at);
+      const out = await startRollout(db, { ...job, status: 'IN_PROGRESS' }, at, now, budget, { gap: at !== t.due_at, step: manual });
       things.push(...fired(job, out));
       return out.length;
     });
