@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Events } from '../events.js';
 import type { Db, Store } from '../store/store.js';
@@ -26,7 +25,7 @@ export interface TimerWorkerOptions {
   /** Timers fired per transaction, at most. */
   batchSize?: number;
   /**
-   * SQLite: the time a batch's transaction should take, in ms. The API's queries wait behind it on
+   * SQLite: the CPU time a batch's transaction should take, in ms. The API's queries wait behind it on
    * the one connection, and a request spans several event-loop turns, so the batch size follows
    * the measured cost per timer to keep each batch this short (bench/timeouts.ts).
    */
@@ -57,7 +56,7 @@ export class TimerWorker {
   private inFlight: Promise<unknown> = Promise.resolve();
   /** Timers in the next batch (adjusted to batchBudgetMs when set). */
   private size: number;
-  private msPerTimer = 0.02;
+  private msPerTimer: number | undefined;
 
   constructor(private readonly o: TimerWorkerOptions) {
     this.batch = o.batchSize ?? 2000;
@@ -151,7 +150,8 @@ export class TimerWorker {
     await this.o.events.capacity();
     const size = this.size;
     let claimed: TimerRow[] = [];
-    const t0 = performance.now();
+    // CPU time, not wall time: on a busy host the process may lose the CPU in mid-batch.
+    const cpu0 = process.cpuUsage();
     const fired = await store.tx(
       async (db) => {
         claimed = await takeDue(db, now, size);
@@ -159,7 +159,10 @@ export class TimerWorker {
       },
       { urgent: true },
     );
-    if (this.o.batchBudgetMs && claimed.length === size) this.resize(size, performance.now() - t0, this.o.batchBudgetMs);
+    if (this.o.batchBudgetMs && claimed.length === size) {
+      const cpu = process.cpuUsage(cpu0);
+      this.resize(size, (cpu.user + cpu.system) / 1000, this.o.batchBudgetMs);
+    }
     const byNs = new Map<string | null, string[]>();
     for (const t of fired) {
       const list = byNs.get(t.namespaceId);
@@ -188,12 +191,13 @@ export class TimerWorker {
   }
 
   /**
-   * The next batch size from the last full batch's time per timer. A slow batch raises the
-   * estimate by at most 10% (the process may have lost the CPU to another one for a while); a fast
-   * one lowers it at once. Sizes go in steps of 25: each is one cached statement.
+   * The next batch size from the last full batch's CPU time per timer. After the first, a slow
+   * batch raises the estimate by at most half (a garbage collection, another thread); a fast one
+   * lowers it at once. Sizes go in steps of 25: each is one cached statement.
    */
   private resize(size: number, ms: number, budgetMs: number): void {
-    this.msPerTimer = Math.min(this.msPerTimer * 1.1, ms / size);
-    this.size = Math.min(this.batch, Math.max(25, Math.round(budgetMs / this.msPerTimer / 25) * 25));
+    const measured = ms / size;
+    this.msPerTimer = this.msPerTimer === undefined ? measured : Math.min(this.msPerTimer * 1.5, measured);
+    this.size = Math.min(this.batch, Math.max(25, Math.round(budgetMs / Math.max(this.msPerTimer, 1e-4) / 25) * 25));
   }
 }
