@@ -66,6 +66,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let mqttEndpoint: string | undefined;
   // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
   const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
+  // A timer batch on SQLite holds the API's connection: keep each short (docs/benchmarks.md, Timers).
+  const TIMER_BATCH_MS = 5;
   const nodeId = randomUUID();
   const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
   let httpUrl = `http://${endpoint}`;
@@ -77,7 +79,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
-  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, refresh, log });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,

@@ -1,6 +1,6 @@
 import { invalidRequest, invalidStateTransition, notFound, ServiceError } from '../errors.js';
 import * as states from '../domain/states.js';
-import { changeExecution, findExecutionWithJob, pendingForThing, type ExecutionRow } from '../store/executions.js';
+import { changeExecution, findExecutionWithJob, pendingForThing, type ChangeEffects, type ExecutionRow } from '../store/executions.js';
 import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
@@ -121,7 +121,8 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
 export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   checkDetails(input.statusDetails);
   checkStepTimeout(input.stepTimeoutInMinutes, true);
-  const { e, document, changed } = await ctx.store.tx(async (db) => {
+  const { e, document, changed, effects } = await ctx.store.tx(async (db) => {
+    const effects: ChangeEffects = { aborted: false };
     const found = await deviceExecution(db, input);
     if (!found) throw missing(input);
     const current = found.e;
@@ -147,10 +148,13 @@ export async function UpdateJobExecution(ctx: OperationContext, input: Input): P
         stepTimeoutInMinutes: input.stepTimeoutInMinutes === -1 ? null : input.stepTimeoutInMinutes,
       },
       ctx.clock.now(),
+      effects,
     );
-    return { e, document: found.document, changed: e.status !== current.status };
+    return { e, document: found.document, changed: e.status !== current.status, effects };
   });
   if (changed) ctx.events.pendingChanged([input.thingName], ns(input));
+  // An abort's cancellation runs in the job worker: start it now rather than at its next poll.
+  if (effects.aborted) ctx.wake();
   return {
     executionState: input.includeJobExecutionState === true ? executionState(e) : undefined,
     jobDocument: input.includeJobDocument === true ? ((await deviceDocument(ctx, e.job_id, document)) ?? undefined) : undefined,

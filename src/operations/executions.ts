@@ -2,7 +2,7 @@ import { invalidStateTransition, notFound, versionConflict } from '../errors.js'
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
 import { abortIfMet } from '../store/abort.js';
-import { changeExecution, deleteExecution, findExecution, type ExecutionRow } from '../store/executions.js';
+import { changeExecution, deleteExecution, findExecution, type ChangeEffects, type ExecutionRow } from '../store/executions.js';
 import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { secondsBeforeTimedOut } from '../domain/timeouts.js';
@@ -83,7 +83,8 @@ export async function ListJobExecutionsForThing(ctx: OperationContext, input: In
 
 export async function CancelJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
-  await ctx.store.tx(async (db) => {
+  const effects = await ctx.store.tx(async (db) => {
+    const effects: ChangeEffects = { aborted: false };
     const e = await findExecution(db, input.jobId, input.thingName);
     if (!e) throw notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);
     if (input.expectedVersion !== undefined && input.expectedVersion !== e.version_number)
@@ -91,23 +92,27 @@ export async function CancelJobExecution(ctx: OperationContext, input: Input): P
     const verdict = states.cancelExecution(e.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
     const details = input.statusDetails ? { ...parseJson<Record<string, string>>(e.status_details), ...input.statusDetails } : undefined;
-    await changeExecution(db, e, { status: 'CANCELED', forceCanceled: e.status === 'IN_PROGRESS', statusDetails: details }, ctx.clock.now());
+    await changeExecution(db, e, { status: 'CANCELED', forceCanceled: e.status === 'IN_PROGRESS', statusDetails: details }, ctx.clock.now(), effects);
+    return effects;
   });
   ctx.events.pendingChanged([input.thingName]);
+  if (effects.aborted) ctx.wake();
   return {};
 }
 
 export async function DeleteJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
-  const { wasPending, namespaceId } = await ctx.store.tx(async (db) => {
+  const { wasPending, namespaceId, effects } = await ctx.store.tx(async (db) => {
+    const effects: ChangeEffects = { aborted: false };
     const job = await requireJob(db, input.jobId, input.namespaceId);
     const e = await findExecution(db, input.jobId, input.thingName, input.executionNumber);
     if (!e) throw notFound(`Job execution ${input.executionNumber} of job ${input.jobId} on thing ${input.thingName} not found`);
     const verdict = states.deleteExecution(e.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
-    await deleteExecution(db, e, ctx.clock.now());
-    return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id };
+    await deleteExecution(db, e, ctx.clock.now(), effects);
+    return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id, effects };
   });
   if (wasPending) ctx.events.pendingChanged([input.thingName], namespaceId);
+  if (effects.aborted) ctx.wake();
   return {};
 }

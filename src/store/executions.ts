@@ -143,6 +143,12 @@ export async function moveBatch(
   return rows.map((r) => r.thing_name);
 }
 
+/** What a change did beyond its row, for the caller to act on after the commit. */
+export interface ChangeEffects {
+  /** The job aborted (abortConfig): its QUEUED executions wait for the job worker, to be woken. */
+  aborted: boolean;
+}
+
 export interface ExecutionChange {
   status?: string;
   statusDetails?: Record<string, string>;
@@ -160,7 +166,7 @@ export interface ExecutionChange {
  * transaction again on the new row (one of several racing updates wins; the others then answer
  * VersionMismatch or InvalidStateTransition, as they would one after another).
  */
-export async function changeExecution(db: Db, row: ExecutionRow, change: ExecutionChange, now: number): Promise<ExecutionRow> {
+export async function changeExecution(db: Db, row: ExecutionRow, change: ExecutionChange, now: number, effects?: ChangeEffects): Promise<ExecutionRow> {
   const status = change.status ?? row.status;
   // Only the columns an execution change can touch: setting an indexed column, even to its own
   // value, makes SQLite rewrite that index's entry (more pages in every commit).
@@ -185,7 +191,7 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     await queueRetry(db, after, now);
     // Only an execution that ends can abort or complete its job.
     if (isTerminal(status)) {
-      await abortIfMet(db, row.job_id, now);
+      if ((await abortIfMet(db, row.job_id, now)) && effects) effects.aborted = true;
       await completeIfDone(db, row.job_id, now);
     }
   }
@@ -197,11 +203,11 @@ const deleteOne = preparedWrite<{ id: number; expected: number }>((db, arg) =>
 );
 
 /** Deletes one execution as read (conditional on its versionNumber, as changeExecution), keeping the counters. */
-export async function deleteExecution(db: Db, row: ExecutionRow, now: number): Promise<void> {
+export async function deleteExecution(db: Db, row: ExecutionRow, now: number, effects?: ChangeEffects): Promise<void> {
   await adjustCounters(db, row.job_id, moveDelta(row.status, null));
   if ((await deleteOne(db, { id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
   // A deleted execution leaves C (and maybe F) of the abort criteria.
-  await abortIfMet(db, row.job_id, now);
+  if ((await abortIfMet(db, row.job_id, now)) && effects) effects.aborted = true;
   await completeIfDone(db, row.job_id, now);
 }
 

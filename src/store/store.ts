@@ -199,3 +199,14 @@ export function jsonText(dialect: DialectName, column: string, key: string) {
     ? sql<string>`(${sql.ref(column)}::jsonb ->> ${key})`
     : sql<string>`json_extract(${sql.ref(column)}, ${'$."' + key.replace(/"/g, '') + '"'})`;
 }
+
+/**
+ * A list of integer ids as one statement argument (see `inIds`): one statement text for any
+ * length, so the statement cache holds it and no statement is cut into chunks of parameters.
+ */
+export const idsArg = (dialect: DialectName, ids: number[]): unknown => (dialect === 'postgres' ? ids : JSON.stringify(ids));
+
+/** `column` is one of the ids passed with `idsArg`: json_each on SQLite, an array on PostgreSQL. */
+export function inIds(db: Db, column: string, ids: unknown) {
+  return isPostgres(db) ? sql<boolean>`${sql.ref(column)} = any(cast(${ids} as bigint[]))` : sql<boolean>`${sql.ref(column)} in (select value from json_each(${ids}))`;
+}

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
-import type { Db } from './store.js';
+import { idsArg, inIds, isPostgres, type Db } from './store.js';
 import { prepared } from './prepared.js';
 import { clearTimer, setTimer, type TimerRow } from './timers.js';
 // executions.ts imports this module too; the cycle only involves functions called at run time.
 import { adjustCounters, moveDelta, queuedRow, type ExecutionRow } from './executions.js';
-import { completeIfDone, lockJobs } from './jobs.js';
+import { completeIfDone } from './jobs.js';
 import { abortIfMet } from './abort.js';
 import { nextTimers, shouldRetry, type RetryCriterion, type TimerState } from '../domain/timeouts.js';
 import type { Fired } from '../workers/timer-worker.js';
@@ -49,7 +49,7 @@ export async function syncTimeoutTimer(db: Db, row: ExecutionRow, timeoutAt: num
  * the next executionNumber, if its job is IN_PROGRESS and the failure type's budget allows. The
  * unique (job, thing, executionNumber) index makes a second try a no-op; counted only if inserted.
  */
-export async function queueRetry(db: Db, ended: ExecutionRow, now: number): Promise<boolean> {
+export async function queueRetry(db: Db, ended: Pick<ExecutionRow, 'job_id' | 'thing_name' | 'execution_number' | 'status' | 'retry_attempt' | 'failed_retries' | 'timed_out_retries'>, now: number): Promise<boolean> {
   if (ended.status !== 'FAILED' && ended.status !== 'TIMED_OUT') return false;
   const cfg = await timeConfig(db, ended.job_id);
   // Retries stop with the rollout at schedulingConfig.endTime.
@@ -71,6 +71,26 @@ export async function queueRetry(db: Db, ended: ExecutionRow, now: number): Prom
   return true;
 }
 
+/** What firing a timeout needs of the execution it ended (its retry and its notification). */
+type Ended = Pick<ExecutionRow, 'id' | 'job_id' | 'thing_name' | 'execution_number' | 'status' | 'retry_attempt' | 'failed_retries' | 'timed_out_retries'>;
+
+// One statement for a whole batch (the ids as one argument), returning only what is used.
+const timeOut = prepared<{ ids: unknown; now: number }, Ended>((db, arg) =>
+  db
+    .updateTable('job_executions')
+    .set({
+      status: 'TIMED_OUT',
+      last_updated_at: arg('now'),
+      version_number: sql`version_number + 1`,
+      in_progress_deadline: null,
+      timeout_at: null,
+    })
+    .where(inIds(db, 'id', arg('ids')))
+    .where('status', '=', 'IN_PROGRESS')
+    .where('timeout_at', '<=', arg('now'))
+    .returning(['id', 'job_id', 'thing_name', 'execution_number', 'status', 'retry_attempt', 'failed_retries', 'timed_out_retries']),
+);
+
 /**
  * Fires execution timeouts, set-based: one conditional UPDATE moves the executions still
  * IN_PROGRESS whose deadline has come (a device may have finished them, or set a later step
@@ -78,28 +98,8 @@ export async function queueRetry(db: Db, ended: ExecutionRow, now: number): Prom
  */
 export async function fireTimeouts(db: Db, timers: TimerRow[], now: number): Promise<Fired> {
   const ids = timers.map((t) => Number(t.ref));
-  // The jobs' rows first, as every path does (changeExecution locks its job before its execution):
-  // updating the executions first deadlocked with device updates of the same job on PostgreSQL.
-  await lockJobs(db, [...new Set(timers.map((t) => t.job_id).filter((j): j is string => j !== null))]);
-  const ended: ExecutionRow[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .updateTable('job_executions')
-      .set({
-        status: 'TIMED_OUT',
-        last_updated_at: now,
-        version_number: sql`version_number + 1`,
-        in_progress_deadline: null,
-        timeout_at: null,
-      })
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('status', '=', 'IN_PROGRESS')
-      .where('timeout_at', '<=', now)
-      .returningAll()
-      .execute();
-    ended.push(...rows);
-  }
-  const byJob = new Map<string, ExecutionRow[]>();
+  const ended = ids.length ? await timeOut(db, { ids: idsArg(isPostgres(db) ? 'postgres' : 'sqlite', ids), now }) : [];
+  const byJob = new Map<string, Ended[]>();
   for (const e of ended) {
     const list = byJob.get(e.job_id);
     if (list) list.push(e);

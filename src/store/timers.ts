@@ -1,4 +1,8 @@
-import { rowLimit, type Db, type Store } from './store.js';
+import { sql } from 'kysely';
+import { isPostgres, rowLimit, type Db } from './store.js';
+import { prepared } from './prepared.js';
+// jobs.ts reaches this module through executions.ts; the cycle only involves functions called at run time.
+import { lockJobs } from './jobs.js';
 
 /**
  * Durable timers: one row per thing due at a time (docs/design.md). (kind, ref) is unique, so
@@ -24,47 +28,62 @@ export async function clearTimer(db: Db, kind: string, ref: string): Promise<voi
   await db.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref).execute();
 }
 
-/**
- * Claims up to `limit` timers due at `now` (clock time) for `owner`, until `leaseUntil` (wall
- * time: a lease must expire when its node dies, whether or not anyone moves a manual clock).
- * One UPDATE decides; on PostgreSQL SKIP LOCKED keeps two nodes from waiting on each other.
- */
-export async function claimDue(store: Store, now: number, wallNow: number, owner: string, leaseUntil: number, limit: number): Promise<TimerRow[]> {
-  // Nothing due: stop at the index probe. Before PostgreSQL has analyzed a freshly filled table
-  // (1,000,000 timers written at once), the claim's filtered query is planned as a sequential
-  // scan: 80 ms every poll while idle (bench/timeouts.ts, docs/benchmarks.md). ORDER BY ... LIMIT 1
-  // is an index walk whatever the statistics say.
-  const first = await nextDue(store.db);
-  if (first === undefined || first > now) return [];
-  const candidates = store.db
-    .selectFrom('timers')
-    .select('id')
-    .where('due_at', '<=', now)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', wallNow)]))
-    .orderBy('due_at')
-    .orderBy('id')
-    .limit(rowLimit(limit));
-  const locked = store.dialect === 'postgres' ? candidates.forUpdate().skipLocked() : candidates;
-  const rows = await store.db
-    .updateTable('timers')
-    .set({ lease_owner: owner, lease_until: leaseUntil })
-    .where('id', 'in', locked)
-    .returning(['id', 'kind', 'ref', 'job_id', 'due_at'])
-    .execute();
-  return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
+// Statements per batch size and dialect; sizes come from a short ladder (TimerWorker), so few are cached.
+type Take = (db: Db, args: { now: number; jobs: unknown }) => Promise<TimerRow[]>;
+type Peek = (db: Db, args: { now: number }) => Promise<{ job_id: string | null }[]>;
+const statements = new Map<string, { peek: Peek; take: Take }>();
+
+function takeStatements(postgres: boolean, limit: number): { peek: Peek; take: Take } {
+  const key = `${postgres ? 'pg' : 'sqlite'}:${limit}`;
+  let s = statements.get(key);
+  if (!s) {
+    s = {
+      peek: prepared<{ now: number }, { job_id: string | null }>(
+        (_db, arg) => sql`
+          select distinct job_id from (
+            select job_id from timers where due_at <= ${arg('now')} order by due_at, id limit ${rowLimit(limit)}) t`,
+      ),
+      take: prepared<{ now: number; jobs: unknown }, TimerRow>((_db, arg) =>
+        postgres
+          ? // = any(array(...)): IN (subquery) is planned as a scan of the whole table.
+            sql<TimerRow>`
+            delete from timers where id = any(array(
+              select id from timers where due_at <= ${arg('now')} and (job_id = any(cast(${arg('jobs')} as text[])) or job_id is null)
+              order by due_at, id limit ${rowLimit(limit)} for update skip locked))
+            returning id, kind, ref, job_id, due_at`
+          : sql<TimerRow>`
+            delete from timers where id in (
+              select id from timers where due_at <= ${arg('now')} order by due_at, id limit ${rowLimit(limit)})
+            returning id, kind, ref, job_id, due_at`,
+      ),
+    };
+    statements.set(key, s);
+  }
+  return s;
 }
 
-/** Removes fired timers, only those still leased to `owner` and not moved since they were claimed. */
-export async function finishTimers(db: Db, timers: TimerRow[], owner: string): Promise<number> {
-  if (timers.length === 0) return 0;
-  let n = 0;
-  // A timer set again while it fired got its lease cleared: it stays, for its new time.
-  for (let i = 0; i < timers.length; i += 500) {
-    const ids = timers.slice(i, i + 500).map((t) => t.id);
-    const r = await db.deleteFrom('timers').where('id', 'in', ids).where('lease_owner', '=', owner).executeTakeFirst();
-    n += Number(r.numDeletedRows);
+/**
+ * Takes up to `limit` timers due at `now` out of the table, in the caller's transaction, which then
+ * fires them: the transaction is the claim, so a node that dies mid-batch rolls the deletion back
+ * with the firing and the timers are due again at once. On PostgreSQL, SKIP LOCKED leaves the
+ * timers another node is firing to it, and the jobs of the batch are locked first: the lock order
+ * of a device's update (job, execution, then its timer), so that the two cannot deadlock.
+ */
+export async function takeDue(db: Db, now: number, limit: number): Promise<TimerRow[]> {
+  // Nothing due: stop at the index probe. Before PostgreSQL has analyzed a freshly filled table
+  // (1,000,000 timers written at once), a filtered query may be planned as a sequential scan: 80 ms
+  // every poll while idle (bench/timeouts.ts). ORDER BY ... LIMIT 1 walks the index whatever the statistics.
+  const first = await nextDue(db);
+  if (first === undefined || first > now) return [];
+  const postgres = isPostgres(db);
+  const { peek, take } = takeStatements(postgres, limit);
+  let jobs: string[] = [];
+  if (postgres) {
+    jobs = (await peek(db, { now })).flatMap((r) => (r.job_id === null ? [] : [r.job_id]));
+    await lockJobs(db, jobs);
   }
-  return n;
+  const rows = await take(db, { now, jobs });
+  return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
 }
 
 /** The earliest due time, or undefined: one index probe (the worker sleeps until then). */
@@ -73,7 +92,7 @@ export async function nextDue(db: Db): Promise<number | undefined> {
   return row ? Number(row.due_at) : undefined;
 }
 
-/** Whether any timer is due at `now` (leased or not): the clock POST waits until none is. */
+/** Whether any timer is due at `now` (being fired or not): the clock POST waits until none is. */
 export async function anyDue(db: Db, now: number): Promise<boolean> {
   const row = await db.selectFrom('timers').select('id').where('due_at', '<=', now).limit(rowLimit(1)).executeTakeFirst();
   return row !== undefined;

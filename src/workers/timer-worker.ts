@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock.js';
 import type { Events } from '../events.js';
 import type { Db, Store } from '../store/store.js';
-import { anyDue, claimDue, finishTimers, nextDue, type TimerRow } from '../store/timers.js';
+import { anyDue, nextDue, takeDue, type TimerRow } from '../store/timers.js';
 
 /** What firing a batch of timers changed: things whose pending list may differ, by namespace. */
 export interface Fired {
@@ -22,9 +22,14 @@ export interface TimerWorkerOptions {
   events: Events;
   nodeId: string;
   handlers: Record<string, TimerHandler>;
-  /** Timers fired per transaction. */
+  /** Timers fired per transaction, at most. */
   batchSize?: number;
-  leaseMs?: number;
+  /**
+   * SQLite: the CPU time a batch's transaction should take, in ms. The API's queries wait behind it on
+   * the one connection, and a request spans several event-loop turns, so the batch size follows
+   * the measured cost per timer to keep each batch this short (bench/timeouts.ts).
+   */
+  batchBudgetMs?: number;
   /** Longest sleep between looks at the next due time (another node may have set a timer). */
   pollMs?: number;
   /** Called before each step: a shared manual clock reloads its time. */
@@ -33,23 +38,29 @@ export interface TimerWorkerOptions {
 }
 
 /**
- * The timer worker: claims due timers in bounded batches under a lease (wall time), fires each
- * batch in one transaction that also deletes the timers, and publishes what changed after commit.
- * A node that dies mid-batch rolls its transaction back; its lease runs out and another node (or
- * itself after a restart) fires the batch. Between batches it yields, so the API keeps answering.
+ * The timer worker: takes due timers out of the table in bounded batches, each in the transaction
+ * that fires it, and publishes what changed after commit. A node that dies mid-batch rolls its
+ * transaction back, and the timers are due again at once, for another node or itself after a
+ * restart; nodes firing together skip each other's locked timers (takeDue). Between batches it
+ * yields, so the API keeps answering.
  */
 export class TimerWorker {
   private readonly batch: number;
-  private readonly leaseMs: number;
   private readonly pollMs: number;
   private running = false;
   private loopDone: Promise<void> = Promise.resolve();
   private wakeUp: (() => void) | undefined;
   private woken = false;
+  /** Drains in progress: the poll loop leaves the batches to them (two would run back to back). */
+  private draining = 0;
+  private inFlight: Promise<unknown> = Promise.resolve();
+  /** Timers in the next batch (adjusted to batchBudgetMs when set). */
+  private size: number;
+  private msPerTimer: number | undefined;
 
   constructor(private readonly o: TimerWorkerOptions) {
     this.batch = o.batchSize ?? 2000;
-    this.leaseMs = o.leaseMs ?? 10_000;
+    this.size = o.batchBudgetMs ? Math.min(this.batch, 200) : this.batch;
     this.pollMs = o.pollMs ?? 500;
   }
 
@@ -75,6 +86,16 @@ export class TimerWorker {
    * and returns when none is left. The clock POST awaits it.
    */
   async drain(now: number): Promise<void> {
+    this.draining++;
+    try {
+      await this.inFlight.catch(() => {});
+      await this.drainSteps(now);
+    } finally {
+      this.draining--;
+    }
+  }
+
+  private async drainSteps(now: number): Promise<void> {
     for (;;) {
       const n = await this.step(now);
       // Yield between batches (a macrotask, not only a microtask), so that requests get answered
@@ -85,7 +106,7 @@ export class TimerWorker {
         continue;
       }
       if (!(await anyDue(this.o.store.db, now))) return;
-      // Leased by another node (or a batch of ours in flight): wait for it to finish or expire.
+      // Being fired by another node (or a batch of ours in flight): wait for it to commit or roll back.
       await sleep(20);
     }
   }
@@ -97,12 +118,13 @@ export class TimerWorker {
         this.woken = false;
         await this.o.refresh?.();
         const now = this.o.clock.now();
-        if ((await this.step(now)) > 0) wait = 0;
+        if (this.draining > 0) wait = this.pollMs;
+        else if ((await (this.inFlight = this.step(now))) > 0) wait = 0;
         else {
           const due = await nextDue(this.o.store.db);
           // With the system clock, sleep until the next timer is due (on time, not a poll late).
           if (due !== undefined) wait = Math.max(0, Math.min(this.pollMs, due - this.o.clock.now()));
-          if (due !== undefined && due <= now) wait = 20; // due but leased elsewhere
+          if (due !== undefined && due <= now) wait = 20; // due but being fired elsewhere
         }
       } catch (err) {
         this.o.log?.error({ err }, 'timer worker step failed; retrying');
@@ -122,35 +144,25 @@ export class TimerWorker {
     }
   }
 
-  /** Claims and fires one batch; returns how many timers it claimed. */
+  /** Takes and fires one batch in one transaction; returns how many timers it took. */
   private async step(now: number): Promise<number> {
-    const { store, nodeId } = this.o;
-    const wall = Date.now();
-    const claimed = await claimDue(store, now, wall, nodeId, wall + this.leaseMs, this.batch);
-    if (claimed.length === 0) return 0;
+    const { store } = this.o;
     await this.o.events.capacity();
-    const byKind = new Map<string, TimerRow[]>();
-    for (const t of claimed) {
-      const list = byKind.get(t.kind);
-      if (list) list.push(t);
-      else byKind.set(t.kind, [t]);
-    }
+    const size = this.size;
+    let claimed: TimerRow[] = [];
+    // CPU time, not wall time: on a busy host the process may lose the CPU in mid-batch.
+    const cpu0 = process.cpuUsage();
     const fired = await store.tx(
       async (db) => {
-        const things: Fired['things'] = [];
-        for (const [kind, timers] of byKind) {
-          const handler = this.o.handlers[kind];
-          if (!handler) {
-            this.o.log?.error({ kind, n: timers.length }, 'timers of an unknown kind dropped');
-          } else {
-            things.push(...(await handler(db, timers, now)).things);
-          }
-        }
-        await finishTimers(db, claimed, nodeId);
-        return things;
+        claimed = await takeDue(db, now, size);
+        return this.fire(db, claimed, now);
       },
       { urgent: true },
     );
+    if (this.o.batchBudgetMs && claimed.length === size) {
+      const cpu = process.cpuUsage(cpu0);
+      this.resize(size, (cpu.user + cpu.system) / 1000, this.o.batchBudgetMs);
+    }
     const byNs = new Map<string | null, string[]>();
     for (const t of fired) {
       const list = byNs.get(t.namespaceId);
@@ -159,5 +171,33 @@ export class TimerWorker {
     }
     for (const [ns, names] of byNs) this.o.events.pendingChanged(names, ns);
     return claimed.length;
+  }
+
+  /** Runs each kind's handler on its timers, in the caller's transaction. */
+  private async fire(db: Db, claimed: TimerRow[], now: number): Promise<Fired['things']> {
+    const byKind = new Map<string, TimerRow[]>();
+    for (const t of claimed) {
+      const list = byKind.get(t.kind);
+      if (list) list.push(t);
+      else byKind.set(t.kind, [t]);
+    }
+    const things: Fired['things'] = [];
+    for (const [kind, timers] of byKind) {
+      const handler = this.o.handlers[kind];
+      if (!handler) this.o.log?.error({ kind, n: timers.length, nodeId: this.o.nodeId }, 'timers of an unknown kind dropped');
+      else things.push(...(await handler(db, timers, now)).things);
+    }
+    return things;
+  }
+
+  /**
+   * The next batch size from the last full batch's CPU time per timer. After the first, a slow
+   * batch raises the estimate by at most half (a garbage collection, another thread); a fast one
+   * lowers it at once. Sizes go in steps of 25: each is one cached statement.
+   */
+  private resize(size: number, ms: number, budgetMs: number): void {
+    const measured = ms / size;
+    this.msPerTimer = this.msPerTimer === undefined ? measured : Math.min(this.msPerTimer * 1.5, measured);
+    this.size = Math.min(this.batch, Math.max(25, Math.round(budgetMs / Math.max(this.msPerTimer, 1e-4) / 25) * 25));
   }
 }

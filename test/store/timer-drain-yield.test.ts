@@ -43,3 +43,51 @@ test('drain yields to the event loop between batches [sqlite]', async () => {
     await s.close();
   }
 });
+
+// On SQLite a batch holds the API's one connection: with batchBudgetMs the batch size follows the
+// measured cost per timer, so that a slow kind of timer comes in small batches (bench/timeouts.ts).
+test('batch size follows the time budget [sqlite]', async () => {
+  const s = await startServer('sqlite', { clock: 'manual' });
+  try {
+    const { store, clock, events } = s.app;
+    const due = clock.now() + 1000;
+    await store.tx(async (db) => {
+      for (let i = 0; i < 2000; i++) await setTimer(db, 'slowtest', String(i), null, due);
+    });
+    const sizes: number[] = [];
+    const fired = new Set<string>();
+    const worker = new TimerWorker({
+      store,
+      clock,
+      events,
+      nodeId: 'budget-test',
+      batchSize: 1000,
+      batchBudgetMs: 5,
+      handlers: {
+        // 0.1 ms of CPU per timer: about 50 fit in the budget.
+        slowtest: async (_db, timers) => {
+          sizes.push(timers.length);
+          const c0 = process.cpuUsage();
+          const cpuMs = () => {
+            const c = process.cpuUsage(c0);
+            return (c.user + c.system) / 1000;
+          };
+          while (cpuMs() < timers.length * 0.1);
+          for (const t of timers) {
+            assert.ok(!fired.has(t.ref), `timer ${t.ref} fired twice`);
+            fired.add(t.ref);
+          }
+          return { things: [] };
+        },
+      },
+    });
+    await worker.drain(due);
+    assert.equal(fired.size, 2000, 'every timer fired once');
+    assert.equal(sizes[0], 200, 'the first batch is the starting size');
+    assert.ok(Math.max(...sizes.slice(1)) <= 50, `later batches fit the budget: ${sizes.join(',')}`);
+    const left = await store.db.selectFrom('timers').select('id').where('kind', '=', 'slowtest').execute();
+    assert.equal(left.length, 0);
+  } finally {
+    await s.close();
+  }
+});
