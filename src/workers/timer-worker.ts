@@ -147,6 +147,9 @@ export class TimerWorker {
   /** Takes and fires one batch in one transaction; returns how many timers it took. */
   private async step(now: number): Promise<number> {
     const { store } = this.o;
+    // Idle polls stop at one index probe, without opening a transaction.
+    const first = await nextDue(store.db);
+    if (first === undefined || first > now) return 0;
     await this.o.events.capacity();
     const size = this.size;
     let claimed: TimerRow[] = [];
