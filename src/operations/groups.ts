@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
+import { nextMemberSeq } from '../store/member-seq.js';
 import { queueExecution, findExecution, removePending } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
 import { resetRetryBudget } from '../store/retry-budget.js';
@@ -178,7 +179,7 @@ async function addMember(db: Db, group: string, thing: string, now: number): Pro
   if (member) return false;
   const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
   if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
-  await db.insertInto('group_members').values({ group_name: group, thing_name: thing }).execute();
+  await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: await nextMemberSeq(db) }).execute();
   let queued = false;
   for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
     const last = await findExecution(db, jobId, thing);

@@ -10,6 +10,7 @@ import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob, requireLockedJob } from './util.js';
 import { putTags } from './tags.js';
+import { nextMemberSeq } from '../store/member-seq.js';
 import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
@@ -86,6 +87,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   const status = initialStatus(schedule, now);
   // A SCHEDULED job rolls out nothing until it starts.
   const scheduled = status === 'SCHEDULED';
+  const selection: string = input.targetSelection ?? 'SNAPSHOT';
   const touched = await ctx.store.tx(async (db) => {
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
@@ -94,7 +96,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
       .values({
         job_id: jobId,
         status,
-        target_selection: input.targetSelection ?? 'SNAPSHOT',
+        target_selection: selection,
         targets: JSON.stringify(input.targets.filter((a: string, i: number, all: string[]) => all.indexOf(a) === i)),
         document: input.document ?? null,
         document_source: input.documentSource ?? null,
@@ -119,6 +121,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         rollout_cursor: null,
         rollout_pace: null,
         rollout_ended: 0,
+        member_seq: selection === 'SNAPSHOT' && targets.some((t) => t.kind === 'group') ? await nextMemberSeq(db) : null,
         lease_owner: null,
         lease_until: null,
       })

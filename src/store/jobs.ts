@@ -105,7 +105,9 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
     // And whether any member follows it: a batch that takes exactly the rest of the last group
     // finishes the rollout in this step, not in an empty one after (a paced rollout would show
     // isConcurrent until its next release time).
-    const inGroup = membersOf(db, names);
+    let inGroup = membersOf(db, names);
+    // A SNAPSHOT job's targets are the members at CreateJob, however long a paced fan-out runs.
+    if (job.member_seq !== null) inGroup = inGroup.where('m.added_seq', '<', job.member_seq);
     const [bound, after] = await inGroup
       .select('m.thing_name')
       .where('m.thing_name', '>', cursor.after)

@@ -197,6 +197,18 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await db.schema.alterTable('jobs').addColumn('rollout_ended', 'integer', (c) => c.notNull().defaultTo(0)).execute();
       },
     },
+    '0007_member_seq': {
+      // The order of group joins (src/store/member-seq.ts): a SNAPSHOT job targets the members before it.
+      async up(db: Kysely<unknown>) {
+        if (dialect === 'postgres') await sql`create sequence member_seq`.execute(db);
+        else {
+          await db.schema.createTable('member_seq').addColumn('v', 'integer', (c) => c.notNull()).execute();
+          await sql`insert into member_seq (v) values (0)`.execute(db);
+        }
+        await db.schema.alterTable('group_members').addColumn('added_seq', bigint, (c) => c.notNull().defaultTo(0)).execute();
+        await db.schema.alterTable('jobs').addColumn('member_seq', bigint).execute();
+      },
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export interface ThingGroupsTable {
 export interface GroupMembersTable {
   group_name: string;
   thing_name: string;
+  /** The join's place in member-seq.ts's order (0: before it existed). */
+  added_seq: Generated<number>;
 }
 
 export interface JobsTable {
@@ -58,6 +60,8 @@ export interface JobsTable {
   rollout_pace: string | null;
   /** 1 once schedulingConfig.endTime stopped the rollout for good (no more executions, joins included). */
   rollout_ended: number;
+  /** SNAPSHOT with group targets: members with a lower added_seq are its targets. */
+  member_seq: number | null;
   lease_owner: string | null;
   lease_until: number | null;
 }

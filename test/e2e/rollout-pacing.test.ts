@@ -220,6 +220,20 @@ for (const backend of BACKENDS) {
       await done(name('grpb'), '6 at 2/min: done with the full last minute');
     });
 
+    test('SNAPSHOT group target: a thing added to the group during the paced rollout is not a target', async () => {
+      const { g } = await groupOf('snap', 4);
+      const jobId = name('snap');
+      await alignMinute(s.url);
+      await create(jobId, [groupArn(g)], { jobExecutionsRolloutConfig: { maximumPerMinute: 1 } });
+      const [late] = await things('snaplate', 1);
+      await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: g, thingName: late! }));
+      await tick(5 * 60);
+      const got = await executedThings(s.iot, jobId);
+      assert.equal(got.has(late!), false, 'the group\'s members at CreateJob are the targets (orchestration.md §2.4, reference: "all original targets")');
+      assert.equal(got.size, 4);
+      await done(jobId, 'all 4 original targets have executions');
+    });
+
     test('CONTINUOUS group target: a thing that joins later gets its execution at once, outside the pace', async () => {
       const { ts: cts, g: cgroup } = await groupOf('cont', 3);
       const cjob = name('cont');
