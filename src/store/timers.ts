@@ -70,11 +70,6 @@ function takeStatements(postgres: boolean, limit: number): { peek: Peek; take: T
  * of a device's update (job, execution, then its timer), so that the two cannot deadlock.
  */
 export async function takeDue(db: Db, now: number, limit: number): Promise<TimerRow[]> {
-  // Nothing due: stop at the index probe. Before PostgreSQL has analyzed a freshly filled table
-  // (1,000,000 timers written at once), a filtered query may be planned as a sequential scan: 80 ms
-  // every poll while idle (bench/timeouts.ts). ORDER BY ... LIMIT 1 walks the index whatever the statistics.
-  const first = await nextDue(db);
-  if (first === undefined || first > now) return [];
   const postgres = isPostgres(db);
   const { peek, take } = takeStatements(postgres, limit);
   let jobs: string[] = [];

@@ -14,7 +14,7 @@ import {
 import { GetPendingJobExecutionsCommand, StartNextPendingJobExecutionCommand, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { BACKENDS, MOSQUITTO_URL, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device } from '../support/device.js';
-import { advance, alignMinute, clockNow, executedThings, executions, maxPerMinute } from '../support/rollout.js';
+import { advance, alignMinute, clockNow, executedThings, executions, makeThings, maxPerMinute } from '../support/rollout.js';
 
 /**
  * Rollout pacing (issue 11 §1, orchestration.md §2) seen from outside: SDK clients, MQTT devices,
@@ -32,15 +32,7 @@ for (const backend of BACKENDS) {
     let s: TestServer;
     const devices: Device[] = [];
     const tick = (seconds: number) => advance(s.url, seconds);
-    const things = async (prefix: string, n: number) => {
-      const out: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = name(`${prefix}${i}`);
-        await s.iot.send(new CreateThingCommand({ thingName: t }));
-        out.push(t);
-      }
-      return out;
-    };
+    const things = (prefix: string, n: number) => makeThings(s.iot, name, prefix, n);
     const create = (jobId: string, targets: string[], extra: Partial<CreateJobCommandInput> = {}) =>
       s.iot.send(new CreateJobCommand({ jobId, targets, document: '{"op":"fw"}', ...extra }));
     const job = async (jobId: string) => (await s.iot.send(new DescribeJobCommand({ jobId }))).job!;

@@ -5,7 +5,7 @@ import {
   AddThingToThingGroupCommand,
   CancelJobCommand,
   CreateJobCommand,
-  CreateThingCommand,
+ 
   CreateThingGroupCommand,
   DescribeJobCommand,
   DescribeJobExecutionCommand,
@@ -17,7 +17,7 @@ import { GetPendingJobExecutionsCommand, UpdateJobExecutionCommand } from '@aws-
 import { BACKENDS, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
 import { Device } from '../support/device.js';
-import { MIN, advance, alignMinute, clockNow, executedThings, executions, maxPerMinute, scheduleTime, setClock } from '../support/rollout.js';
+import { MIN, advance, alignMinute, clockNow, executedThings, executions, makeThings, maxPerMinute, scheduleTime, setClock } from '../support/rollout.js';
 
 /**
  * Scheduling (issue 11 §3, orchestration.md §6) driven by the manual clock: SCHEDULED until
@@ -36,15 +36,7 @@ for (const backend of BACKENDS) {
     let s: TestServer;
     const devices: Device[] = [];
     const tick = (seconds: number) => advance(s.url, seconds);
-    const things = async (prefix: string, n: number) => {
-      const out: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const t = name(`${prefix}${i}`);
-        await s.iot.send(new CreateThingCommand({ thingName: t }));
-        out.push(t);
-      }
-      return out;
-    };
+    const things = (prefix: string, n: number) => makeThings(s.iot, name, prefix, n);
     const group = async (prefix: string, n: number) => {
       const ts = await things(prefix, n);
       const g = name(`${prefix}g`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ListJobExecutionsForJobCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CreateThingCommand, ListJobExecutionsForJobCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { clockRequest } from '../../src/cli/clock-client.js';
 import { CREDENTIALS, REGION } from './harness.js';
 
@@ -74,4 +74,15 @@ export function maxPerMinute(samples: { t: number; n: number }[], base = 0): num
     for (let j = i; j < samples.length && samples[j]!.t - samples[i]!.t < MIN; j++) worst = Math.max(worst, samples[j]!.n - before);
   }
   return worst;
+}
+
+/** Creates things named `name(prefix + i)` for i < n; returns their names. */
+export async function makeThings(iot: IoTClient, name: (n: string) => string, prefix: string, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = name(`${prefix}${i}`);
+    await iot.send(new CreateThingCommand({ thingName: t }));
+    out.push(t);
+  }
+  return out;
 }
