@@ -2,74 +2,122 @@
  * Abort benchmark (issue 11 §5): the time from the update that crosses an abort threshold to the
  * last QUEUED execution CANCELED, for a job of N executions; baseline in the same run: CancelJob
  * (without force) of a job of the same size, which the abort's cancellation reuses.
- *   node dist/bench/abort.js --backend sqlite --size 1000000 --runs 1
+ *   node dist/bench/abort.js --backend sqlite --size 1000000 --runs 3
+ * Each run: N things seeded straight into a fresh store, `iot-jobs serve` started on it in its own
+ * process, two jobs fanned out to them (not measured), then `sync` and a pause, so that neither
+ * phase pays for the fan-out's dirty pages. The end is seen by polling DescribeJob every
+ * --poll-ms; meanwhile two loops call DescribeJobExecution on a third job, whose p99 is reported
+ * per phase (what the cancel costs everyone else).
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { CancelJobCommand, CreateJobCommand, CreateThingCommand, DescribeJobCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { execSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CancelJobCommand, CreateJobCommand, CreateThingCommand, DescribeJobCommand, DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { startApp } from '../src/app.js';
-import type { Config } from '../src/config/types.js';
-import { clients, testConfig } from '../test/support/harness.js';
-import { dropPgSchema, freshPgSchema, machine, median, PG_URL, seedGroup, tmpDir } from './support.js';
+import { Store } from '../src/store/store.js';
+import { clients } from '../test/support/harness.js';
+import { spawnServer } from '../test/support/process.js';
+import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
 
 const { values } = parseArgs({
   options: {
     backend: { type: 'string', default: 'sqlite' },
     size: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '1' },
+    'poll-ms': { type: 'string', default: '10' },
   },
 });
 const backend = values.backend as 'sqlite' | 'postgres';
 const n = Number(values.size);
 const runs = Number(values.runs);
+const pollMs = Number(values['poll-ms']);
 const ARN = 'arn:aws:iot:us-east-1:000000000000';
 
-async function waitDone(iot: IoTClient, jobId: string, until: (j: NonNullable<Awaited<ReturnType<typeof describe>>>) => boolean) {
+type Job = NonNullable<Awaited<ReturnType<typeof describe>>>;
+const describe = async (iot: IoTClient, jobId: string) => (await iot.send(new DescribeJobCommand({ jobId }))).job!;
+async function waitFor(iot: IoTClient, jobId: string, until: (j: Job) => boolean, every: number): Promise<Job> {
   for (;;) {
     const j = await describe(iot, jobId);
     if (until(j)) return j;
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(every);
   }
 }
-const describe = async (iot: IoTClient, jobId: string) => (await iot.send(new DescribeJobCommand({ jobId }))).job!;
 
 async function once(run: number) {
+  const dataDir = tmpDir();
   const schema = backend === 'postgres' ? await freshPgSchema(`bench_abort_${process.pid}_${run}`) : undefined;
-  const config: Config = testConfig({ dataDir: tmpDir(), logLevel: 'warn', ...(backend === 'postgres' ? { databaseUrl: PG_URL, dbPoolSize: 10 } : {}) });
-  const app = await startApp(config, schema ? { pgSchema: schema } : {});
-  const { iot, data } = clients(app.httpUrl);
+  const dbUrl = schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined;
+  const store = await Store.open({ dataDir, databaseUrl: dbUrl });
+  await seedGroup(store, 'fleet', n);
+  await store.close();
+  const server = await spawnServer(dbUrl ? ['--database-url', dbUrl] : ['--data-dir', dataDir]);
+  const { iot, data } = clients(server.url);
+  const probeClient = clients(server.url).iot;
   try {
-    await seedGroup(app.store, 'fleet', n);
-    await iot.send(new CreateThingCommand({ thingName: 'trigger' }));
+    for (const thingName of ['trigger', 'probe']) await iot.send(new CreateThingCommand({ thingName }));
+    await iot.send(new CreateJobCommand({ jobId: 'probe', targets: [`${ARN}:thing/probe`], document: '{}' }));
     const abortConfig = { criteriaList: [{ failureType: 'FAILED' as const, action: 'CANCEL' as const, thresholdPercentage: 100, minNumberOfExecutedThings: 1 }] };
-    const fanned = (j: Awaited<ReturnType<typeof describe>>) => !j.isConcurrent;
     for (const jobId of ['abort', 'cancel']) {
       await iot.send(new CreateJobCommand({ jobId, targets: [`${ARN}:thing/trigger`, `${ARN}:thinggroup/fleet`], document: '{}', abortConfig }));
-      const j = await waitDone(iot, jobId, fanned);
+      const j = await waitFor(iot, jobId, (x) => !x.isConcurrent, 200);
       if (j.jobProcessDetails?.numberOfQueuedThings !== n + 1) throw new Error(`${jobId}: queued ${j.jobProcessDetails?.numberOfQueuedThings}`);
     }
-    const canceled = (j: Awaited<ReturnType<typeof describe>>) => !j.isConcurrent && j.jobProcessDetails?.numberOfQueuedThings === 0;
+    execSync('sync');
+    await sleep(2000);
+
+    let phase: 'abort' | 'cancel' | 'idle' | 'stop' = 'idle';
+    const lat = { abort: [] as number[], cancel: [] as number[] };
+    const probe = async () => {
+      while (phase !== 'stop') {
+        const p = phase;
+        const s = performance.now();
+        await probeClient.send(new DescribeJobExecutionCommand({ jobId: 'probe', thingName: 'probe' }));
+        if (p === 'abort' || p === 'cancel') lat[p].push(performance.now() - s);
+      }
+    };
+    const probes = [probe(), probe()];
+    const canceled = (j: Job) => !j.isConcurrent && j.jobProcessDetails?.numberOfQueuedThings === 0;
+
+    phase = 'abort';
     const t0 = performance.now();
     await data.send(new UpdateJobExecutionCommand({ jobId: 'abort', thingName: 'trigger', status: 'FAILED' }));
-    const a = await waitDone(iot, 'abort', canceled);
+    const a = await waitFor(iot, 'abort', canceled, pollMs);
     const abortMs = performance.now() - t0;
     if (a.status !== 'CANCELED' || a.jobProcessDetails?.numberOfCanceledThings !== n) throw new Error(`abort: ${JSON.stringify(a.jobProcessDetails)}`);
+    phase = 'idle';
+    await sleep(2000);
+
+    phase = 'cancel';
     const t1 = performance.now();
     await iot.send(new CancelJobCommand({ jobId: 'cancel' }));
-    await waitDone(iot, 'cancel', canceled);
+    await waitFor(iot, 'cancel', canceled, pollMs);
     const cancelMs = performance.now() - t1;
-    return { abortMs, cancelMs };
+    phase = 'stop';
+    await Promise.all(probes);
+    return {
+      abortMs: Math.round(abortMs),
+      cancelMs: Math.round(cancelMs),
+      probeP99Abort: percentile(lat.abort, 99),
+      probeP99Cancel: percentile(lat.cancel, 99),
+    };
   } finally {
     iot.destroy();
     data.destroy();
-    await app.close();
+    probeClient.destroy();
+    server.child.kill('SIGTERM');
+    await server.exited;
     if (schema) await dropPgSchema(schema);
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 const results = [];
-for (let r = 0; r < runs; r++) results.push(await once(r));
+for (let r = 0; r < runs; r++) {
+  results.push(await once(r));
+  console.error(`run ${r + 1}: ${JSON.stringify(results.at(-1))}`);
+}
 console.log(
   JSON.stringify({
     machine: machine(),
@@ -79,6 +127,8 @@ console.log(
     runs,
     abortMs: median(results.map((x) => x.abortMs)),
     cancelJobMs: median(results.map((x) => x.cancelMs)),
+    probeP99AbortMs: median(results.map((x) => x.probeP99Abort)),
+    probeP99CancelMs: median(results.map((x) => x.probeP99Cancel)),
     all: results,
   }),
 );

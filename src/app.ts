@@ -69,7 +69,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // A timer batch on SQLite holds the API's connection: keep each short (docs/benchmarks.md, Timers).
   const TIMER_BATCH_MS = 5;
   const nodeId = randomUUID();
-  const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, log });
+  // A canceled row costs a fraction of a created or deleted one (docs/benchmarks.md, abort).
+  const cancelBatchSize = store.dialect === 'sqlite' ? 5000 : 10000;
+  const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, cancelBatchSize, log });
   let httpUrl = `http://${endpoint}`;
   const objects = new ObjectStore({
     store,

@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import { rowLimit, StaleRead, type Db } from './store.js';
 import { prepared, preparedWrite } from './prepared.js';
+import { PENDING_STATUSES } from './migrations.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
 import { completeIfDone, lockJob, lockJobs } from './jobs.js';
@@ -52,7 +53,7 @@ export async function findExecution(db: Db, jobId: string, thingName: string, ex
 const NEXT_ORDER = sql`case when e.status = 'IN_PROGRESS' then 0 else 1 end, e.queued_at, e.id`;
 
 const pendingOf = (namespaceId: string | null) =>
-  sql`e.status in ('IN_PROGRESS', 'QUEUED') and j.status <> 'DELETION_IN_PROGRESS' and ${namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`}`;
+  sql`${sql.raw('e.' + PENDING_STATUSES)} and j.status <> 'DELETION_IN_PROGRESS' and ${namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`}`;
 
 /**
  * A thing's pending (QUEUED / IN_PROGRESS) executions in $next order, at most `limit`; jobs being
@@ -106,28 +107,20 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
 }
 
 /**
- * Moves at most `limit` executions of a job from `from` to `to` (CancelJob), set-based, and keeps
- * the counters. The status test sits in the UPDATE's own WHERE, so PostgreSQL re-checks it on a
- * row that a concurrent transaction changed meanwhile, and the counters count what RETURNING says
- * was moved. Returns the things touched.
+ * Moves a job's executions in a keyset range of thing names from `from` to `to` (CancelJob),
+ * set-based, and keeps the counters: one range UPDATE, no id subquery. The status test sits in the
+ * UPDATE's own WHERE, so PostgreSQL re-checks it on a row that a concurrent transaction changed
+ * meanwhile, and the counters count what RETURNING says was moved. Returns the things touched.
  */
 export async function moveBatch(
   db: Db,
   jobId: string,
   from: ExecutionStatus,
   to: ExecutionStatus,
-  opts: { now: number; limit: number; force?: boolean; things?: { after: string; upTo: string | undefined } },
+  opts: { now: number; force?: boolean; things: { after: string; upTo: string | undefined } },
 ): Promise<string[]> {
   await lockJob(db, jobId);
-  let ids = db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).where('status', '=', from);
-  // A keyset range of thing names: a scan from the job's start would wade through the rows that
-  // earlier batches already moved.
-  if (opts.things) {
-    ids = ids.where('thing_name', '>', opts.things.after);
-    if (opts.things.upTo !== undefined) ids = ids.where('thing_name', '<=', opts.things.upTo);
-  }
-  ids = ids.limit(rowLimit(opts.limit));
-  const rows = await db
+  let q = db
     .updateTable('job_executions')
     .set({
       status: to,
@@ -135,10 +128,11 @@ export async function moveBatch(
       version_number: sql`version_number + 1`,
       ...(opts.force ? { force_canceled: 1 } : {}),
     })
-    .where('id', 'in', ids)
-    .where('status', '=', from)
-    .returning('thing_name')
-    .execute();
+    .where('job_id', '=', jobId)
+    .where('thing_name', '>', opts.things.after)
+    .where('status', '=', from);
+  if (opts.things.upTo !== undefined) q = q.where('thing_name', '<=', opts.things.upTo);
+  const rows = await q.returning('thing_name').execute();
   if (rows.length) await adjustCounters(db, jobId, moveDelta(from, to, rows.length));
   return rows.map((r) => r.thing_name);
 }
@@ -219,7 +213,7 @@ export async function deleteExecution(db: Db, row: ExecutionRow, now: number, ef
  */
 export async function removePending(db: Db, thingName: string, jobIds: string[] | undefined, now: number): Promise<boolean> {
   if (jobIds?.length === 0) return false;
-  let pending = db.selectFrom('job_executions').select('job_id').distinct().where('thing_name', '=', thingName).where('status', 'in', ['QUEUED', 'IN_PROGRESS']);
+  let pending = db.selectFrom('job_executions').select('job_id').distinct().where('thing_name', '=', thingName).where(sql.raw<boolean>(PENDING_STATUSES));
   if (jobIds) pending = pending.where('job_id', 'in', jobIds);
   const jobs = (await pending.execute()).map((r) => r.job_id);
   if (jobs.length === 0) return false;

@@ -197,7 +197,7 @@ export async function cancelStep(db: Db, job: JobRow, now: number, limit: number
   const things: string[] = [];
   for (const from of statuses) {
     const range = { after, upTo: bound?.thing_name };
-    things.push(...(await moveBatch(db, job.job_id, from, 'CANCELED', { now, limit, force: from === 'IN_PROGRESS', things: range })));
+    things.push(...(await moveBatch(db, job.job_id, from, 'CANCELED', { now, force: from === 'IN_PROGRESS', things: range })));
   }
   await db
     .updateTable('jobs')
