@@ -7,7 +7,7 @@
  * process, two jobs fanned out to them (not measured), then `sync` and a pause, so that neither
  * phase pays for the fan-out's dirty pages. The end is seen by polling DescribeJob every
  * --poll-ms; meanwhile two loops call DescribeJobExecution on a third job, whose p99 is reported
- * per phase (what the cancel costs everyone else).
+ * per phase (what the cancel costs everyone else); --probes 0 leaves them out.
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -27,12 +27,15 @@ const { values } = parseArgs({
     size: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '1' },
     'poll-ms': { type: 'string', default: '10' },
+    /** DescribeJobExecution loops during the phases; 0 measures the cancel alone. */
+    probes: { type: 'string', default: '2' },
   },
 });
 const backend = values.backend as 'sqlite' | 'postgres';
 const n = Number(values.size);
 const runs = Number(values.runs);
 const pollMs = Number(values['poll-ms']);
+const probeLoops = Number(values.probes);
 const ARN = 'arn:aws:iot:us-east-1:000000000000';
 
 type Job = NonNullable<Awaited<ReturnType<typeof describe>>>;
@@ -77,7 +80,7 @@ async function once(run: number) {
         if (p === 'abort' || p === 'cancel') lat[p].push(performance.now() - s);
       }
     };
-    const probes = [probe(), probe()];
+    const probes = Array.from({ length: probeLoops }, probe);
     const canceled = (j: Job) => !j.isConcurrent && j.jobProcessDetails?.numberOfQueuedThings === 0;
 
     phase = 'abort';
