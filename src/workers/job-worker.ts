@@ -23,6 +23,9 @@ export interface WorkerOptions {
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
 
+/** How long a tick goes on with the jobs it claimed before it claims again. */
+const STAY_MS = 250;
+
 interface Claimed {
   job_id: string;
   pending_work: string | null;
@@ -34,9 +37,6 @@ interface Claimed {
  * on the job row, claimed with a lease so that one node does each job at a time and another
  * takes over when a node dies; each step is one bounded transaction, so the API never stalls.
  */
-/** How long a tick goes on with the jobs it claimed before it claims again. */
-const STAY_MS = 250;
-
 export class JobWorker {
   private readonly batch: number;
   private readonly cancelBatch: number;
@@ -131,7 +131,7 @@ export class JobWorker {
 
   /**
    * Steps through the claimed jobs in turn, for up to STAY_MS without claiming again: a claim is a
-   * write of its own, and one per step was a tenth of a large cancel's time.
+   * commit of its own, which a large cancel paid once per step.
    */
   private async tick(): Promise<{ didWork: boolean; waitingForTokens: boolean }> {
     let open = await this.claim();
@@ -172,9 +172,8 @@ export class JobWorker {
 
   /**
    * One bounded transaction of work on one job; returns how many executions it touched and whether
-   * work is left. A rollout
-   * or cancel step goes ahead of queued device requests (it decides what the fleet works on next);
-   * a deletion step waits its turn.
+   * work is left. A rollout or cancel step goes ahead of queued device requests (it decides what
+   * the fleet works on next); a deletion step waits its turn.
    */
   private async step(jobId: string, limit: number, urgent: boolean): Promise<{ n: number; more: boolean }> {
     const { store, nodeId } = this.o;
