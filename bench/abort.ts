@@ -7,7 +7,9 @@
  * process, two jobs fanned out to them (not measured), then `sync` and a pause, so that neither
  * phase pays for the fan-out's dirty pages. The end is seen by polling DescribeJob every
  * --poll-ms; meanwhile two loops call DescribeJobExecution on a third job, whose p99 is reported
- * per phase (what the cancel costs everyone else); --probes 0 leaves them out.
+ * per phase (what the cancel costs everyone else); --probes 0 leaves them out. After each phase,
+ * the time until the worker owes no more work (the sweep of the pending index, from /metrics)
+ * is reported as sweepMs, and the next phase starts after it.
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +47,15 @@ async function waitFor(iot: IoTClient, jobId: string, until: (j: Job) => boolean
     const j = await describe(iot, jobId);
     if (until(j)) return j;
     await sleep(every);
+  }
+}
+
+/** Polls /metrics until no job owes background work. */
+async function workerIdle(url: string): Promise<void> {
+  for (;;) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    if (!/^iot_jobs_worker_backlog_jobs\{[^}]*\} [1-9]/m.test(text)) return;
+    await sleep(pollMs);
   }
 }
 
@@ -90,6 +101,8 @@ async function once(run: number) {
     const abortMs = performance.now() - t0;
     if (a.status !== 'CANCELED' || a.jobProcessDetails?.numberOfCanceledThings !== n) throw new Error(`abort: ${JSON.stringify(a.jobProcessDetails)}`);
     phase = 'idle';
+    await workerIdle(server.url);
+    const sweepAbortMs = performance.now() - t0 - abortMs;
     await sleep(2000);
 
     phase = 'cancel';
@@ -98,10 +111,14 @@ async function once(run: number) {
     await waitFor(iot, 'cancel', canceled, pollMs);
     const cancelMs = performance.now() - t1;
     phase = 'stop';
+    await workerIdle(server.url);
+    const sweepCancelMs = performance.now() - t1 - cancelMs;
     await Promise.all(probes);
     return {
       abortMs: Math.round(abortMs),
       cancelMs: Math.round(cancelMs),
+      sweepAbortMs: Math.round(sweepAbortMs),
+      sweepCancelMs: Math.round(sweepCancelMs),
       probeP99Abort: percentile(lat.abort, 99),
       probeP99Cancel: percentile(lat.cancel, 99),
     };
@@ -130,6 +147,8 @@ console.log(
     runs,
     abortMs: median(results.map((x) => x.abortMs)),
     cancelJobMs: median(results.map((x) => x.cancelMs)),
+    sweepAbortMs: median(results.map((x) => x.sweepAbortMs)),
+    sweepCancelMs: median(results.map((x) => x.sweepCancelMs)),
     probeP99AbortMs: median(results.map((x) => x.probeP99Abort)),
     probeP99CancelMs: median(results.map((x) => x.probeP99Cancel)),
     all: results,

@@ -37,8 +37,9 @@ export class Events {
     };
   }
 
+  /** Names may repeat: the notifier queues per thing (a Set here cost a bulk cancel 0.3 s per 1,000,000). */
   pendingChanged(thingNames: Iterable<string>, namespaceId?: string | null): void {
-    const names = [...new Set(thingNames)];
+    const names = Array.isArray(thingNames) ? (thingNames as string[]) : [...thingNames];
     if (names.length === 0 || this.listeners.length === 0) return;
     const event: PendingChanged = { type: 'pendingChanged', thingNames: names, namespaceId };
     for (const l of this.listeners) l(event);

@@ -12,7 +12,7 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-const WORK_KINDS = ['rollout', 'cancel', 'delete'];
+const WORK_KINDS = ['rollout', 'cancel', 'sweep', 'delete'];
 const JOB_STATUSES = ['IN_PROGRESS', 'CANCELED', 'COMPLETED', 'DELETION_IN_PROGRESS', 'SCHEDULED'];
 
 /**
@@ -83,7 +83,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'iot_jobs_worker_backlog_jobs',
-      help: 'Jobs with background work owed, by kind (rollout, cancel, delete)',
+      help: 'Jobs with background work owed, by kind (rollout, cancel, sweep, delete)',
       labelNames: ['kind'] as const,
       registers,
       async collect() {

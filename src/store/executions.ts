@@ -1,13 +1,13 @@
 import { sql, type Selectable } from 'kysely';
 import { rowLimit, StaleRead, type Db } from './store.js';
 import { prepared, preparedWrite } from './prepared.js';
-import { PENDING_STATUSES } from './migrations.js';
+import { LISTED, PENDING_STATUSES } from './migrations.js';
 import type { JobExecutionsTable } from './schema.js';
 // jobs.ts imports this module too; the cycle only involves functions called at run time.
-import { completeIfDone, lockJob, lockJobs } from './jobs.js';
+import { completeIfDone, lockJobs } from './jobs.js';
 import { abortIfMet } from './abort.js';
 import { executionTimers, queueRetry, syncTimeoutTimer } from './timeouts.js';
-import { COUNTER_COLUMN, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
+import { COUNTER_COLUMN, isPending, isTerminal, type CounterColumn, type ExecutionStatus } from '../domain/states.js';
 
 export type ExecutionRow = Selectable<JobExecutionsTable>;
 export type PendingRow = ExecutionRow & { document: string | null };
@@ -52,8 +52,9 @@ export async function findExecution(db: Db, jobId: string, thingName: string, ex
 /** The $next order: IN_PROGRESS first, then by queue time (and insertion, for equal times). */
 const NEXT_ORDER = sql`case when e.status = 'IN_PROGRESS' then 0 else 1 end, e.queued_at, e.id`;
 
+// The index's predicate first, then the status: a row a worker's cancel moved stays listed until its sweep.
 const pendingOf = (namespaceId: string | null) =>
-  sql`${sql.raw('e.' + PENDING_STATUSES)} and j.status <> 'DELETION_IN_PROGRESS' and ${namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`}`;
+  sql`${sql.raw(`e.${LISTED} and e.${PENDING_STATUSES}`)} and j.status <> 'DELETION_IN_PROGRESS' and ${namespaceId === null ? sql`j.namespace_id is null` : sql`j.namespace_id = ${namespaceId}`}`;
 
 /**
  * A thing's pending (QUEUED / IN_PROGRESS) executions in $next order, at most `limit`; jobs being
@@ -89,6 +90,7 @@ export const queuedRow = (jobId: string, thingName: string, executionNumber: num
   last_updated_at: now,
   version_number: 1,
   step_timeout_minutes: null,
+  listed: 1,
 });
 
 /** Inserts a QUEUED execution (number = latest + 1) and counts it. */
@@ -110,16 +112,16 @@ export async function queueExecution(db: Db, jobId: string, thingName: string, n
  * Moves a job's executions in a keyset range of thing names from `from` to `to` (CancelJob),
  * set-based, and keeps the counters: one range UPDATE, no id subquery. The status test sits in the
  * UPDATE's own WHERE, so PostgreSQL re-checks it on a row that a concurrent transaction changed
- * meanwhile, and the counters count what RETURNING says was moved. Returns the things touched.
+ * meanwhile, and the counters count the rows it moved. With `unlist: false` the rows stay in the
+ * pending index (only the row is rewritten), for a sweep to drop later. Returns how many moved.
  */
 export async function moveBatch(
   db: Db,
   jobId: string,
   from: ExecutionStatus,
   to: ExecutionStatus,
-  opts: { now: number; force?: boolean; things: { after: string; upTo: string | undefined } },
-): Promise<string[]> {
-  await lockJob(db, jobId);
+  opts: { now: number; force?: boolean; unlist: boolean; things: { after: string; upTo: string | undefined } },
+): Promise<number> {
   let q = db
     .updateTable('job_executions')
     .set({
@@ -127,14 +129,15 @@ export async function moveBatch(
       last_updated_at: opts.now,
       version_number: sql`version_number + 1`,
       ...(opts.force ? { force_canceled: 1 } : {}),
+      ...(opts.unlist ? { listed: isPending(to) ? 1 : 0 } : {}),
     })
     .where('job_id', '=', jobId)
     .where('thing_name', '>', opts.things.after)
     .where('status', '=', from);
   if (opts.things.upTo !== undefined) q = q.where('thing_name', '<=', opts.things.upTo);
-  const rows = await q.returning('thing_name').execute();
-  if (rows.length) await adjustCounters(db, jobId, moveDelta(from, to, rows.length));
-  return rows.map((r) => r.thing_name);
+  const n = Number((await q.executeTakeFirst()).numUpdatedRows);
+  if (n) await adjustCounters(db, jobId, moveDelta(from, to, n));
+  return n;
 }
 
 /** What a change did beyond its row, for the caller to act on after the commit. */
@@ -171,6 +174,7 @@ export async function changeExecution(db: Db, row: ExecutionRow, change: Executi
     started_at: row.started_at ?? (status === 'IN_PROGRESS' ? now : null),
     last_updated_at: now,
     version_number: row.version_number + 1,
+    listed: isPending(status) ? 1 : 0,
     step_timeout_minutes: change.stepTimeoutInMinutes === undefined ? row.step_timeout_minutes : change.stepTimeoutInMinutes,
     ...(await executionTimers(db, row, status, change.stepTimeoutInMinutes, now)),
   };
@@ -213,7 +217,7 @@ export async function deleteExecution(db: Db, row: ExecutionRow, now: number, ef
  */
 export async function removePending(db: Db, thingName: string, jobIds: string[] | undefined, now: number): Promise<boolean> {
   if (jobIds?.length === 0) return false;
-  let pending = db.selectFrom('job_executions').select('job_id').distinct().where('thing_name', '=', thingName).where(sql.raw<boolean>(PENDING_STATUSES));
+  let pending = db.selectFrom('job_executions').select('job_id').distinct().where('thing_name', '=', thingName).where(sql.raw<boolean>(`${LISTED} and ${PENDING_STATUSES}`));
   if (jobIds) pending = pending.where('job_id', 'in', jobIds);
   const jobs = (await pending.execute()).map((r) => r.job_id);
   if (jobs.length === 0) return false;
@@ -223,8 +227,9 @@ export async function removePending(db: Db, thingName: string, jobIds: string[] 
   for (const from of ['QUEUED', 'IN_PROGRESS'] as const) {
     let q = db
       .updateTable('job_executions')
-      .set({ status: 'REMOVED', last_updated_at: now, version_number: sql`version_number + 1` })
+      .set({ status: 'REMOVED', last_updated_at: now, version_number: sql`version_number + 1`, listed: 0 })
       .where('thing_name', '=', thingName)
+      .where(sql.raw<boolean>(LISTED))
       .where('status', '=', from);
     if (jobIds) q = q.where('job_id', 'in', jobIds);
     const moved = new Map<string, number>();
@@ -253,6 +258,7 @@ const updateExecution = preparedWrite<MutableColumns & { id: number; expected: n
       started_at: arg('started_at'),
       last_updated_at: arg('last_updated_at'),
       version_number: arg('version_number'),
+      listed: arg('listed'),
       step_timeout_minutes: arg('step_timeout_minutes'),
       in_progress_deadline: arg('in_progress_deadline'),
       timeout_at: arg('timeout_at'),

@@ -3,7 +3,7 @@ import { forUpdate, isPostgres, rowLimit, type Db } from './store.js';
 import { prepared } from './prepared.js';
 import type { JobsTable } from './schema.js';
 import { adjustCounters, moveBatch, moveDelta } from './executions.js';
-import { cancelableStatuses, snapshotComplete } from '../domain/states.js';
+import { cancelableStatuses, PENDING_EXECUTION_STATUSES, snapshotComplete } from '../domain/states.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -131,6 +131,7 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
         'last_updated_at',
         'version_number',
         'step_timeout_minutes',
+        'listed',
       ])
       .expression(
         members.select([
@@ -145,6 +146,7 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
           sql.lit(now).as('last_updated_at'),
           sql.lit(1).as('version_number'),
           sql`cast(null as bigint)`.as('step_timeout_minutes'),
+          sql.lit(1).as('listed'),
         ]) as never,
       )
       // Things that already have an execution (direct targets, overlapping groups) are skipped by
@@ -174,37 +176,79 @@ export async function rolloutStep(db: Db, jobId: string, now: number, limit: num
 }
 
 /**
- * The last thing of a keyset batch of a job's executions (of some statuses) past `after`, in the
- * database's own order (its collation, not JavaScript's); undefined when fewer than `limit` remain.
+ * The last thing of a keyset batch of a job's executions past `after`, in the database's own
+ * order (its collation, not JavaScript's); undefined when fewer than `limit` remain.
  */
-async function batchBound(db: Db, jobId: string, op: '>' | '>=', after: string, limit: number, statuses?: string[]): Promise<{ thing_name: string } | undefined> {
-  let q = db.selectFrom('job_executions').select('thing_name').where('job_id', '=', jobId).where('thing_name', op, after);
-  if (statuses) q = q.where('status', 'in', statuses);
+async function batchBound(db: Db, jobId: string, op: '>' | '>=', after: string, limit: number): Promise<{ thing_name: string } | undefined> {
+  const q = db.selectFrom('job_executions').select('thing_name').where('job_id', '=', jobId).where('thing_name', op, after);
   return q.orderBy('thing_name').limit(rowLimit(1)).offset(limit - 1).executeTakeFirst();
 }
 
 /**
  * One bounded step of CancelJob (and of an abort): QUEUED (and with force IN_PROGRESS) executions
  * become CANCELED, in thing-name order from the cursor kept in `rollout_cursor`, which this step
- * advances. A thing has at most one pending execution per job, so a batch up to the limit-th
- * pending thing moves at most `limit` executions.
+ * advances. A thing has at most one pending execution per job, so the batch is the next `limit`
+ * pending things. They are read under the job's lock, which every status change of the job's
+ * executions takes first, so they are the things the UPDATEs move (no RETURNING of every name).
+ * `unlist: false` (the worker) leaves the moved rows in the pending index for sweepStep.
  */
-export async function cancelStep(db: Db, job: JobRow, now: number, limit: number): Promise<{ things: string[]; done: boolean }> {
+export async function cancelStep(db: Db, job: JobRow, now: number, limit: number, opts: { unlist: boolean } = { unlist: true }): Promise<{ things: string[]; done: boolean }> {
   const force = job.force_canceled === 1;
   const statuses = cancelableStatuses(force);
   const after = job.rollout_cursor ?? '';
-  const bound = await batchBound(db, job.job_id, '>', after, limit, statuses);
-  const things: string[] = [];
+  await lockJob(db, job.job_id);
+  const batch = db
+    .selectFrom('job_executions')
+    .select('thing_name')
+    .where('job_id', '=', job.job_id)
+    .where('thing_name', '>', after)
+    .where('status', 'in', statuses)
+    .orderBy('thing_name')
+    .limit(rowLimit(limit))
+    .as('b');
+  // One row for the batch: a row object per thing cost more than the UPDATE's index work. Thing
+  // names cannot hold a comma (the model's pattern); max() is the bound in the database's order.
+  const { n, last, names } = await db
+    .selectFrom(batch)
+    .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`max(b.thing_name)`.as('last'), sql<string | null>`string_agg(b.thing_name, ',')`.as('names')])
+    .executeTakeFirstOrThrow();
+  const things = names ? names.split(',') : [];
+  const upTo = Number(n) === limit && last !== null ? last : undefined;
   for (const from of statuses) {
-    const range = { after, upTo: bound?.thing_name };
-    things.push(...(await moveBatch(db, job.job_id, from, 'CANCELED', { now, force: from === 'IN_PROGRESS', things: range })));
+    await moveBatch(db, job.job_id, from, 'CANCELED', { now, force: from === 'IN_PROGRESS', unlist: opts.unlist, things: { after, upTo } });
   }
   await db
     .updateTable('jobs')
-    .set({ rollout_cursor: bound ? bound.thing_name : null })
+    .set({ rollout_cursor: upTo ?? null })
     .where('job_id', '=', job.job_id)
     .execute();
-  return { things, done: !bound };
+  return { things, done: upTo === undefined };
+}
+
+/**
+ * One bounded step of the sweep after a worker's cancel: the job's ended executions that are
+ * still listed leave the pending index. The batch bound walks the job's index alone; the sweep
+ * changes no status, counter or notification. Returns how many rows it unlisted.
+ */
+export async function sweepStep(db: Db, jobId: string, cursor: string | null, limit: number): Promise<{ n: number; done: boolean }> {
+  const after = cursor ?? '';
+  const bound = await batchBound(db, jobId, '>', after, limit);
+  // `listed` as a parameter, not the index's literal predicate: SQLite then walks the job's index.
+  let q = db
+    .updateTable('job_executions')
+    .set({ listed: 0 })
+    .where('job_id', '=', jobId)
+    .where('thing_name', '>', after)
+    .where('listed', '=', 1)
+    .where('status', 'not in', [...PENDING_EXECUTION_STATUSES]);
+  if (bound) q = q.where('thing_name', '<=', bound.thing_name);
+  const n = Number((await q.executeTakeFirst()).numUpdatedRows);
+  await db
+    .updateTable('jobs')
+    .set({ rollout_cursor: bound?.thing_name ?? null })
+    .where('job_id', '=', jobId)
+    .execute();
+  return { n, done: !bound };
 }
 
 /**

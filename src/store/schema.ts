@@ -95,6 +95,11 @@ export interface JobExecutionsTable {
   retry_attempt: Generated<number>;
   failed_retries: Generated<number>;
   timed_out_retries: Generated<number>;
+  /**
+   * 1 while the row is in the index of pending executions (job_executions_pending). Set with every
+   * status write, except a worker's bulk cancel: that leaves it, and the sweep after it clears it.
+   */
+  listed: number;
 }
 
 export interface TagsTable {

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { DB } from './schema.js';
 import { migrate } from './migrations.js';
 import { GroupCommit } from './group-commit.js';
+import { Checkpointer } from './checkpointer.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 /** A connection or a transaction: store functions take either. */
@@ -44,6 +45,8 @@ export interface StoreOptions {
   poolSize?: number;
   /** PostgreSQL schema to use (created if missing); lets test runs stay apart. */
   schema?: string | undefined;
+  /** Migrate only this far (tests of an upgrade); the latest version when absent. */
+  migrateTo?: string;
 }
 
 /**
@@ -60,7 +63,7 @@ export class Store {
 
   static async open(opts: StoreOptions): Promise<Store> {
     const store = opts.databaseUrl ? await openPostgres(opts) : openSqlite(opts);
-    await migrate(store.db as Kysely<unknown>, store.dialect);
+    await migrate(store.db as Kysely<unknown>, store.dialect, opts.migrateTo);
     return store;
   }
 
@@ -128,13 +131,15 @@ const STATEMENT_CACHE_MAX = 2000;
 
 function openSqlite(opts: StoreOptions): Store {
   mkdirSync(opts.dataDir, { recursive: true });
-  const raw = new Database(join(opts.dataDir, 'iot-jobs.sqlite'));
+  const file = join(opts.dataDir, 'iot-jobs.sqlite');
+  const raw = new Database(file);
   // WAL + NORMAL: a committed transaction survives a process crash (kill -9); only an OS crash
   // or power loss could lose the last commits.
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('busy_timeout = 5000');
   raw.pragma('foreign_keys = OFF');
+  const checkpointer = new Checkpointer(raw, file);
   // Kysely prepares every query anew; keep prepared statements, keyed by SQL text.
   const cache = new Map<string, Database.Statement>();
   const database = {
@@ -153,7 +158,15 @@ function openSqlite(opts: StoreOptions): Store {
   };
   const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: database as unknown as Database.Database }) });
   const group = new GroupCommit(db, (statement) => database.prepare(statement).run());
-  return Store.wrap('sqlite', db, () => db.destroy(), group);
+  return Store.wrap(
+    'sqlite',
+    db,
+    async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    },
+    group,
+  );
 }
 
 // int8 and numeric come back as strings by default; every number we store fits in a double.

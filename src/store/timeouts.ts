@@ -84,6 +84,7 @@ const timeOut = prepared<{ ids: unknown; now: number }, Ended>((db, arg) =>
       version_number: sql`version_number + 1`,
       in_progress_deadline: null,
       timeout_at: null,
+      listed: 0,
     })
     .where(inIds(db, 'id', arg('ids')))
     .where('status', '=', 'IN_PROGRESS')

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import type { Events } from '../events.js';
 import { rowLimit, type Store } from '../store/store.js';
-import { cancelStep, completeIfDone, deleteStep, rolloutStep } from '../store/jobs.js';
+import { cancelStep, completeIfDone, deleteStep, rolloutStep, sweepStep } from '../store/jobs.js';
 import { jobArn, type Scope } from '../domain/arn.js';
 import { COUNTER_COLUMN } from '../domain/states.js';
 
@@ -33,7 +33,8 @@ interface Claimed {
 
 /**
  * The background worker for the long work a job owes: fan-out to thing groups ('rollout'),
- * CancelJob over many executions ('cancel') and DeleteJob ('delete'). The work is durable state
+ * CancelJob over many executions ('cancel', then 'sweep': the canceled rows leave the pending
+ * index after the cancel, off its critical path) and DeleteJob ('delete'). The work is durable state
  * on the job row, claimed with a lease so that one node does each job at a time and another
  * takes over when a node dies; each step is one bounded transaction, so the API never stalls.
  */
@@ -142,7 +143,7 @@ export class JobWorker {
       const next: Claimed[] = [];
       for (const c of open) {
         if (!this.running) break;
-        let limit = c.pending_work === 'cancel' ? this.cancelBatch : this.batch;
+        let limit = c.pending_work === 'cancel' || c.pending_work === 'sweep' ? this.cancelBatch : this.batch;
         if (c.pending_work === 'delete') {
           limit = this.deletionBudget();
           if (limit <= 0) {
@@ -158,7 +159,7 @@ export class JobWorker {
         }
         // Notifications lag behind a big fan-out: wait for them rather than queue without bound.
         await this.o.events.capacity();
-        const { n, more } = await this.step(c.job_id, limit, c.pending_work !== 'delete');
+        const { n, more } = await this.step(c.job_id, limit, c.pending_work === 'rollout' || c.pending_work === 'cancel');
         if (n > 0 || c.pending_work !== 'delete') didWork = true;
         if (c.pending_work === 'delete' && this.o.deletionRate > 0) this.tokens -= n;
         if (more) next.push(c);
@@ -184,6 +185,7 @@ export class JobWorker {
       let things: string[] = [];
       let n = 0;
       let done = false;
+      let next: string | null = null;
       // What is left after this step, for the progress log: executions, or groups for a rollout.
       let left: Record<string, number> = {};
       if (job.pending_work === 'rollout') {
@@ -192,9 +194,12 @@ export class JobWorker {
         n = things.length;
         left = { groupsLeft };
       } else if (job.pending_work === 'cancel') {
-        ({ things, done } = await cancelStep(db, job, now, limit));
+        ({ things, done } = await cancelStep(db, job, now, limit, { unlist: false }));
         n = things.length;
         left = { left: Math.max(0, job.n_queued + (job.force_canceled === 1 ? job.n_in_progress : 0) - n) };
+        if (done) next = 'sweep';
+      } else if (job.pending_work === 'sweep') {
+        ({ n, done } = await sweepStep(db, jobId, job.rollout_cursor, limit));
       } else if (job.pending_work === 'delete') {
         const d = await deleteStep(db, jobId, jobArn(this.o.scope, jobId), limit, job.rollout_cursor);
         things = d.things;
@@ -204,9 +209,10 @@ export class JobWorker {
         if (d.done) return { things, n, ns: job.namespace_id, progress: { work: 'delete', left, done: true } };
       }
       const progress = { work: job.pending_work, left, done };
+      const leased = { lease_until: Date.now() + this.leaseMs };
       await db
         .updateTable('jobs')
-        .set(done ? { pending_work: null, lease_owner: null, lease_until: null } : { lease_until: Date.now() + this.leaseMs })
+        .set(!done ? leased : next ? { pending_work: next, rollout_cursor: null, ...leased } : { pending_work: null, lease_owner: null, lease_until: null })
         .where('job_id', '=', jobId)
         .execute();
       if (done) await completeIfDone(db, jobId, now);

@@ -1,0 +1,38 @@
+import { Worker } from 'node:worker_threads';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type Database from 'better-sqlite3';
+
+/** WAL frames after which the writer checkpoints itself: the fallback if the thread falls behind. */
+const FALLBACK_PAGES = 10_000;
+
+/**
+ * WAL checkpoints on a thread of their own, for the embedded store. SQLite's automatic
+ * checkpoint runs inside the COMMIT that crosses wal_autocheckpoint (1,000 pages), on the event
+ * loop: copying the frames into the database file and its fsync were half the commit time of a
+ * bulk cancel (docs/benchmarks.md, abort). The thread runs PASSIVE checkpoints, which never block
+ * the writer; the writer keeps an automatic checkpoint at FALLBACK_PAGES in case it lags or dies.
+ */
+export class Checkpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+
+  constructor(raw: Database.Database, file: string, opts: { fastMs?: number; slowMs?: number } = {}) {
+    raw.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
+    this.worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), {
+      workerData: { file, fastMs: opts.fastMs ?? 50, slowMs: opts.slowMs ?? 1000 },
+    });
+    // An unclosed store must not keep the process alive, nor a failed thread take it down: the
+    // writer's own checkpoint goes on either way.
+    this.worker.unref();
+    this.worker.on('error', () => {});
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  /** Stops the thread and waits for it to close its connection (before the writer closes its own). */
+  async stop(): Promise<void> {
+    // Referenced again: the caller awaits its exit.
+    this.worker.ref();
+    this.worker.postMessage('stop');
+    await Promise.race([this.exited, sleep(5000, undefined, { ref: false }).then(() => this.worker.terminate())]);
+  }
+}
