@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AddThingToThingGroupCommand, CreateJobCommand, CreateThingCommand, CreateThingGroupCommand, DescribeJobCommand, type IoTClient } from '@aws-sdk/client-iot';
-import { BACKENDS, CREDENTIALS, REGION, dropSchema, eventually, freshSchema, groupArn, startServer, type TestServer } from '../support/harness.js';
+import { BACKENDS, CREDENTIALS, REGION, eventually, groupArn, pgNodes, startServer, type TestServer } from '../support/harness.js';
 import { ManualClock } from '../../src/clock.js';
 import { clockRequest } from '../../src/cli/clock-client.js';
 
@@ -86,9 +86,8 @@ if (BACKENDS.includes('postgres'))
   describe('paced rollout across PostgreSQL nodes', () => {
     test('two nodes moving one manual clock release one pace', async () => {
       const run = randomBytes(3).toString('hex');
-      const schema = freshSchema();
-      const a = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
-      const b = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
+      const cluster = await pgNodes(2);
+      const [a, b] = cluster.nodes as [TestServer, TestServer];
       try {
         const jobId = `mn-${run}`;
         const g = await fleet(a.iot, `mn-${run}`, 60);
@@ -104,9 +103,7 @@ if (BACKENDS.includes('postgres'))
         }));
         assert.equal(await queued(a, jobId), 15 + 6);
       } finally {
-        await a.stop();
-        await b.stop();
-        await dropSchema(schema);
+        await cluster.close();
       }
     });
   });

@@ -12,7 +12,7 @@ import {
   type CreateJobCommandInput,
 } from '@aws-sdk/client-iot';
 import { GetPendingJobExecutionsCommand, StartNextPendingJobExecutionCommand, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { BACKENDS, MOSQUITTO_URL, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, MOSQUITTO_URL, eventually, groupArn, pgNodes, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device } from '../support/device.js';
 import { advance, alignMinute, clockNow, executedThings, executions, makeThings, maxPerMinute } from '../support/rollout.js';
 
@@ -430,10 +430,8 @@ for (const backend of BACKENDS) {
 if (BACKENDS.includes('postgres'))
   describe('paced rollout across two PostgreSQL nodes: one pace for the cluster', () => {
     test('advancing through either node, or both at once, never releases more than the rate', async () => {
-      const { dropSchema, freshSchema } = await import('../support/harness.js');
-      const schema = freshSchema();
-      const a = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
-      const b = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
+      const cluster = await pgNodes(2);
+      const [a, b] = cluster.nodes as [TestServer, TestServer];
       try {
         const ts: string[] = [];
         for (let i = 0; i < 40; i++) {
@@ -467,9 +465,7 @@ if (BACKENDS.includes('postgres'))
         const d = (await b.iot.send(new DescribeJobCommand({ jobId }))).job!.jobProcessDetails!;
         assert.equal(d.numberOfQueuedThings, rows.length);
       } finally {
-        await a.stop();
-        await b.stop();
-        await dropSchema(schema);
+        await cluster.close();
       }
     });
   });

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AddThingToThingGroupCommand, CreateJobCommand, CreateThingCommand, CreateThingGroupCommand, DescribeJobCommand } from '@aws-sdk/client-iot';
 import { StartNextPendingJobExecutionCommand, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { BACKENDS, dropSchema, eventually, freshSchema, groupArn, startServer, type TestServer } from '../support/harness.js';
+import { BACKENDS, eventually, groupArn, pgNodes, type TestServer } from '../support/harness.js';
 import { counterDrift, listAll } from '../support/invariants.js';
 import { advance, alignMinute } from '../support/rollout.js';
 
@@ -18,9 +18,8 @@ if (BACKENDS.includes('postgres'))
   describe('paced rollout racing its devices on two PostgreSQL nodes', () => {
     test('exponential by succeeded things with retries and an abort criterion: never over the rate, one execution chain per thing, counters equal the listings', async () => {
       const run = randomBytes(3).toString('hex');
-      const schema = freshSchema();
-      const a = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
-      const b = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
+      const cluster = await pgNodes(2);
+      const [a, b] = cluster.nodes as [TestServer, TestServer];
       const node = (i: number): TestServer => (i % 2 ? a : b);
       const errors: string[] = [];
       let stop = false;
@@ -115,9 +114,7 @@ if (BACKENDS.includes('postgres'))
         assert.equal(done.jobProcessDetails!.numberOfFailedThings, things.filter((_, i) => failsFirst(i)).length);
       } finally {
         stop = true;
-        await a.stop();
-        await b.stop();
-        await dropSchema(schema);
+        await cluster.close();
       }
     });
   });

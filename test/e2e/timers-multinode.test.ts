@@ -3,26 +3,24 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateJobCommand, CreateThingCommand, DescribeJobCommand, ListJobExecutionsForJobCommand } from '@aws-sdk/client-iot';
 import { StartNextPendingJobExecutionCommand, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { BACKENDS, CREDENTIALS, REGION, dropSchema, freshSchema, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, CREDENTIALS, REGION, pgNodes, thingArn, type TestServer } from '../support/harness.js';
 import { clockRequest } from '../../src/cli/clock-client.js';
 
 // Several nodes on one PostgreSQL schema share the manual clock; a timer fires on one node once.
 if (BACKENDS.includes('postgres'))
   describe('manual clock and timers across PostgreSQL nodes', () => {
     const run = randomBytes(3).toString('hex');
-    const schema = freshSchema();
+    let cluster: Awaited<ReturnType<typeof pgNodes>>;
     let a: TestServer;
     let b: TestServer;
     const ep = (s: TestServer) => ({ url: s.url, region: REGION, credentials: CREDENTIALS });
 
     before(async () => {
-      a = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
-      b = await startServer('postgres', { clock: 'manual', dbPoolSize: 10 }, { pgSchema: schema });
+      cluster = await pgNodes(2);
+      [a, b] = cluster.nodes as [TestServer, TestServer];
     });
     after(async () => {
-      await a.stop();
-      await b.stop();
-      await dropSchema(schema);
+      await cluster.close();
     });
 
     test('both nodes show one time; moving it through one moves it for the other', async () => {

@@ -109,6 +109,20 @@ export async function startServer(backend: Backend, overrides: Partial<Config> =
   return server;
 }
 
+/** Two (or more) nodes on one fresh PostgreSQL schema, on the manual clock: one cluster in one process. */
+export async function pgNodes(n: number, overrides: Partial<Config> = {}): Promise<{ nodes: TestServer[]; close(): Promise<void> }> {
+  const schema = freshSchema();
+  const nodes: TestServer[] = [];
+  for (let i = 0; i < n; i++) nodes.push(await startServer('postgres', { clock: 'manual', dbPoolSize: 10, ...overrides }, { pgSchema: schema }));
+  return {
+    nodes,
+    async close() {
+      for (const node of nodes) await node.stop();
+      await dropSchema(schema);
+    },
+  };
+}
+
 /** Polls until `check` returns a value that is not undefined/false, or fails after `ms`. */
 export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 10_000, what = 'condition'): Promise<T> {
   const end = Date.now() + ms;
