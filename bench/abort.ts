@@ -9,7 +9,8 @@
  * --poll-ms; meanwhile two loops call DescribeJobExecution on a third job, whose p99 is reported
  * per phase (what the cancel costs everyone else); --probes 0 leaves them out. After each phase,
  * the time until the worker owes no more work (the sweep of the pending index, from /metrics)
- * is reported as sweepMs, and the next phase starts after it.
+ * is reported as sweepMs, and the next phase starts after it. --first cancel swaps the phases;
+ * --settle-ms sets the pause (the server's CPU per second of it is reported as settleCpuMs).
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
@@ -21,7 +22,7 @@ import { UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { Store } from '../src/store/store.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
-import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
+import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,10 @@ const { values } = parseArgs({
     'poll-ms': { type: 'string', default: '10' },
     /** DescribeJobExecution loops during the phases; 0 measures the cancel alone. */
     probes: { type: 'string', default: '2' },
+    /** Which phase runs first (the first after the fan-outs has been the slower one). */
+    first: { type: 'string', default: 'abort' },
+    /** The pause after the fan-outs and between the phases. */
+    'settle-ms': { type: 'string', default: '2000' },
   },
 });
 const backend = values.backend as 'sqlite' | 'postgres';
@@ -38,6 +43,8 @@ const n = Number(values.size);
 const runs = Number(values.runs);
 const pollMs = Number(values['poll-ms']);
 const probeLoops = Number(values.probes);
+const cancelFirst = values.first === 'cancel';
+const settleMs = Number(values['settle-ms']);
 const ARN = 'arn:aws:iot:us-east-1:000000000000';
 
 type Job = NonNullable<Awaited<ReturnType<typeof describe>>>;
@@ -79,7 +86,13 @@ async function once(run: number) {
       if (j.jobProcessDetails?.numberOfQueuedThings !== n + 1) throw new Error(`${jobId}: queued ${j.jobProcessDetails?.numberOfQueuedThings}`);
     }
     execSync('sync');
-    await sleep(2000);
+    // What the server still does after the fan-outs (the checkpoints of their WAL, among others).
+    const settleCpu = [processCpuMs(server.child.pid!)];
+    for (let t = 0; t < settleMs; t += 1000) {
+      await sleep(Math.min(1000, settleMs - t));
+      settleCpu.push(processCpuMs(server.child.pid!));
+    }
+    const settleCpuMs = settleCpu.slice(1).map((c, i) => Math.round(c - settleCpu[i]!));
 
     let phase: 'abort' | 'cancel' | 'idle' | 'stop' = 'idle';
     const lat = { abort: [] as number[], cancel: [] as number[] };
@@ -94,33 +107,42 @@ async function once(run: number) {
     const probes = Array.from({ length: probeLoops }, probe);
     const canceled = (j: Job) => !j.isConcurrent && j.jobProcessDetails?.numberOfQueuedThings === 0;
 
-    phase = 'abort';
-    const t0 = performance.now();
-    await data.send(new UpdateJobExecutionCommand({ jobId: 'abort', thingName: 'trigger', status: 'FAILED' }));
-    const a = await waitFor(iot, 'abort', canceled, pollMs);
-    const abortMs = performance.now() - t0;
-    if (a.status !== 'CANCELED' || a.jobProcessDetails?.numberOfCanceledThings !== n) throw new Error(`abort: ${JSON.stringify(a.jobProcessDetails)}`);
-    phase = 'idle';
-    await workerIdle(server.url);
-    const sweepAbortMs = performance.now() - t0 - abortMs;
-    await sleep(2000);
-
-    phase = 'cancel';
-    const t1 = performance.now();
-    await iot.send(new CancelJobCommand({ jobId: 'cancel' }));
-    await waitFor(iot, 'cancel', canceled, pollMs);
-    const cancelMs = performance.now() - t1;
+    const abortPhase = async () => {
+      phase = 'abort';
+      const t0 = performance.now();
+      await data.send(new UpdateJobExecutionCommand({ jobId: 'abort', thingName: 'trigger', status: 'FAILED' }));
+      const a = await waitFor(iot, 'abort', canceled, pollMs);
+      const ms = performance.now() - t0;
+      if (a.status !== 'CANCELED' || a.jobProcessDetails?.numberOfCanceledThings !== n) throw new Error(`abort: ${JSON.stringify(a.jobProcessDetails)}`);
+      phase = 'idle';
+      await workerIdle(server.url);
+      return { ms, sweepMs: performance.now() - t0 - ms };
+    };
+    const cancelPhase = async () => {
+      phase = 'cancel';
+      const t1 = performance.now();
+      await iot.send(new CancelJobCommand({ jobId: 'cancel' }));
+      await waitFor(iot, 'cancel', canceled, pollMs);
+      const ms = performance.now() - t1;
+      phase = 'idle';
+      await workerIdle(server.url);
+      return { ms, sweepMs: performance.now() - t1 - ms };
+    };
+    const [first, second] = cancelFirst ? [cancelPhase, abortPhase] : [abortPhase, cancelPhase];
+    const one = await first();
+    await sleep(settleMs);
+    const two = await second();
+    const [ab, ca] = cancelFirst ? [two, one] : [one, two];
     phase = 'stop';
-    await workerIdle(server.url);
-    const sweepCancelMs = performance.now() - t1 - cancelMs;
     await Promise.all(probes);
     return {
-      abortMs: Math.round(abortMs),
-      cancelMs: Math.round(cancelMs),
-      sweepAbortMs: Math.round(sweepAbortMs),
-      sweepCancelMs: Math.round(sweepCancelMs),
+      abortMs: Math.round(ab.ms),
+      cancelMs: Math.round(ca.ms),
+      sweepAbortMs: Math.round(ab.sweepMs),
+      sweepCancelMs: Math.round(ca.sweepMs),
       probeP99Abort: percentile(lat.abort, 99),
       probeP99Cancel: percentile(lat.cancel, 99),
+      settleCpuMs,
     };
   } finally {
     iot.destroy();
@@ -145,6 +167,7 @@ console.log(
     backend,
     size: n,
     runs,
+    first: cancelFirst ? 'cancel' : 'abort',
     abortMs: median(results.map((x) => x.abortMs)),
     cancelJobMs: median(results.map((x) => x.cancelMs)),
     sweepAbortMs: median(results.map((x) => x.sweepAbortMs)),
