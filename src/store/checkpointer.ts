@@ -4,6 +4,9 @@ import type Database from 'better-sqlite3';
 
 /** WAL frames after which the writer checkpoints itself: the fallback if the thread falls behind. */
 const FALLBACK_PAGES = 10_000;
+/** The thread's polls: while the WAL moves, and when it is idle. */
+const FAST_MS = 50;
+const SLOW_MS = 1000;
 
 /**
  * WAL checkpoints on a thread of their own, for the embedded store. SQLite's automatic
@@ -16,11 +19,9 @@ export class Checkpointer {
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 
-  constructor(raw: Database.Database, file: string, opts: { fastMs?: number; slowMs?: number } = {}) {
+  constructor(raw: Database.Database, file: string) {
     raw.pragma(`wal_autocheckpoint = ${FALLBACK_PAGES}`);
-    this.worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), {
-      workerData: { file, fastMs: opts.fastMs ?? 50, slowMs: opts.slowMs ?? 1000 },
-    });
+    this.worker = new Worker(new URL('./checkpoint-thread.js', import.meta.url), { workerData: { file, fastMs: FAST_MS, slowMs: SLOW_MS } });
     // An unclosed store must not keep the process alive, nor a failed thread take it down: the
     // writer's own checkpoint goes on either way.
     this.worker.unref();

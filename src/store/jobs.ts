@@ -188,7 +188,7 @@ async function batchBound(db: Db, jobId: string, op: '>' | '>=', after: string, 
  * One bounded step of CancelJob (and of an abort): QUEUED (and with force IN_PROGRESS) executions
  * become CANCELED, in thing-name order from the cursor kept in `rollout_cursor`, which this step
  * advances. A thing has at most one pending execution per job, so the batch is the next `limit`
- * pending things. They are read under the job's lock, which every status change of the job's
+ * pending things. The caller holds the job's lock, which every status change of the job's
  * executions takes first, so they are the things the UPDATEs move (no RETURNING of every name).
  * `unlist: false` (the worker) leaves the moved rows in the pending index for sweepStep.
  */
@@ -196,7 +196,6 @@ export async function cancelStep(db: Db, job: JobRow, now: number, limit: number
   const force = job.force_canceled === 1;
   const statuses = cancelableStatuses(force);
   const after = job.rollout_cursor ?? '';
-  await lockJob(db, job.job_id);
   const batch = db
     .selectFrom('job_executions')
     .select('thing_name')

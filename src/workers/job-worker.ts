@@ -185,7 +185,7 @@ export class JobWorker {
       let things: string[] = [];
       let n = 0;
       let done = false;
-      let next: string | null = null;
+      let sweepNext = false;
       // What is left after this step, for the progress log: executions, or groups for a rollout.
       let left: Record<string, number> = {};
       if (job.pending_work === 'rollout') {
@@ -197,7 +197,7 @@ export class JobWorker {
         ({ things, done } = await cancelStep(db, job, now, limit, { unlist: false }));
         n = things.length;
         left = { left: Math.max(0, job.n_queued + (job.force_canceled === 1 ? job.n_in_progress : 0) - n) };
-        if (done) next = 'sweep';
+        sweepNext = done;
       } else if (job.pending_work === 'sweep') {
         ({ n, done } = await sweepStep(db, jobId, job.rollout_cursor, limit));
       } else if (job.pending_work === 'delete') {
@@ -209,10 +209,11 @@ export class JobWorker {
         if (d.done) return { things, n, ns: job.namespace_id, progress: { work: 'delete', left, done: true } };
       }
       const progress = { work: job.pending_work, left, done };
-      const leased = { lease_until: Date.now() + this.leaseMs };
+      // A cancel's last step hands the job to its sweep (cancelStep has reset the cursor).
+      const leased = { lease_until: Date.now() + this.leaseMs, ...(sweepNext ? { pending_work: 'sweep' } : {}) };
       await db
         .updateTable('jobs')
-        .set(!done ? leased : next ? { pending_work: next, rollout_cursor: null, ...leased } : { pending_work: null, lease_owner: null, lease_until: null })
+        .set(done && !sweepNext ? { pending_work: null, lease_owner: null, lease_until: null } : leased)
         .where('job_id', '=', jobId)
         .execute();
       if (done) await completeIfDone(db, jobId, now);

@@ -11,7 +11,7 @@ import { GetPendingJobExecutionsCommand, StartNextPendingJobExecutionCommand, Up
 import { BACKENDS, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
 import { INLINE_BATCH } from '../../src/operations/jobs.js';
-import { cancelStep, getJob, sweepStep } from '../../src/store/jobs.js';
+import { cancelStep, getJob, lockJob, sweepStep } from '../../src/store/jobs.js';
 
 /** Executions listed in the pending index that are not pending (what a sweep is owed). */
 const unswept = async (s: TestServer, jobId?: string) => {
@@ -43,7 +43,7 @@ for (const backend of BACKENDS) {
 
       // A forced cancel step of two things, as the worker runs it: the rows stay listed.
       await s.app.store.tx(async (db) => {
-        const job = (await getJob(db, 'sw-mid'))!;
+        const job = (await lockJob(db, 'sw-mid'))!;
         const step = await cancelStep(db, { ...job, force_canceled: 1, rollout_cursor: null }, Date.now(), 2, { unlist: false });
         assert.deepEqual(step.things.sort(), ['sw-a', 'sw-b']);
         assert.equal(step.done, false);
