@@ -127,8 +127,8 @@ async function startInBulk(app: App, data: ReturnType<typeof clients>['data'], i
       .executeTakeFirst();
     const moved = Number(r.numUpdatedRows);
     if (due !== null)
-      await sql`insert into timers (kind, ref, job_id, due_at, lease_owner, lease_until)
-                select 'timeout', cast(id as varchar(200)), job_id, timeout_at, null, null from job_executions where job_id = 'big'`.execute(tx);
+      await sql`insert into timers (kind, ref, job_id, due_at)
+                select 'timeout', cast(id as varchar(200)), job_id, timeout_at from job_executions where job_id = 'big'`.execute(tx);
     await tx
       .updateTable('jobs')
       .set({ n_queued: sql`n_queued - ${moved}`, n_in_progress: sql`n_in_progress + ${moved}` })
@@ -141,7 +141,7 @@ async function startInBulk(app: App, data: ReturnType<typeof clients>['data'], i
   const one = await db.selectFrom('job_executions').select(['id', ...cols]).where('job_id', '=', 'big').limit(1).executeTakeFirstOrThrow();
   if (after !== now) throw new Error('the clock moved while seeding: use the manual clock or retry');
   for (const c of cols) if (String(ref[c]) !== String(one[c])) throw new Error(`bulk seed differs from UpdateJobExecution in ${c}: ${one[c]} vs ${ref[c]}`);
-  const timerOf = (id: number) => db.selectFrom('timers').select(['kind', 'job_id', 'due_at', 'lease_owner', 'lease_until']).where('ref', '=', String(id)).executeTakeFirst();
+  const timerOf = (id: number) => db.selectFrom('timers').select(['kind', 'job_id', 'due_at']).where('ref', '=', String(id)).executeTakeFirst();
   const [tr, to] = [await timerOf(ref.id), await timerOf(one.id)];
   if (JSON.stringify({ ...tr, job_id: null }) !== JSON.stringify({ ...to, job_id: null }) || (tr && tr.job_id !== 'ref') || (to && to.job_id !== 'big'))
     throw new Error(`bulk timer row differs: ${JSON.stringify(to)} vs ${JSON.stringify(tr)}`);

@@ -6,7 +6,6 @@ import { createDispatch } from './operations/index.js';
 import type { OperationContext } from './operations/types.js';
 import { Store } from './store/store.js';
 import { lockDataDir } from './store/data-dir-lock.js';
-import { JobWorker, releaseAllLeases } from './workers/job-worker.js';
 import { createHttpServer } from './http/server.js';
 import { startMqtt, type Mqtt } from './mqtt/index.js';
 import type { Notifier } from './mqtt/notifier.js';
@@ -16,8 +15,9 @@ import { deviceDocument } from './operations/documents.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { StoredClock } from './store/clock.js';
-import { TimerWorker } from './workers/timer-worker.js';
-import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
+import { Engine } from './workers/engine.js';
+import { fireTimeouts } from './store/timeouts.js';
+import { TIMEOUT } from './store/timers.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
 
@@ -58,7 +58,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const clock: Clock = stored ?? opts.clock ?? systemClock;
   // Other nodes may move a shared manual clock: read it before each request.
   const refresh = stored && store.dialect === 'postgres' ? () => stored.refresh() : undefined;
-  if (store.dialect === 'sqlite') await releaseAllLeases(store);
   const events = new Events();
   const metrics = new Metrics(store);
   const scope = { region: config.region, accountId: config.accountId };
@@ -71,7 +70,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const nodeId = randomUUID();
   // A canceled row costs a fraction of a created or deleted one (docs/benchmarks.md, abort).
   const cancelBatchSize = store.dialect === 'sqlite' ? 5000 : 10000;
-  const worker = new JobWorker({ store, clock, events, scope, nodeId, deletionRate: config.deletionRate, batchSize, cancelBatchSize, log });
   let httpUrl = `http://${endpoint}`;
   const objects = new ObjectStore({
     store,
@@ -81,16 +79,27 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
-  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
+  const engine = new Engine({
+    store,
+    clock,
+    scope,
+    nodeId,
+    handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') },
+    deletionRate: config.deletionRate,
+    batchSize,
+    batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,
+    workBatch: { rollout: batchSize, cancel: cancelBatchSize, sweep: cancelBatchSize, delete: batchSize },
+    refresh,
+    capacity: () => events.capacity(),
+    log,
+  });
+  // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
+  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake() });
   const ctx: OperationContext = {
     store,
     clock,
     events,
     ...scope,
-    wake: () => {
-      worker.wake();
-      timers.wake();
-    },
     endpointAddress: () => endpoint,
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
@@ -106,7 +115,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     async move(to) {
       if (!stored) throw new Error('the system clock cannot be moved');
       const now = await stored.move(to);
-      await timers.drain(now);
+      await engine.drain(now);
       await mqtt?.notifier?.idle();
       return now;
     },
@@ -142,8 +151,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     throw err;
   }
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
-  worker.start();
-  timers.start();
+  engine.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -161,9 +169,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       // MQTT first: its WebSocket clients hold upgraded sockets of the HTTP server.
       await mqtt?.close();
       await http.close();
-      await worker.stop();
+      await engine.stop();
       objects.close();
-      await timers.stop();
       await store.close();
       unlock();
     },

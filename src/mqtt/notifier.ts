@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { DomainEvent, Events } from '../events.js';
-import { namespacesOfThing, pendingForThings, type PendingRow } from '../store/executions.js';
+import { namespacesOfThing, pendingForThings, type PendingRow } from '../store/execution-rows.js';
 import type { Db, Store } from '../store/store.js';
 import { lockTold, saveTold, type Told } from '../store/notified.js';
 import { MAX_PENDING_LISTED } from '../domain/states.js';

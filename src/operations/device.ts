@@ -1,6 +1,7 @@
 import { invalidRequest, invalidStateTransition, notFound, ServiceError } from '../errors.js';
 import * as states from '../domain/states.js';
-import { changeExecution, findExecutionWithJob, pendingForThing, type ChangeEffects, type ExecutionRow } from '../store/executions.js';
+import { findExecutionWithJob, pendingForThing, type ExecutionRow } from '../store/execution-rows.js';
+import { move, touch } from '../store/lifecycle/executions.js';
 import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
@@ -81,21 +82,17 @@ export async function GetPendingJobExecutions(ctx: OperationContext, input: Inpu
 export async function StartNextPendingJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   checkDetails(input.statusDetails);
   checkStepTimeout(input.stepTimeoutInMinutes, false);
-  const result = await ctx.store.tx(async (db) => {
-    const [next] = await pendingForThing(db, input.thingName, ns(input), 1);
+  const result = await ctx.store.run(async (tx) => {
+    const [next] = await pendingForThing(tx.db, input.thingName, ns(input), 1);
     if (!next) return undefined;
     const { document, ...row } = next;
-    if (row.status === 'IN_PROGRESS') return { e: row, document, changed: false };
-    const e = await changeExecution(
-      db,
-      row,
-      { status: 'IN_PROGRESS', statusDetails: input.statusDetails, stepTimeoutInMinutes: input.stepTimeoutInMinutes },
-      ctx.clock.now(),
-    );
-    return { e, document, changed: true };
+    if (row.status === 'IN_PROGRESS') return { e: row, document };
+    // The job's lock first; the write is conditional on the version read (a race runs this again).
+    const change = { statusDetails: input.statusDetails, stepTimeoutInMinutes: input.stepTimeoutInMinutes };
+    const e = (await move(tx, { one: row, change, namespaceId: ns(input) }, 'IN_PROGRESS', ctx.clock.now()))!;
+    return { e, document };
   });
   if (!result) return {};
-  if (result.changed) ctx.events.pendingChanged([input.thingName], ns(input));
   return { execution: execution(result.e, await deviceDocument(ctx, result.e.job_id, result.document), ctx.clock.now()) };
 }
 
@@ -121,9 +118,8 @@ export async function DescribeJobExecution(ctx: OperationContext, input: Input):
 export async function UpdateJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   checkDetails(input.statusDetails);
   checkStepTimeout(input.stepTimeoutInMinutes, true);
-  const { e, document, changed, effects } = await ctx.store.tx(async (db) => {
-    const effects: ChangeEffects = { aborted: false };
-    const found = await deviceExecution(db, input);
+  const { e, document } = await ctx.store.run(async (tx) => {
+    const found = await deviceExecution(tx.db, input);
     if (!found) throw missing(input);
     const current = found.e;
     if (input.expectedVersion !== undefined && input.expectedVersion !== current.version_number) {
@@ -139,22 +135,14 @@ export async function UpdateJobExecution(ctx: OperationContext, input: Input): P
       if (verdict.error === 'InvalidRequest') throw invalidRequest(verdict.message);
       throw invalidStateTransition(verdict.message, { executionState: executionState(current) });
     }
-    const e = await changeExecution(
-      db,
-      current,
-      {
-        status: input.status,
-        statusDetails: input.statusDetails,
-        stepTimeoutInMinutes: input.stepTimeoutInMinutes === -1 ? null : input.stepTimeoutInMinutes,
-      },
-      ctx.clock.now(),
-      effects,
-    );
-    return { e, document: found.document, changed: e.status !== current.status, effects };
+    const change = { statusDetails: input.statusDetails, stepTimeoutInMinutes: input.stepTimeoutInMinutes === -1 ? null : input.stepTimeoutInMinutes };
+    // Same status (new details or a step timer): no transition, but the same lock order and timer upkeep.
+    const e =
+      input.status === current.status
+        ? await touch(tx, current, change, ctx.clock.now(), ns(input))
+        : (await move(tx, { one: current, change, namespaceId: ns(input) }, input.status, ctx.clock.now()))!;
+    return { e, document: found.document };
   });
-  if (changed) ctx.events.pendingChanged([input.thingName], ns(input));
-  // An abort's cancellation runs in the job worker: start it now rather than at its next poll.
-  if (effects.aborted) ctx.wake();
   return {
     executionState: input.includeJobExecutionState === true ? executionState(e) : undefined,
     jobDocument: input.includeJobDocument === true ? ((await deviceDocument(ctx, e.job_id, document)) ?? undefined) : undefined,

@@ -1,8 +1,8 @@
 import { invalidStateTransition, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import * as states from '../domain/states.js';
-import { abortIfMet } from '../store/abort.js';
-import { changeExecution, deleteExecution, findExecution, type ChangeEffects, type ExecutionRow } from '../store/executions.js';
+import { findExecution, type ExecutionRow } from '../store/execution-rows.js';
+import { move, removeOne } from '../store/lifecycle/executions.js';
 import { rowLimit } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { secondsBeforeTimedOut } from '../domain/timeouts.js';
@@ -83,36 +83,30 @@ export async function ListJobExecutionsForThing(ctx: OperationContext, input: In
 
 export async function CancelJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
-  const effects = await ctx.store.tx(async (db) => {
-    const effects: ChangeEffects = { aborted: false };
-    const e = await findExecution(db, input.jobId, input.thingName);
+  await ctx.store.run(async (tx) => {
+    const e = await findExecution(tx.db, input.jobId, input.thingName);
     if (!e) throw notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);
     if (input.expectedVersion !== undefined && input.expectedVersion !== e.version_number)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${e.version_number}`);
     const verdict = states.cancelExecution(e.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
     const details = input.statusDetails ? { ...parseJson<Record<string, string>>(e.status_details), ...input.statusDetails } : undefined;
-    await changeExecution(db, e, { status: 'CANCELED', forceCanceled: e.status === 'IN_PROGRESS', statusDetails: details }, ctx.clock.now(), effects);
-    return effects;
+    // move takes the job's lock first; its write is conditional on the version read here.
+    await move(tx, { one: e, change: { forceCanceled: e.status === 'IN_PROGRESS', statusDetails: details } }, 'CANCELED', ctx.clock.now());
   });
-  ctx.events.pendingChanged([input.thingName]);
-  if (effects.aborted) ctx.wake();
   return {};
 }
 
 export async function DeleteJobExecution(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
-  const { wasPending, namespaceId, effects } = await ctx.store.tx(async (db) => {
-    const effects: ChangeEffects = { aborted: false };
-    const job = await requireJob(db, input.jobId, input.namespaceId);
-    const e = await findExecution(db, input.jobId, input.thingName, input.executionNumber);
+  await ctx.store.run(async (tx) => {
+    const job = await requireJob(tx.db, input.jobId, input.namespaceId);
+    await tx.lock(job.job_id);
+    const e = await findExecution(tx.db, input.jobId, input.thingName, input.executionNumber);
     if (!e) throw notFound(`Job execution ${input.executionNumber} of job ${input.jobId} on thing ${input.thingName} not found`);
     const verdict = states.deleteExecution(e.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
-    await deleteExecution(db, e, ctx.clock.now(), effects);
-    return { wasPending: states.isPending(e.status), namespaceId: job.namespace_id, effects };
+    await removeOne(tx, e, ctx.clock.now(), job.namespace_id);
   });
-  if (wasPending) ctx.events.pendingChanged([input.thingName], namespaceId);
-  if (effects.aborted) ctx.wake();
   return {};
 }

@@ -3,8 +3,10 @@ import { alreadyExists, invalidRequest, notFound, versionConflict } from '../err
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
 import { nextMemberSeq } from '../store/member-seq.js';
-import { queueExecution, findExecution, removePending } from '../store/executions.js';
-import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
+import { findExecution } from '../store/execution-rows.js';
+import { move, queue } from '../store/lifecycle/executions.js';
+import { groupWithAncestors, groupWithDescendants } from '../store/groups.js';
+import type { Tx } from '../store/tx.js';
 import { resetRetryBudget } from '../store/retry-budget.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
@@ -172,23 +174,21 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
 /**
  * Puts a thing in a group and queues it on CONTINUOUS jobs that now cover it (again: a thing
  * whose execution was REMOVED when it left); for the jobs that already had it, the membership
- * change resets its retry budget. True when something was queued.
+ * change resets its retry budget.
  */
-async function addMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+async function addMember(tx: Tx, group: string, thing: string, now: number): Promise<void> {
+  const db = tx.db;
   const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-  if (member) return false;
+  if (member) return;
   const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
   if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
   await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: await nextMemberSeq(db) }).execute();
-  let queued = false;
   for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
+    await tx.lock(jobId);
     const last = await findExecution(db, jobId, thing);
-    if (!last || last.status === 'REMOVED') {
-      await queueExecution(db, jobId, thing, now);
-      queued = true;
-    } else if (await resetRetryBudget(db, jobId, thing, now)) queued = true;
+    if (!last || last.status === 'REMOVED') await queue(tx, jobId, thing, now, undefined);
+    else await resetRetryBudget(tx, jobId, thing, now);
   }
-  return queued;
 }
 
 /**
@@ -196,47 +196,44 @@ async function addMember(db: Db, group: string, thing: string, now: number): Pro
  * longer covering it are REMOVED; for the jobs that still cover it, the membership change resets its
  * retry budget. Jobs are taken in job_id order (the lock order).
  */
-async function removeMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+async function removeMember(tx: Tx, group: string, thing: string, now: number): Promise<void> {
+  const db = tx.db;
   const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) return false;
+  if (Number(deleted.numDeletedRows) === 0) return;
   const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
-  if (jobs.length === 0) return false;
+  if (jobs.length === 0) return;
   // Groups still holding the thing, with their ancestors: targets that keep covering it.
   const still = new Set<string>();
   const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
   for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
-  let changed = false;
   for (const jobId of jobs) {
     const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
     const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
-    if (covered) changed = (await resetRetryBudget(db, jobId, thing, now)) || changed;
-    else changed = (await removePending(db, thing, [jobId], now)) || changed;
+    if (covered) await resetRetryBudget(tx, jobId, thing, now);
+    else await move(tx, { thing, jobs: [jobId] }, 'REMOVED', now);
   }
-  return changed;
 }
 
 export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   const { group, thing } = membershipNames(input);
   const now = ctx.clock.now();
-  const queued = await ctx.store.tx(async (db) => {
-    await requireGroup(db, group);
+  await ctx.store.run(async (tx) => {
+    await requireGroup(tx.db, group);
     // The thing's row lock serialises its membership changes (the limit of groups, the executions).
-    await requireThing(db, thing, true);
-    return addMember(db, group, thing, now);
+    await requireThing(tx.db, thing, true);
+    await addMember(tx, group, thing, now);
   });
-  if (queued) ctx.events.pendingChanged([thing]);
   return {};
 }
 
 export async function RemoveThingFromThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   const { group, thing } = membershipNames(input);
   const now = ctx.clock.now();
-  const removed = await ctx.store.tx(async (db) => {
-    await requireGroup(db, group);
-    await requireThing(db, thing, true);
-    return removeMember(db, group, thing, now);
+  await ctx.store.run(async (tx) => {
+    await requireGroup(tx.db, group);
+    await requireThing(tx.db, thing, true);
+    await removeMember(tx, group, thing, now);
   });
-  if (removed) ctx.events.pendingChanged([thing]);
   return {};
 }
 
@@ -254,16 +251,13 @@ export async function UpdateThingGroupsForThing(ctx: OperationContext, input: In
   const both = toAdd.find((g) => toRemove.includes(g));
   if (both !== undefined) throw invalidRequest(`Thing group ${both} is both in thingGroupsToAdd and in thingGroupsToRemove`);
   const now = ctx.clock.now();
-  const changed = await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
     // The thing's row lock serialises concurrent membership changes (the limit of 10) on PostgreSQL.
-    await requireThing(db, thing, true);
-    for (const g of [...toRemove, ...toAdd]) await requireGroup(db, g);
-    let changed = false;
-    for (const g of toRemove) changed = (await removeMember(db, g, thing, now)) || changed;
-    for (const g of toAdd) changed = (await addMember(db, g, thing, now)) || changed;
-    return changed;
+    await requireThing(tx.db, thing, true);
+    for (const g of [...toRemove, ...toAdd]) await requireGroup(tx.db, g);
+    for (const g of toRemove) await removeMember(tx, g, thing, now);
+    for (const g of toAdd) await addMember(tx, g, thing, now);
   });
-  if (changed) ctx.events.pendingChanged([thing]);
   return {};
 }
 

@@ -2,10 +2,13 @@ import { sql } from 'kysely';
 import { alreadyExists, invalidRequest, invalidStateTransition, limitExceeded, notFound } from '../errors.js';
 import { jobArn, parseTarget, type Target } from '../domain/arn.js';
 import * as states from '../domain/states.js';
-import { cancelStep, getJob, type JobRow } from '../store/jobs.js';
-import { addPacedGroups, armSchedule, clearRolloutTimers, queueTargets, repaceRollout, startRollout } from '../store/rollout.js';
+import { getJob, type JobRow } from '../store/job-rows.js';
+import { addPacedGroups, armSchedule, repaceRollout, startRollout } from '../store/rollout.js';
 import type { RolloutConfig } from '../domain/rollout.js';
-import { abortIfMet } from '../store/abort.js';
+import { abortIfMet, markCanceled, startDeletion } from '../store/lifecycle/job-status.js';
+import { cancelStep } from '../store/steps/cancel.js';
+import { fanOut } from '../store/steps/fanout.js';
+import { owe } from '../store/work.js';
 import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson, requireJob, requireLockedJob } from './util.js';
@@ -13,7 +16,8 @@ import { putTags } from './tags.js';
 import { nextMemberSeq } from '../store/member-seq.js';
 import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
-import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
+import type { RetryCriterion } from '../domain/timeouts.js';
+import { checkDocument, checkTimeConfigs } from './job-checks.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -30,25 +34,6 @@ const STORED_CONFIGS = [
   'destinationPackageVersions',
 ] as const;
 const UPDATABLE_CONFIGS = ['presignedUrlConfig', 'jobExecutionsRolloutConfig', 'abortConfig', 'timeoutConfig', 'jobExecutionsRetryConfig'] as const;
-
-/** timeoutConfig and jobExecutionsRetryConfig beyond what the model's ranges check (orchestration.md §4, §5). */
-export function checkTimeConfigs(input: Input): void {
-  const minutes = input.timeoutConfig?.inProgressTimeoutInMinutes;
-  if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080))
-    throw invalidRequest('timeoutConfig.inProgressTimeoutInMinutes must be between 1 and 10080');
-  const criteria = input.jobExecutionsRetryConfig?.criteriaList as RetryCriterion[] | undefined;
-  const problem = criteria ? retryConfigProblem(criteria) : undefined;
-  if (problem) throw invalidRequest(problem);
-}
-
-export function checkDocument(document: string): void {
-  if (Buffer.byteLength(document, 'utf8') > 32768) throw invalidRequest('The job document exceeds the maximum size of 32 KB');
-  try {
-    JSON.parse(document);
-  } catch {
-    throw invalidRequest('The job document is not valid JSON');
-  }
-}
 
 function parseTargets(ctx: OperationContext, arns: string[]): Target[] {
   const out: Target[] = [];
@@ -88,7 +73,8 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   // A SCHEDULED job rolls out nothing until it starts.
   const scheduled = status === 'SCHEDULED';
   const selection: string = input.targetSelection ?? 'SNAPSHOT';
-  const touched = await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
     await db
@@ -118,12 +104,10 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         n_removed: 0,
         n_timed_out: 0,
         pending_work: null,
-        rollout_cursor: null,
+        work_cursor: null,
         rollout_pace: null,
         rollout_ended: 0,
         member_seq: selection === 'SNAPSHOT' && targets.some((t) => t.kind === 'group') ? await nextMemberSeq(db) : null,
-        lease_owner: null,
-        lease_until: null,
       })
       .execute();
     if (targets.length)
@@ -133,12 +117,10 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
         .execute();
     if (input.tags) await putTags(db, arn, input.tags);
     await armSchedule(db, jobId, schedule, scheduled, now);
-    if (scheduled) return [];
+    if (scheduled) return;
     // The first minute's worth of a paced rollout (or all direct things) before CreateJob answers.
-    return startRollout(db, (await getJob(db, jobId))!, now, now, INLINE_BATCH, { step: ctx.manualClock === true });
+    await startRollout(tx, (await tx.lockJob(jobId))!, now, now, INLINE_BATCH, { step: ctx.manualClock === true });
   });
-  ctx.events.pendingChanged(touched, input.namespaceId ?? null);
-  ctx.wake();
   return { jobArn: arn, jobId, description: input.description };
 }
 
@@ -237,9 +219,10 @@ export async function ListJobs(ctx: OperationContext, input: Input): Promise<Out
 export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Output> {
   const now = ctx.clock.now();
   checkOrchestration({ jobExecutionsRolloutConfig: input.jobExecutionsRolloutConfig, abortConfig: input.abortConfig }, now);
-  const aborted = await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     // Locked: the config holds the rollout and abort state.
-    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
+    const job = await requireLockedJob(tx, input.jobId, input.namespaceId);
     if (job.status === 'DELETION_IN_PROGRESS') throw invalidRequest(`Job ${job.job_id} is being deleted`);
     const config = parseJson<Record<string, unknown>>(job.config) ?? {};
     checkTimeConfigs(input);
@@ -259,47 +242,33 @@ export async function UpdateJob(ctx: OperationContext, input: Input): Promise<Ou
       .where('job_id', '=', job.job_id)
       .execute();
     // New criteria apply from now on, to the outcomes counted so far too.
-    return input.abortConfig !== undefined && (await abortIfMet(db, job.job_id, now));
+    if (input.abortConfig !== undefined) await abortIfMet(tx, job.job_id, now);
   });
-  if (aborted) ctx.wake();
   return {};
 }
 
 export async function CancelJob(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
   const now = ctx.clock.now();
-  const { job, things } = await ctx.store.tx(async (db) => {
-    const job = await requireLockedJob(db, input.jobId);
+  const job = await ctx.store.run(async (tx) => {
+    const job = await requireLockedJob(tx, input.jobId);
     const verdict = states.cancelJob(job.status, force, job.force_canceled === 1);
     if (!verdict.ok) throw invalidRequest(verdict.message);
-    const patch = {
-      status: 'CANCELED',
-      force_canceled: force || job.force_canceled === 1 ? 1 : 0,
-      reason_code: input.reasonCode ?? job.reason_code,
-      comment: input.comment ?? job.comment,
-      last_updated_at: now,
-      pending_work: 'cancel' as string | null,
-      // The rollout stops: no further releases, no scheduled start or end.
-      rollout_pace: null,
-    };
-    await clearRolloutTimers(db, job.job_id);
-    // The cancel starts from the first thing; cancelStep keeps its cursor.
-    const updated: JobRow = { ...job, ...patch, rollout_cursor: null };
-    const step = await cancelStep(db, updated, now, INLINE_BATCH);
-    if (step.done) updated.pending_work = patch.pending_work = null;
-    await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
-    return { job: updated, things: step.things };
+    const how = { force: force || job.force_canceled === 1, reasonCode: input.reasonCode ?? job.reason_code, comment: input.comment ?? job.comment };
+    await markCanceled(tx, job, how, now);
+    // A first batch before CancelJob answers; the engine does the rest.
+    await cancelStep(tx, { ...job, status: 'CANCELED', force_canceled: how.force ? 1 : 0, pending_work: 'cancel', work_cursor: null }, now, INLINE_BATCH, { unlist: true });
+    return job;
   });
-  ctx.events.pendingChanged(things, job.namespace_id);
-  ctx.wake();
   return { jobArn: jobArn(ctx, job.job_id), jobId: job.job_id, description: job.description ?? undefined };
 }
 
 export async function DeleteJob(ctx: OperationContext, input: Input): Promise<Output> {
   const force = input.force === true;
-  await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     await ctx.store.lockDeletionSlots(db);
-    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
+    const job = await requireLockedJob(tx, input.jobId, input.namespaceId);
     const verdict = states.deleteJob(job.status, force);
     if (!verdict.ok) throw invalidStateTransition(verdict.message);
     const deleting = await db
@@ -309,22 +278,17 @@ export async function DeleteJob(ctx: OperationContext, input: Input): Promise<Ou
       .executeTakeFirstOrThrow();
     if (Number(deleting.n) >= states.MAX_CONCURRENT_DELETIONS)
       throw limitExceeded(`At most ${states.MAX_CONCURRENT_DELETIONS} jobs can be in DELETION_IN_PROGRESS at once`);
-    await db
-      .updateTable('jobs')
-      .set({ status: 'DELETION_IN_PROGRESS', pending_work: 'delete', rollout_cursor: null, rollout_pace: null, lease_owner: null, lease_until: null, last_updated_at: ctx.clock.now() })
-      .where('job_id', '=', job.job_id)
-      .execute();
-    await clearRolloutTimers(db, job.job_id);
+    await startDeletion(tx, job, ctx.clock.now());
   });
-  ctx.wake();
   return {};
 }
 
 export async function AssociateTargetsWithJob(ctx: OperationContext, input: Input): Promise<Output> {
   const targets = parseTargets(ctx, input.targets);
   const now = ctx.clock.now();
-  const { job, touched } = await ctx.store.tx(async (db) => {
-    const job = await requireLockedJob(db, input.jobId, input.namespaceId);
+  const job = await ctx.store.run(async (tx) => {
+    const db = tx.db;
+    const job = await requireLockedJob(tx, input.jobId, input.namespaceId);
     if (job.target_selection !== 'CONTINUOUS') throw invalidRequest('Targets can only be added to a CONTINUOUS job');
     if (job.status !== 'IN_PROGRESS' && job.status !== 'SCHEDULED')
       throw invalidRequest(`Job ${job.job_id} is ${job.status}; targets can only be added to an IN_PROGRESS or SCHEDULED job`);
@@ -346,16 +310,16 @@ export async function AssociateTargetsWithJob(ctx: OperationContext, input: Inpu
     const patch: Record<string, unknown> = { targets: JSON.stringify(arns), last_updated_at: now };
     // A paced rollout still running takes new groups into its pace; otherwise they fan out at once.
     const paced = freshGroups.length > 0 && !scheduled && (await addPacedGroups(db, job, base + fresh.indexOf(freshGroups[0]!)));
-    if (freshGroups.length && job.pending_work !== 'rollout' && !scheduled && !paced) {
-      patch.pending_work = 'rollout';
-      patch.rollout_cursor = JSON.stringify({ t: base + fresh.indexOf(freshGroups[0]!), after: '' });
-    }
     await db.updateTable('jobs').set(patch).where('job_id', '=', job.job_id).execute();
+    let row = job;
+    if (freshGroups.length && job.pending_work !== 'rollout' && !scheduled && !paced) {
+      const cursor = { t: base + fresh.indexOf(freshGroups[0]!), after: '' };
+      await owe(tx, job, { kind: 'rollout', cursor }, now);
+      row = { ...job, pending_work: 'rollout', work_cursor: JSON.stringify(cursor) };
+    }
     // A SCHEDULED job keeps its new targets for its start.
-    const touched = scheduled ? [] : await queueTargets(db, job.job_id, fresh.filter((t) => t.kind === 'thing').map((t) => t.name), now, INLINE_BATCH);
-    return { job, touched };
+    if (!scheduled) await fanOut(tx, row, fresh.filter((t) => t.kind === 'thing').map((t) => t.name), now, INLINE_BATCH);
+    return job;
   });
-  ctx.events.pendingChanged(touched, job.namespace_id);
-  ctx.wake();
   return { jobArn: jobArn(ctx, job.job_id), jobId: job.job_id, description: job.description ?? undefined };
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
-import { removePending } from '../store/executions.js';
+import { move } from '../store/lifecycle/executions.js';
 import { requireUsableType } from './thing-types.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
@@ -106,16 +106,16 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
 
 export async function DeleteThing(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingName;
-  const changed = await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     // Locked first: membership changes of this thing wait (thing, then jobs, then executions).
     const t = await forUpdate(db, db.selectFrom('things').selectAll().where('thing_name', '=', name)).executeTakeFirst();
-    if (!t) return false;
+    if (!t) return;
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
-    return removePending(db, name, undefined, ctx.clock.now());
+    await move(tx, { thing: name }, 'REMOVED', ctx.clock.now());
   });
-  if (changed) ctx.events.pendingChanged([name]);
   return {};
 }

@@ -18,8 +18,6 @@ export interface OperationContext {
   events: Events;
   region: string;
   accountId: string;
-  /** Tells the background workers that new work was committed. */
-  wake: () => void;
   /** host:port that DescribeEndpoint answers with. */
   endpointAddress: () => string;
   /** host:port of the MQTT broker devices connect to (DescribeEndpoint iot:Data); undefined without one. */

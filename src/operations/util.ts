@@ -1,6 +1,7 @@
 import { invalidRequest, notFound } from '../errors.js';
 import type { Db } from '../store/store.js';
-import { getJob, lockJob, type JobRow } from '../store/jobs.js';
+import { getJob, type JobRow } from '../store/job-rows.js';
+import type { Tx } from '../store/tx.js';
 
 /** Opaque keyset pagination tokens: the last key of the previous page. */
 export function encodeToken(key: unknown[]): string {
@@ -51,7 +52,7 @@ export const parseJson = <T>(text: string | null | undefined): T | undefined => 
 export const requireJob = (db: Db, jobId: string, namespaceId?: string): Promise<JobRow> => checkJob(getJob(db, jobId), jobId, namespaceId);
 
 /** requireJob for a read-modify-write of the job: the row stays locked until the transaction ends. */
-export const requireLockedJob = (db: Db, jobId: string, namespaceId?: string): Promise<JobRow> => checkJob(lockJob(db, jobId), jobId, namespaceId);
+export const requireLockedJob = (tx: Tx, jobId: string, namespaceId?: string): Promise<JobRow> => checkJob(tx.lockJob(jobId), jobId, namespaceId);
 
 async function checkJob(read: Promise<JobRow | undefined>, jobId: string, namespaceId: string | undefined): Promise<JobRow> {
   const job = await read;

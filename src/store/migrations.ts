@@ -1,5 +1,5 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
-import type { DialectName } from './store.js';
+import type { DialectName } from './schema.js';
 
 /** Schema migrations live in code, in order; both backends run the same list. */
 function migrations(dialect: DialectName): Record<string, Migration> {
@@ -226,6 +226,25 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`update job_executions set listed = 1 where ${sql.raw(PENDING_STATUSES)}`.execute(db);
         await db.schema.dropIndex('job_executions_pending').execute();
         await sql`create index job_executions_pending on job_executions (thing_name) where ${sql.raw(LISTED)}`.execute(db);
+      },
+    },
+    '0010_lifecycle': {
+      // One engine for background work (src/workers/engine.ts): a job's owed work is a timer due
+      // now, claimed by the transaction that does the step, so the job leases and the timers'
+      // unused lease columns go; the job's cursor is named for what it is (store/work.ts).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('jobs').renameColumn('rollout_cursor', 'work_cursor').execute();
+        // The jobs owing work are found through their timers now; /metrics groups by pending_work.
+        await db.schema.dropIndex('jobs_pending_work').execute();
+        await db.schema.createIndex('jobs_pending_work').on('jobs').column('pending_work').execute();
+        for (const column of ['lease_owner', 'lease_until']) {
+          await db.schema.alterTable('jobs').dropColumn(column).execute();
+          await db.schema.alterTable('timers').dropColumn(column).execute();
+        }
+        // A job's own timers (ref = jobId) and its executions' timeouts, by job.
+        await db.schema.createIndex('timers_job').on('timers').columns(['job_id', 'kind']).execute();
+        await sql`insert into timers (kind, ref, job_id, due_at)
+          select 'work:' || pending_work, job_id, job_id, 0 from jobs where pending_work is not null`.execute(db);
       },
     },
   };

@@ -1,7 +1,8 @@
-import type { Db } from './store.js';
-import { lockJob } from './jobs.js';
-import { findExecution, queueExecution } from './executions.js';
-import { shouldRetry, type RetryCriterion } from '../domain/timeouts.js';
+import type { Tx } from './tx.js';
+import { findExecution } from './execution-rows.js';
+import { readJobConfig } from './job-config.js';
+import { queue } from './lifecycle/executions.js';
+import { shouldRetry } from '../domain/timeouts.js';
 
 const FRESH = { failed_retries: 0, timed_out_retries: 0 };
 
@@ -15,21 +16,18 @@ const FRESH = { failed_retries: 0, timed_out_retries: 0 };
  *   retries that failure type at all.
  * Returns whether an execution was queued. Takes the job's row lock first (the lock order).
  */
-export async function resetRetryBudget(db: Db, jobId: string, thingName: string, now: number): Promise<boolean> {
-  const job = await lockJob(db, jobId);
+export async function resetRetryBudget(tx: Tx, jobId: string, thingName: string, now: number): Promise<boolean> {
+  const job = await tx.lockJob(jobId);
   if (!job || job.status !== 'IN_PROGRESS') return false;
-  const criteria = (JSON.parse(job.config) as { jobExecutionsRetryConfig?: { criteriaList?: RetryCriterion[] } }).jobExecutionsRetryConfig?.criteriaList;
+  const criteria = readJobConfig(job).jobExecutionsRetryConfig?.criteriaList;
   if (!criteria?.length) return false;
-  const last = await findExecution(db, jobId, thingName);
+  const last = await findExecution(tx.db, jobId, thingName);
   if (!last) return false;
   if (last.status === 'QUEUED' || last.status === 'IN_PROGRESS') {
     if (last.failed_retries || last.timed_out_retries)
-      await db.updateTable('job_executions').set(FRESH).where('id', '=', last.id).where('status', 'in', ['QUEUED', 'IN_PROGRESS']).execute();
+      await tx.db.updateTable('job_executions').set(FRESH).where('id', '=', last.id).where('status', 'in', ['QUEUED', 'IN_PROGRESS']).execute();
     return false;
   }
-  if ((last.status === 'FAILED' || last.status === 'TIMED_OUT') && shouldRetry(criteria, last.status, FRESH)) {
-    await queueExecution(db, jobId, thingName, now);
-    return true;
-  }
+  if ((last.status === 'FAILED' || last.status === 'TIMED_OUT') && shouldRetry(criteria, last.status, FRESH)) return queue(tx, jobId, thingName, now, job.namespace_id);
   return false;
 }

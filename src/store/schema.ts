@@ -1,5 +1,8 @@
 import type { Generated } from 'kysely';
 
+/** The two backends (store.ts opens them; migrations.ts writes each its own DDL where they differ). */
+export type DialectName = 'sqlite' | 'postgres';
+
 /** Times are epoch milliseconds; JSON columns hold text. */
 export interface ThingsTable {
   thing_name: string;
@@ -52,18 +55,16 @@ export interface JobsTable {
   n_canceled: number;
   n_removed: number;
   n_timed_out: number;
-  /** Background work still owed to this job: 'rollout' | 'cancel' | 'delete', or null. */
+  /** Background work still owed to this job (store/work.ts): 'rollout' | 'cancel' | 'sweep' | 'delete', or null. */
   pending_work: string | null;
-  /** Where the rollout resumes: JSON {t: target index, after: last thing name}. */
-  rollout_cursor: string | null;
+  /** Where that work (or a paced fan-out) resumes, typed per kind by store/work.ts. */
+  work_cursor: string | null;
   /** A paced rollout still creating executions: JSON RolloutState (src/store/rollout.ts), else null. */
   rollout_pace: string | null;
   /** 1 once schedulingConfig.endTime stopped the rollout for good (no more executions, joins included). */
   rollout_ended: number;
   /** SNAPSHOT with group targets: members with a lower added_seq are its targets. */
   member_seq: number | null;
-  lease_owner: string | null;
-  lease_until: number | null;
 }
 
 /** One row per target, so that group joins and ListJobs?thingGroupName are index lookups. */
@@ -157,15 +158,13 @@ export interface ClockStateTable {
   now_ms: number;
 }
 
-/** Something due at a time (docs/design.md): a kind, what it refers to, and a lease while it fires. */
+/** Something due at a time: a kind, what it refers to (store/timers.ts), and when; the engine claims it by taking it. */
 export interface TimersTable {
   id: Generated<number>;
   kind: string;
   ref: string;
   job_id: string | null;
   due_at: number;
-  lease_owner: string | null;
-  lease_until: number | null;
 }
 
 export interface DB {

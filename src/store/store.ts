@@ -4,12 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import type { DB } from './schema.js';
+import type { DB, DialectName } from './schema.js';
 import { migrate } from './migrations.js';
+import { Tx, type Effects } from './tx.js';
 import { GroupCommit } from './group-commit.js';
 import { Checkpointer } from './checkpointer.js';
 
-export type DialectName = 'sqlite' | 'postgres';
+export type { DialectName };
 /** A connection or a transaction: store functions take either. */
 export type Db = Kysely<DB> | Transaction<DB>;
 
@@ -54,6 +55,9 @@ export interface StoreOptions {
  * reads and writes inside `tx`. Where the dialects differ, the twin statements sit side by side.
  */
 export class Store {
+  /** Where a lifecycle transaction's after-commit effects go (app.ts wires the notifier and the engine). */
+  private effects: Effects | undefined;
+
   private constructor(
     readonly dialect: DialectName,
     readonly db: Kysely<DB>,
@@ -83,6 +87,23 @@ export class Store {
         await sleep(Math.random() * 2 * attempt);
       }
     }
+  }
+
+  /**
+   * A transaction of the lifecycle (tx.ts): it knows which jobs it has locked and collects what is
+   * owed after COMMIT (notifications, wake-ups), which it publishes once the commit is done. A
+   * transaction that runs again starts with nothing owed.
+   */
+  async run<T>(fn: (tx: Tx) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
+    let last: Tx | undefined;
+    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect))), opts);
+    if (this.effects) last?.publish(this.effects);
+    return out;
+  }
+
+  /** Sets where run()'s after-commit effects go. */
+  publishTo(effects: Effects): void {
+    this.effects = effects;
   }
 
   /** Row lock for read-modify-write; SQLite serialises writers already. */

@@ -1,13 +1,20 @@
 import { sql } from 'kysely';
-import { isPostgres, rowLimit, type Db } from './store.js';
+import { rowLimit, type Db } from './store.js';
 import { prepared } from './prepared.js';
-// jobs.ts reaches this module through executions.ts; the cycle only involves functions called at run time.
-import { lockJobs } from './jobs.js';
+import type { Tx } from './tx.js';
 
 /**
- * Durable timers: one row per thing due at a time (docs/design.md). (kind, ref) is unique, so
- * setting a timer again moves it. Kinds: 'timeout' (ref = execution id); part 2 adds its own.
+ * Durable timers: one row per thing due at a time. (kind, ref) is unique, so setting a timer again
+ * moves it. Kinds: 'timeout' (ref = an execution's id), the rollout's 'rollout', 'schedule_start'
+ * and 'schedule_end' (ref = the job), and the engine's 'work:<kind>' (ref = the job, due now).
  */
+export const TIMEOUT = 'timeout';
+export const ROLLOUT = 'rollout';
+export const SCHEDULE_START = 'schedule_start';
+export const SCHEDULE_END = 'schedule_end';
+/** The timers a job's rollout keeps (ref = the job). */
+export const ROLLOUT_TIMERS = [ROLLOUT, SCHEDULE_START, SCHEDULE_END] as const;
+
 export interface TimerRow {
   id: number;
   kind: string;
@@ -19,8 +26,8 @@ export interface TimerRow {
 export async function setTimer(db: Db, kind: string, ref: string, jobId: string | null, dueAt: number): Promise<void> {
   await db
     .insertInto('timers')
-    .values({ kind, ref, job_id: jobId, due_at: dueAt, lease_owner: null, lease_until: null })
-    .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ due_at: dueAt, job_id: jobId, lease_owner: null, lease_until: null }))
+    .values({ kind, ref, job_id: jobId, due_at: dueAt })
+    .onConflict((oc) => oc.columns(['kind', 'ref']).doUpdateSet({ due_at: dueAt, job_id: jobId }))
     .execute();
 }
 
@@ -28,32 +35,40 @@ export async function clearTimer(db: Db, kind: string, ref: string): Promise<voi
   await db.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref).execute();
 }
 
-// Statements per batch size and dialect; sizes come from a short ladder (TimerWorker), so few are cached.
+/** Which timers one take may claim: the batch kinds (everything but work), or some kinds of work. */
+export type TimerFilter = { work: false } | { work: true; kinds: readonly string[] };
+
+const filterSql = (f: TimerFilter): string =>
+  f.work ? `kind in (${f.kinds.map((k) => `'${k}'`).join(', ')})` : `kind not like 'work:%'`;
+
+// Statements per batch size, filter and dialect; sizes come from a short ladder (Engine), so few are cached.
 type Take = (db: Db, args: { now: number; jobs: unknown }) => Promise<TimerRow[]>;
 type Peek = (db: Db, args: { now: number }) => Promise<{ job_id: string | null }[]>;
 const statements = new Map<string, { peek: Peek; take: Take }>();
 
-function takeStatements(postgres: boolean, limit: number): { peek: Peek; take: Take } {
-  const key = `${postgres ? 'pg' : 'sqlite'}:${limit}`;
+function takeStatements(postgres: boolean, limit: number, filter: TimerFilter): { peek: Peek; take: Take } {
+  const where = filterSql(filter);
+  const key = `${postgres ? 'pg' : 'sqlite'}:${limit}:${where}`;
   let s = statements.get(key);
   if (!s) {
+    const kinds = sql.raw(where);
     s = {
       peek: prepared<{ now: number }, { job_id: string | null }>(
         (_db, arg) => sql`
           select distinct job_id from (
-            select job_id from timers where due_at <= ${arg('now')} order by due_at, id limit ${rowLimit(limit)}) t`,
+            select job_id from timers where due_at <= ${arg('now')} and ${kinds} order by due_at, id limit ${rowLimit(limit)}) t`,
       ),
       take: prepared<{ now: number; jobs: unknown }, TimerRow>((_db, arg) =>
         postgres
           ? // = any(array(...)): IN (subquery) is planned as a scan of the whole table.
             sql<TimerRow>`
             delete from timers where id = any(array(
-              select id from timers where due_at <= ${arg('now')} and (job_id = any(cast(${arg('jobs')} as text[])) or job_id is null)
+              select id from timers where due_at <= ${arg('now')} and ${kinds} and (job_id = any(cast(${arg('jobs')} as text[])) or job_id is null)
               order by due_at, id limit ${rowLimit(limit)} for update skip locked))
             returning id, kind, ref, job_id, due_at`
           : sql<TimerRow>`
             delete from timers where id in (
-              select id from timers where due_at <= ${arg('now')} order by due_at, id limit ${rowLimit(limit)})
+              select id from timers where due_at <= ${arg('now')} and ${kinds} order by due_at, id limit ${rowLimit(limit)})
             returning id, kind, ref, job_id, due_at`,
       ),
     };
@@ -65,30 +80,39 @@ function takeStatements(postgres: boolean, limit: number): { peek: Peek; take: T
 /**
  * Takes up to `limit` timers due at `now` out of the table, in the caller's transaction, which then
  * fires them: the transaction is the claim, so a node that dies mid-batch rolls the deletion back
- * with the firing and the timers are due again at once. On PostgreSQL, SKIP LOCKED leaves the
- * timers another node is firing to it, and the jobs of the batch are locked first: the lock order
- * of a device's update (job, execution, then its timer), so that the two cannot deadlock.
+ * with the firing and the timers are due again at once. On PostgreSQL the jobs of the batch are
+ * locked first (the one lock order: job, then what hangs off it), and SKIP LOCKED leaves the
+ * timers another node is firing to it.
  */
-export async function takeDue(db: Db, now: number, limit: number): Promise<TimerRow[]> {
-  const postgres = isPostgres(db);
-  const { peek, take } = takeStatements(postgres, limit);
+export async function takeDue(tx: Tx, now: number, limit: number, filter: TimerFilter): Promise<TimerRow[]> {
+  const { peek, take } = takeStatements(tx.postgres, limit, filter);
   let jobs: string[] = [];
-  if (postgres) {
-    jobs = (await peek(db, { now })).flatMap((r) => (r.job_id === null ? [] : [r.job_id]));
-    await lockJobs(db, jobs);
+  if (tx.postgres) {
+    jobs = (await peek(tx.db, { now })).flatMap((r) => (r.job_id === null ? [] : [r.job_id]));
+    await tx.lockJobs(jobs);
   }
-  const rows = await take(db, { now, jobs });
+  const rows = await take(tx.db, { now, jobs });
+  // SQLite takes without a peek: its writers are serialised, so holding the batch is the lock.
+  if (!tx.postgres) await tx.lockJobs(rows.flatMap((r) => (r.job_id === null ? [] : [r.job_id])));
   return rows.sort((a, b) => a.due_at - b.due_at || a.id - b.id);
 }
 
-/** The earliest due time, or undefined: one index probe (the worker sleeps until then). */
-export async function nextDue(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('timers').select('due_at').orderBy('due_at').limit(rowLimit(1)).executeTakeFirst();
+/** The earliest due time (of the kinds the filter takes), or undefined: one index probe. */
+export async function nextDue(db: Db, filter?: TimerFilter): Promise<number | undefined> {
+  // The few work timers through the (kind, ref) index, not a walk of the due index past every timeout.
+  if (filter?.work) {
+    const row = await db.selectFrom('timers').select((eb) => eb.fn.min('due_at').as('due')).where(sql.raw<boolean>(filterSql(filter))).executeTakeFirst();
+    return row?.due === null || row?.due === undefined ? undefined : Number(row.due);
+  }
+  let q = db.selectFrom('timers').select('due_at');
+  if (filter) q = q.where(sql.raw<boolean>(filterSql(filter)));
+  const row = await q.orderBy('due_at').orderBy('id').limit(rowLimit(1)).executeTakeFirst();
   return row ? Number(row.due_at) : undefined;
 }
 
-/** Whether any timer is due at `now` (being fired or not): the clock POST waits until none is. */
-export async function anyDue(db: Db, now: number): Promise<boolean> {
-  const row = await db.selectFrom('timers').select('id').where('due_at', '<=', now).limit(rowLimit(1)).executeTakeFirst();
-  return row !== undefined;
+/** Whether any timer the filter takes is due at `now` (being fired or not): a drain waits until none is. */
+export async function anyDue(db: Db, now: number, filter?: TimerFilter): Promise<boolean> {
+  let q = db.selectFrom('timers').select('id').where('due_at', '<=', now);
+  if (filter) q = q.where(sql.raw<boolean>(filterSql(filter)));
+  return (await q.limit(rowLimit(1)).executeTakeFirst()) !== undefined;
 }

@@ -11,7 +11,8 @@ import { GetPendingJobExecutionsCommand, StartNextPendingJobExecutionCommand, Up
 import { BACKENDS, eventually, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
 import { INLINE_BATCH } from '../../src/operations/jobs.js';
-import { cancelStep, getJob, lockJob, sweepStep } from '../../src/store/jobs.js';
+import { getJob } from '../../src/store/job-rows.js';
+import { cancelStep, sweepStep } from '../../src/store/steps/cancel.js';
 
 /** Executions listed in the pending index that are not pending (what a sweep is owed). */
 const unswept = async (s: TestServer, jobId?: string) => {
@@ -42,9 +43,9 @@ for (const backend of BACKENDS) {
       await s.data.send(new UpdateJobExecutionCommand({ jobId: 'sw-mid', thingName: 'sw-b', status: 'IN_PROGRESS' }));
 
       // A forced cancel step of two things, as the worker runs it: the rows stay listed.
-      await s.app.store.tx(async (db) => {
-        const job = (await lockJob(db, 'sw-mid'))!;
-        const step = await cancelStep(db, { ...job, force_canceled: 1, rollout_cursor: null }, Date.now(), 2, { unlist: false });
+      await s.app.store.run(async (tx) => {
+        const job = (await tx.lockJob('sw-mid'))!;
+        const step = await cancelStep(tx, { ...job, force_canceled: 1, work_cursor: null }, Date.now(), 2, { unlist: false });
         assert.deepEqual(step.things.sort(), ['sw-a', 'sw-b']);
         assert.equal(step.done, false);
       });
@@ -61,7 +62,7 @@ for (const backend of BACKENDS) {
       const counts = (await s.iot.send(new DescribeJobCommand({ jobId: 'sw-mid' }))).job!.jobProcessDetails!;
       assert.deepEqual([counts.numberOfCanceledThings, counts.numberOfQueuedThings, counts.numberOfInProgressThings], [2, 1, 0]);
 
-      const swept = await s.app.store.tx((db) => sweepStep(db, 'sw-mid', null, 10));
+      const swept = await s.app.store.run(async (tx) => sweepStep(tx, { ...(await tx.lockJob('sw-mid'))!, work_cursor: null }, Date.now(), 10));
       assert.deepEqual(swept, { n: 2, done: true });
       assert.equal(await unswept(s, 'sw-mid'), 0);
       assert.deepEqual(await pendingIds(s, 'sw-a'), { queued: ['sw-other'], inProgress: [] });

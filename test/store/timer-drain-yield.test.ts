@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/harness.js';
-import { TimerWorker } from '../../src/workers/timer-worker.js';
+import { Engine } from '../../src/workers/engine.js';
 import { setTimer } from '../../src/store/timers.js';
 
 // A storm of due timers must not stall the API: the clock POST's drain yields to the event loop
@@ -10,7 +10,7 @@ import { setTimer } from '../../src/store/timers.js';
 test('drain yields to the event loop between batches [sqlite]', async () => {
   const s = await startServer('sqlite', { clock: 'manual' });
   try {
-    const { store, clock, events } = s.app;
+    const { store, clock } = s.app;
     // Due a second after the clock, so the server's own worker (which has no handler for this kind) leaves them.
     const due = clock.now() + 1000;
     await store.tx(async (db) => {
@@ -18,17 +18,17 @@ test('drain yields to the event loop between batches [sqlite]', async () => {
     });
     let macrotaskRan = false;
     const seenInBatch: boolean[] = [];
-    const worker = new TimerWorker({
+    const worker = new Engine({
       store,
       clock,
-      events,
+      scope: { region: 'us-east-1', accountId: '000000000000' },
+      deletionRate: 0,
       nodeId: 'yield-test',
       batchSize: 100,
       handlers: {
-        yieldtest: async (_db, timers) => {
+        yieldtest: async (_tx, timers) => {
           seenInBatch.push(macrotaskRan);
           assert.equal(timers.length, 100);
-          return { things: [] };
         },
       },
     });
@@ -49,23 +49,24 @@ test('drain yields to the event loop between batches [sqlite]', async () => {
 test('batch size follows the time budget [sqlite]', async () => {
   const s = await startServer('sqlite', { clock: 'manual' });
   try {
-    const { store, clock, events } = s.app;
+    const { store, clock } = s.app;
     const due = clock.now() + 1000;
     await store.tx(async (db) => {
       for (let i = 0; i < 2000; i++) await setTimer(db, 'slowtest', String(i), null, due);
     });
     const sizes: number[] = [];
     const fired = new Set<string>();
-    const worker = new TimerWorker({
+    const worker = new Engine({
       store,
       clock,
-      events,
+      scope: { region: 'us-east-1', accountId: '000000000000' },
+      deletionRate: 0,
       nodeId: 'budget-test',
       batchSize: 1000,
       batchBudgetMs: 5,
       handlers: {
         // 0.1 ms of CPU per timer: about 50 fit in the budget.
-        slowtest: async (_db, timers) => {
+        slowtest: async (_tx, timers) => {
           sizes.push(timers.length);
           const c0 = process.cpuUsage();
           const cpuMs = () => {
@@ -77,7 +78,6 @@ test('batch size follows the time budget [sqlite]', async () => {
             assert.ok(!fired.has(t.ref), `timer ${t.ref} fired twice`);
             fired.add(t.ref);
           }
-          return { things: [] };
         },
       },
     });

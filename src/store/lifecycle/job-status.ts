@@ -1,0 +1,102 @@
+/**
+ * The one owner of a job's status and of the work it owes: completion, cancel (by a user, an abort
+ * or the schedule's end), and the start of a deletion. The execution transitions (executions.ts)
+ * call completeIfDone and abortIfMet as their consequences; the steps and operations above call
+ * markCanceled and startDeletion. Imports only the store's primitives and the domain.
+ */
+import { isPostgres } from '../store.js';
+import { prepared } from '../prepared.js';
+import type { JobRow, Tx } from '../tx.js';
+import { clearTimer, ROLLOUT_TIMERS } from '../timers.js';
+import { owe } from '../work.js';
+import { readJobConfig } from '../job-config.js';
+import { abortReason, abortVerdict } from '../../domain/abort.js';
+import { snapshotComplete } from '../../domain/states.js';
+
+// Read after every execution that ends (the device hot path), under the job's row lock: the
+// counters it tests are then the latest.
+const completionState = (postgres: boolean) =>
+  prepared<{ jobId: string }, Pick<JobRow, 'status' | 'target_selection' | 'pending_work' | 'n_queued' | 'n_in_progress' | 'rollout_pace' | 'rollout_ended'>>((db, arg) => {
+    const q = db
+      .selectFrom('jobs')
+      .select(['status', 'target_selection', 'pending_work', 'n_queued', 'n_in_progress', 'rollout_pace', 'rollout_ended'])
+      .where('job_id', '=', arg('jobId'));
+    return postgres ? q.forUpdate() : q;
+  });
+const completionStates = { sqlite: completionState(false), postgres: completionState(true) };
+
+/** A SNAPSHOT job whose executions are all terminal (and that owes no rollout) becomes COMPLETED. */
+export async function completeIfDone(tx: Tx, jobId: string, now: number): Promise<void> {
+  const [job] = await completionStates[isPostgres(tx.db) ? 'postgres' : 'sqlite'](tx.db, { jobId });
+  if (job && snapshotComplete(job)) {
+    await tx.db
+      .updateTable('jobs')
+      .set({ status: 'COMPLETED', completed_at: now, last_updated_at: now })
+      .where('job_id', '=', jobId)
+      .where('status', '=', 'IN_PROGRESS')
+      .execute();
+  }
+}
+
+type AbortState = Pick<JobRow, 'job_id' | 'pending_work' | 'status' | 'config' | 'n_succeeded' | 'n_failed' | 'n_rejected' | 'n_timed_out'>;
+const abortState = prepared<{ jobId: string }, AbortState>((db, arg) =>
+  db.selectFrom('jobs').select(['job_id', 'pending_work', 'status', 'config', 'n_succeeded', 'n_failed', 'n_rejected', 'n_timed_out']).where('job_id', '=', arg('jobId')),
+);
+
+/**
+ * Evaluates a job's abortConfig against its counters, as an execution ends (never by a scan). A
+ * criterion met cancels the job as CancelJob without force does, with an automated reasonCode and
+ * comment; the engine then cancels its QUEUED executions. Returns whether the job aborted.
+ */
+export async function abortIfMet(tx: Tx, jobId: string, now: number): Promise<boolean> {
+  const [job] = await abortState(tx.db, { jobId });
+  if (!job || job.status !== 'IN_PROGRESS' || !job.config.includes('"abortConfig"')) return false;
+  const verdict = abortVerdict(readJobConfig(job).abortConfig, job);
+  if (!verdict) return false;
+  await markCanceled(tx, job, { force: false, ...abortReason(verdict) }, now);
+  return true;
+}
+
+export interface Cancel {
+  force: boolean;
+  reasonCode?: string | null;
+  comment?: string | null;
+  /** The schedule's end: the rollout is over for good (no CONTINUOUS joins either). */
+  endsRollout?: boolean;
+}
+
+/**
+ * A job becomes CANCELED (CancelJob, an abort, schedulingConfig.endTime): its rollout stops (pace
+ * and timers), and it owes a cancel of its QUEUED (with force, IN_PROGRESS too) executions from the
+ * first thing, which the engine does in batches; the caller may do a first batch inline
+ * (steps/cancel.ts). The job's row must be locked. Returns the row as written.
+ */
+export async function markCanceled(tx: Tx, job: Pick<JobRow, 'job_id' | 'pending_work'>, how: Cancel, now: number): Promise<void> {
+  tx.assertLocked(job.job_id);
+  for (const kind of ROLLOUT_TIMERS) await clearTimer(tx.db, kind, job.job_id);
+  await tx.db
+    .updateTable('jobs')
+    .set({
+      status: 'CANCELED',
+      force_canceled: how.force ? 1 : 0,
+      ...(how.reasonCode !== undefined ? { reason_code: how.reasonCode } : {}),
+      ...(how.comment !== undefined ? { comment: how.comment } : {}),
+      last_updated_at: now,
+      rollout_pace: null,
+      ...(how.endsRollout ? { rollout_ended: 1 } : {}),
+    })
+    .where('job_id', '=', job.job_id)
+    .execute();
+  await owe(tx, job, { kind: 'cancel', after: null }, now);
+}
+
+/**
+ * DeleteJob: the job becomes DELETION_IN_PROGRESS and owes the removal of its executions (then of
+ * itself), which the engine does in batches; its rollout stops. The job's row must be locked.
+ */
+export async function startDeletion(tx: Tx, job: Pick<JobRow, 'job_id' | 'pending_work'>, now: number): Promise<void> {
+  tx.assertLocked(job.job_id);
+  for (const kind of ROLLOUT_TIMERS) await clearTimer(tx.db, kind, job.job_id);
+  await tx.db.updateTable('jobs').set({ status: 'DELETION_IN_PROGRESS', rollout_pace: null, last_updated_at: now }).where('job_id', '=', job.job_id).execute();
+  await owe(tx, job, { kind: 'delete', after: null }, now);
+}

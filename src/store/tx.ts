@@ -1,0 +1,83 @@
+import { sql, type Selectable, type Transaction } from 'kysely';
+import type { DB, DialectName, JobsTable } from './schema.js';
+
+export type JobRow = Selectable<JobsTable>;
+
+/** What a lifecycle transaction owes after COMMIT: app.ts sends it to the notifier and the engine. */
+export interface Effects {
+  /** Things whose pending executions changed, of jobs in one namespace (undefined: any). */
+  pendingChanged(thingNames: string[], namespaceId: string | null | undefined): void;
+  /** New background work was committed (a cancel, a deletion, a fan-out). */
+  wake(): void;
+}
+
+/**
+ * One transaction of the lifecycle layer. The lock order is built in: executions of a job are
+ * written only after the job's row is locked (lockJob / lock / lockJobs, in job_id order), and the
+ * writers check it with assertLocked. On SQLite, whose writers are serialised, a lock is only
+ * recorded; on PostgreSQL it is SELECT ... FOR UPDATE. What the transaction owes after COMMIT is
+ * collected here and published by Store.run once the commit is done, never by hand.
+ */
+export class Tx {
+  private readonly locked = new Set<string>();
+  private readonly owed: { things: string[]; namespaceId: string | null | undefined }[] = [];
+  private woken = false;
+
+  constructor(
+    readonly db: Transaction<DB>,
+    readonly dialect: DialectName,
+  ) {}
+
+  get postgres(): boolean {
+    return this.dialect === 'postgres';
+  }
+
+  /** The job's row, locked until the transaction ends. */
+  async lockJob(jobId: string): Promise<JobRow | undefined> {
+    let q = this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId);
+    if (this.postgres) q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    if (row) this.locked.add(jobId);
+    return row;
+  }
+
+  /** Locks a job's row without reading it (the device hot path: on SQLite, no statement at all). */
+  async lock(jobId: string): Promise<void> {
+    if (this.locked.has(jobId)) return;
+    if (this.postgres) await sql`select 1 from jobs where job_id = ${jobId} for update`.execute(this.db);
+    this.locked.add(jobId);
+  }
+
+  /** Locks several jobs, in job_id order, so that two such transactions cannot deadlock. */
+  async lockJobs(jobIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(jobIds)].filter((id) => !this.locked.has(id)).sort();
+    if (ids.length === 0) return;
+    if (this.postgres) await this.db.selectFrom('jobs').select('job_id').where('job_id', 'in', ids).orderBy('job_id').forUpdate().execute();
+    for (const id of ids) this.locked.add(id);
+  }
+
+  isLocked(jobId: string): boolean {
+    return this.locked.has(jobId);
+  }
+
+  /** A writer of a job's executions calls this first: writing without the job's lock is a bug. */
+  assertLocked(jobId: string): void {
+    if (!this.locked.has(jobId)) throw new Error(`lock order: executions of job ${jobId} written before the job's row was locked`);
+  }
+
+  /** After COMMIT, tell these things' devices that their pending list changed. */
+  pendingChanged(thingNames: string[], namespaceId: string | null | undefined): void {
+    if (thingNames.length) this.owed.push({ things: thingNames, namespaceId });
+  }
+
+  /** After COMMIT, wake the engine: work is owed. */
+  wake(): void {
+    this.woken = true;
+  }
+
+  /** Called by Store.run after COMMIT. */
+  publish(effects: Effects): void {
+    for (const o of this.owed) effects.pendingChanged(o.things, o.namespaceId);
+    if (this.woken) effects.wake();
+  }
+}
