@@ -16,9 +16,9 @@ import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { StoredClock } from './store/clock.js';
 import { Engine } from './workers/engine.js';
-import { fireTimeouts } from './store/timeouts.js';
+import { fireTimeouts } from './store/steps/timeouts.js';
 import { TIMEOUT } from './store/timers.js';
-import { rolloutHandlers } from './store/rollout.js';
+import { rolloutHandlers } from './store/steps/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
 
 export interface AppOptions {

@@ -1,4 +1,4 @@
-/** abortConfig: validation, and when a job aborts (orchestration.md §3). Pure functions of the counters. */
+/** abortConfig: validation, and when a job aborts (AWS IoT Jobs developer guide; the choices in docs/compatibility.md). Pure functions of the counters. */
 
 export interface AbortCriterion {
   failureType: 'FAILED' | 'REJECTED' | 'TIMED_OUT' | 'ALL';

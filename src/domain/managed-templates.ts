@@ -1,5 +1,5 @@
 /**
- * The AWS managed job templates, as data, in this one place (shared/docs/orchestration.md §9).
+ * The AWS managed job templates, as data, in this one place (AWS IoT Jobs developer guide, managed templates).
  * Documents, parameter keys and optional flags are AWS's; where AWS shows no text (descriptions of
  * some templates and their parameters), the wording is iot-jobs's own (docs/compatibility.md).
  */

@@ -1,5 +1,5 @@
 /**
- * jobExecutionsRolloutConfig: its validation and the pace of a rollout (orchestration.md §2).
+ * jobExecutionsRolloutConfig: its validation and the pace of a rollout (AWS IoT Jobs developer guide; the choices in docs/compatibility.md).
  * Pure functions of the config, the counts and the time.
  */
 
@@ -75,7 +75,7 @@ export const currentRate = (cfg: RolloutConfig, notified: number, succeeded: num
 
 /**
  * The durable pace of a rollout: from `at` on, executions may be created at `rate` per minute on
- * top of the `count` allowed at `at`. Two ways to spread a minute's worth (orchestration.md §2.2
+ * top of the `count` allowed at `at`. Two ways to spread a minute's worth (AWS's rollout-rate documentation
  * leaves it open): `step` (the manual clock) releases each minute's worth at once, at `at` + k
  * minutes, so that advancing N minutes releases exactly N minutes' worth; otherwise (the system
  * clock) the allowance grows evenly over real time. Either way no 60-second window holds more than

@@ -53,7 +53,7 @@ export interface Schedule {
 }
 
 /**
- * Checks a schedulingConfig against the clock (orchestration.md §6.1); returns the problem, naming
+ * Checks a schedulingConfig against the clock (AWS IoT Jobs developer guide; the choices in docs/compatibility.md); returns the problem, naming
  * the field and the rule, or the parsed schedule.
  */
 export function checkScheduling(cfg: SchedulingConfig, now: number): { error: string } | { schedule: Schedule } {

@@ -1,4 +1,4 @@
-/** Execution timeouts and retries (orchestration.md §4, §5), as pure functions of data. */
+/** Execution timeouts and retries (AWS IoT Jobs developer guide; the choices in docs/compatibility.md), as pure functions of data. */
 
 const MINUTE = 60_000;
 

@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
 import type { Dispatch, ServiceName } from '../operations/types.js';
-import { decodeRequest, encodeError, encodeResponse, type WireResponse } from './codec.js';
+import { decodeRequest, encodeError, encodeResponse, type WireResponse } from '../codec/codec.js';
 import { matchOperation } from './router.js';
 import { claimedAccessKeyId, createVerifier } from './sigv4.js';
 import { registerUi } from './ui.js';

@@ -1,5 +1,5 @@
 import { ServiceError } from '../errors.js';
-import { serializeOutput, validateInput } from '../http/codec.js';
+import { serializeOutput, validateInput } from '../codec/codec.js';
 import type { Dispatch, Input } from '../operations/types.js';
 import { replyTopic, type DeviceApi, type RequestTopic } from './topics.js';
 

@@ -7,7 +7,7 @@ import { findExecution } from '../store/execution-rows.js';
 import { move, queue } from '../store/lifecycle/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/groups.js';
 import type { Tx } from '../store/tx.js';
-import { resetRetryBudget } from '../store/retry-budget.js';
+import { resetRetryBudget } from '../store/steps/retry-budget.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { applyAttributes, requireThing } from './things.js';

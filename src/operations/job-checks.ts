@@ -2,7 +2,7 @@ import { invalidRequest } from '../errors.js';
 import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
 import type { Input } from './types.js';
 
-/** timeoutConfig and jobExecutionsRetryConfig beyond what the model's ranges check (orchestration.md §4, §5). */
+/** timeoutConfig and jobExecutionsRetryConfig beyond what the model's ranges check (AWS IoT Jobs developer guide; the choices in docs/compatibility.md). */
 export function checkTimeConfigs(input: Input): void {
   const minutes = input.timeoutConfig?.inProgressTimeoutInMinutes;
   if (minutes !== undefined && (!Number.isInteger(minutes) || minutes < 1 || minutes > 10080))

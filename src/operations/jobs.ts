@@ -3,7 +3,7 @@ import { alreadyExists, invalidRequest, invalidStateTransition, limitExceeded, n
 import { jobArn, parseTarget, type Target } from '../domain/arn.js';
 import * as states from '../domain/states.js';
 import { getJob, type JobRow } from '../store/job-rows.js';
-import { addPacedGroups, armSchedule, repaceRollout, startRollout } from '../store/rollout.js';
+import { addPacedGroups, armSchedule, repaceRollout, startRollout } from '../store/steps/rollout.js';
 import type { RolloutConfig } from '../domain/rollout.js';
 import { abortIfMet, markCanceled, startDeletion } from '../store/lifecycle/job-status.js';
 import { cancelStep } from '../store/steps/cancel.js';

@@ -5,7 +5,7 @@ import { checkRollout, type RolloutConfig } from '../domain/rollout.js';
 import { checkScheduling, formatScheduleTime, nextWindowStarts, parseScheduleTime, windowAt, type Schedule, type SchedulingConfig } from '../domain/schedule.js';
 import type { Input } from './types.js';
 
-/** Throws 400 InvalidRequestException naming the field and the rule (orchestration.md §12). */
+/** Throws 400 InvalidRequestException naming the field and the rule (AWS IoT Jobs developer guide; the choices in docs/compatibility.md). */
 export function checkOrchestration(input: Input, now: number): Schedule | undefined {
   const problem =
     (input.jobExecutionsRolloutConfig && checkRollout(input.jobExecutionsRolloutConfig as RolloutConfig)) ||

@@ -4,7 +4,7 @@ import { rowLimit, type Store } from '../store/store.js';
 import type { Tx } from '../store/tx.js';
 import { anyDue, nextDue, setTimer, takeDue, type TimerFilter, type TimerRow } from '../store/timers.js';
 import { WORK_KINDS, workOfTimer, workTimer, type WorkKind } from '../store/work.js';
-import type { TimerHandler } from '../store/rollout.js';
+import type { TimerHandler } from '../store/steps/rollout.js';
 import { cancelStep, sweepStep } from '../store/steps/cancel.js';
 import { deleteStep } from '../store/steps/delete.js';
 import { rolloutStep } from '../store/steps/fanout.js';

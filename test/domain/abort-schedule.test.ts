@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as a from '../../src/domain/abort.js';
 import * as s from '../../src/domain/schedule.js';
-import { toRegExp } from '../../src/http/codec.js';
+import { toRegExp } from '../../src/codec/codec.js';
 
 const counts = (o: Partial<a.OutcomeCounts>): a.OutcomeCounts => ({ n_succeeded: 0, n_failed: 0, n_rejected: 0, n_timed_out: 0, ...o });
 const crit = (failureType: a.AbortCriterion['failureType'], thresholdPercentage: number, minNumberOfExecutedThings: number): a.AbortCriterion => ({

@@ -10,7 +10,7 @@ import {
   toRegExp,
   validateInput,
   type RequestParts,
-} from '../../src/http/codec.js';
+} from '../../src/codec/codec.js';
 import { matchOperation } from '../../src/http/router.js';
 import { decodeToken, encodeToken } from '../../src/operations/util.js';
 import { ServiceError } from '../../src/errors.js';

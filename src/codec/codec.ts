@@ -1,3 +1,4 @@
+/** The one codec driven by the AWS model (restJson1 bindings, shape validation, output serialisation), shared by the HTTP and MQTT adapters. */
 import { ServiceError } from '../errors.js';
 import { models, type MemberRef, type Shape, type ServiceModel } from '../model/index.js';
 import type { Input, Output, ServiceName } from '../operations/types.js';

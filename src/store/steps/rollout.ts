@@ -1,18 +1,18 @@
 /**
- * The rollout over time (orchestration.md §1–3): paced release of executions, a scheduled job's
+ * The rollout over time (AWS IoT Jobs developer guide; the choices in docs/compatibility.md): paced release of executions, a scheduled job's
  * start, its end and endBehavior, and maintenance windows. Each is a durable timer with
  * ref = jobId, fired by the TimerWorker; the handler re-checks the job under its row lock, so one
  * pace holds across PostgreSQL nodes, and sets its next timer in the same transaction.
  */
-import type { JobRow, Tx } from './tx.js';
-import { clearTimer, setTimer, ROLLOUT, SCHEDULE_END, SCHEDULE_START, type TimerRow } from './timers.js';
-import { readJobConfig, type JobConfig } from './job-config.js';
-import { owe, saveCursor } from './work.js';
-import { completeIfDone, markCanceled } from './lifecycle/job-status.js';
-import { fanOut, queueDirect, rolloutStep } from './steps/fanout.js';
-import { cancelStep } from './steps/cancel.js';
-import { advancePace, currentRate, nextReleaseAt, repace, resumePace, startPace, type Pace, type RolloutConfig } from '../domain/rollout.js';
-import { firstStart, nextWindowStarts, storedSchedule, windowAt, type Schedule } from '../domain/schedule.js';
+import type { JobRow, Tx } from '../tx.js';
+import { clearTimer, setTimer, ROLLOUT, SCHEDULE_END, SCHEDULE_START, type TimerRow } from '../timers.js';
+import { readJobConfig, type JobConfig } from '../job-config.js';
+import { owe, saveCursor } from '../work.js';
+import { completeIfDone, markCanceled } from '../lifecycle/job-status.js';
+import { fanOut, queueDirect, rolloutStep } from './fanout.js';
+import { cancelStep } from './cancel.js';
+import { advancePace, currentRate, nextReleaseAt, repace, resumePace, startPace, type Pace, type RolloutConfig } from '../../domain/rollout.js';
+import { firstStart, nextWindowStarts, storedSchedule, windowAt, type Schedule } from '../../domain/schedule.js';
 
 /**
  * Fires timers of one kind, in the caller's transaction. It must check, under a row lock or in a

@@ -1,14 +1,14 @@
-import type { Tx } from './tx.js';
-import { findExecution } from './execution-rows.js';
-import { readJobConfig } from './job-config.js';
-import { queue } from './lifecycle/executions.js';
-import { shouldRetry } from '../domain/timeouts.js';
+import type { Tx } from '../tx.js';
+import { findExecution } from '../execution-rows.js';
+import { readJobConfig } from '../job-config.js';
+import { queue } from '../lifecycle/executions.js';
+import { shouldRetry } from '../../domain/timeouts.js';
 
 const FRESH = { failed_retries: 0, timed_out_retries: 0 };
 
 /**
  * "The number of retry attempts is reset to zero when there are updates to a thing's group
- * membership" (orchestration.md §5.2), for a CONTINUOUS job whose targets still cover the thing
+ * membership" (AWS IoT Jobs developer guide; the choices in docs/compatibility.md), for a CONTINUOUS job whose targets still cover the thing
  * after a membership change of one of its groups:
  * - a pending attempt keeps running with a full budget again (its retry counts go back to 0);
  * - a last attempt that ended FAILED or TIMED_OUT with nothing queued after it (its budget was spent)

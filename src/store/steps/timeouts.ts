@@ -1,6 +1,6 @@
-import type { Tx } from './tx.js';
-import type { TimerRow } from './timers.js';
-import { move } from './lifecycle/executions.js';
+import type { Tx } from '../tx.js';
+import type { TimerRow } from '../timers.js';
+import { move } from '../lifecycle/executions.js';
 
 /**
  * Fires execution timeouts (timer kind 'timeout', ref = the execution's id), set-based: the
