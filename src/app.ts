@@ -94,7 +94,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     log,
   });
   // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
-  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake() });
+  let mqtt: Mqtt | undefined;
+  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
   const ctx: OperationContext = {
     store,
     clock,
@@ -107,7 +108,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   };
   const inner = createDispatch(ctx);
   const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
-  let mqtt: Mqtt | undefined;
   const clockControl: ClockControl = {
     mode: stored ? 'manual' : 'system',
     now: () => clock.now(),
@@ -117,6 +117,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       const now = await stored.move(to);
       await engine.drain(now);
       await mqtt?.notifier?.idle();
+      await mqtt?.events?.idle();
       return now;
     },
   };
@@ -141,6 +142,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       nodeId,
       log,
       metrics,
+      scope,
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
     });

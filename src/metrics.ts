@@ -56,6 +56,12 @@ export class Metrics {
     labelNames: ['kind'] as const,
     registers: [this.registry],
   });
+  readonly eventsPublished = new Counter({
+    name: 'iot_jobs_events_published_total',
+    help: 'Events published to $aws/events/... topics, by event type',
+    labelNames: ['type'] as const,
+    registers: [this.registry],
+  });
 
   constructor(store: Store) {
     // The data gauges are read at scrape time, all from one fleetStats call.

@@ -7,6 +7,8 @@ import { clientTokenOf, handleRequest, rejected } from './device-api.js';
 import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
+import { EventPublisher } from './event-publisher.js';
+import type { Scope } from '../domain/arn.js';
 import { parseRequest } from './topics.js';
 import type { Logger } from './types.js';
 import { sentKind, type Metrics } from '../metrics.js';
@@ -24,6 +26,8 @@ export interface MqttDeps {
   /** The document as devices are given it (presigned-URL placeholders replaced). */
   resolveDocument?: (jobId: string, document: string) => Promise<string>;
   metrics?: Metrics | undefined;
+  /** Region and account, for the ARNs in events. */
+  scope: Scope;
 }
 
 export interface Mqtt {
@@ -33,6 +37,8 @@ export interface Mqtt {
   /** mqtts://host:port, when the embedded broker has a TLS listener. */
   tlsUrl?: string;
   notifier: Notifier;
+  /** Publishes the events the store's outbox holds (undefined where this node cannot publish to subscribers). */
+  events?: EventPublisher;
   close(): Promise<void>;
 }
 
@@ -86,12 +92,14 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   };
   let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
   let notifier: Notifier;
+  let publishEvent: ((topic: string, payload: string) => Promise<void>) | undefined;
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
     notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument });
+    publishEvent = external.publishEvent;
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
@@ -120,12 +128,18 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   } else {
     return undefined;
   }
+  const publisher = publishEvent
+    ? new EventPublisher({ store, nodeId: deps.nodeId, scope: deps.scope, publish: publishEvent, published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n), log })
+    : undefined;
+  publisher?.start();
   return {
     url: broker.url,
     ...(broker.tlsUrl ? { tlsUrl: broker.tlsUrl } : {}),
     wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
+    ...(publisher ? { events: publisher } : {}),
     async close() {
+      await publisher?.stop();
       await notifier.close();
       await broker.close();
     },

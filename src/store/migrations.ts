@@ -247,6 +247,20 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           select 'work:' || pending_work, job_id, job_id, 0 from jobs where pending_work is not null`.execute(db);
       },
     },
+    '0011_event_outbox': {
+      // Events owed by committed transitions, until published (store/outbox.ts).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('event_outbox')
+          .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+          .addColumn('type', 'varchar(32)', (c) => c.notNull())
+          .addColumn('event_id', 'varchar(36)', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('lease_owner', 'varchar(64)')
+          .addColumn('lease_until', bigint, (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+    },
   };
 }
 

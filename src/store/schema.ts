@@ -167,7 +167,18 @@ export interface TimersTable {
   due_at: number;
 }
 
+/** Events owed by committed transitions until published (store/outbox.ts). */
+export interface EventOutboxTable {
+  id: Generated<number>;
+  type: string;
+  event_id: string;
+  body: string;
+  lease_owner: string | null;
+  lease_until: number;
+}
+
 export interface DB {
+  event_outbox: EventOutboxTable;
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
   group_members: GroupMembersTable;

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DB, DialectName } from './schema.js';
 import { migrate } from './migrations.js';
-import { Tx, type Effects } from './tx.js';
+import { ALL_EVENTS_OFF, Tx, type Effects, type EventSwitch } from './tx.js';
 import { GroupCommit } from './group-commit.js';
 import { Checkpointer } from './checkpointer.js';
 
@@ -57,6 +57,8 @@ export interface StoreOptions {
 export class Store {
   /** Where a lifecycle transaction's after-commit effects go (app.ts wires the notifier and the engine). */
   private effects: Effects | undefined;
+  /** Which event types transitions write to the outbox (app.ts wires the stored configuration). */
+  eventSwitch: EventSwitch = ALL_EVENTS_OFF;
 
   private constructor(
     readonly dialect: DialectName,
@@ -96,7 +98,7 @@ export class Store {
    */
   async run<T>(fn: (tx: Tx) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     let last: Tx | undefined;
-    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect))), opts);
+    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect, this.eventSwitch))), opts);
     if (this.effects) last?.publish(this.effects);
     return out;
   }

@@ -1,5 +1,7 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { DB, DialectName, JobsTable } from './schema.js';
+import { recordEvent, type OutboxBody } from './outbox.js';
+import type { EventType } from '../domain/event-types.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -9,7 +11,13 @@ export interface Effects {
   pendingChanged(thingNames: string[], namespaceId: string | null | undefined): void;
   /** New background work was committed (a cancel, a deletion, a fan-out). */
   wake(): void;
+  /** Events were written to the outbox. */
+  eventsOwed?(): void;
 }
+
+/** Which event types are on (UpdateEventConfigurations); all off until told. */
+export type EventSwitch = (type: EventType) => boolean;
+export const ALL_EVENTS_OFF: EventSwitch = () => false;
 
 /**
  * One transaction of the lifecycle layer. The lock order is built in: executions of a job are
@@ -22,11 +30,25 @@ export class Tx {
   private readonly locked = new Set<string>();
   private readonly owed: { things: string[]; namespaceId: string | null | undefined }[] = [];
   private woken = false;
+  private eventsWritten = false;
 
   constructor(
     readonly db: Transaction<DB>,
     readonly dialect: DialectName,
+    private readonly eventsOn: EventSwitch = ALL_EVENTS_OFF,
   ) {}
+
+  /** Whether events of this type are on (so a caller can skip building what would not be written). */
+  wants(type: EventType): boolean {
+    return this.eventsOn(type);
+  }
+
+  /** An event owed by this transaction, written to the outbox in it (if its type is on); published after COMMIT. */
+  async event(type: EventType, body: OutboxBody): Promise<void> {
+    if (!this.eventsOn(type)) return;
+    await recordEvent(this.db, type, body);
+    this.eventsWritten = true;
+  }
 
   get postgres(): boolean {
     return this.dialect === 'postgres';
@@ -79,5 +101,6 @@ export class Tx {
   publish(effects: Effects): void {
     for (const o of this.owed) effects.pendingChanged(o.things, o.namespaceId);
     if (this.woken) effects.wake();
+    if (this.eventsWritten) effects.eventsOwed?.();
   }
 }

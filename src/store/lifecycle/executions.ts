@@ -17,6 +17,7 @@ import { deleteExecutionRow, queuedRow, updateExecution, type ExecutionRow } fro
 import { abortIfMet, completeIfDone } from './job-status.js';
 import { isPending, type ExecutionStatus } from '../../domain/states.js';
 import { nextTimers, shouldRetry } from '../../domain/timeouts.js';
+import { jobExecutionOperation } from '../../domain/job-events.js';
 
 /** What one execution's change may set besides its status. */
 export interface Change {
@@ -54,6 +55,10 @@ interface Settled {
   namespaceId: string | null | undefined;
   /** Attempts that just ended FAILED or TIMED_OUT, for their retries. */
   ended?: Ended[];
+  /** One execution's statusDetails, for its event. */
+  details?: string | null;
+  /** No per-execution events (DeleteJob's removal: the job's own `deleted` event stands for them). */
+  quiet?: boolean;
 }
 
 type Ended = Pick<ExecutionRow, 'job_id' | 'thing_name' | 'execution_number' | 'status' | 'retry_attempt' | 'failed_retries' | 'timed_out_retries'>;
@@ -66,6 +71,12 @@ type Ended = Pick<ExecutionRow, 'job_id' | 'thing_name' | 'execution_number' | '
 async function settle(tx: Tx, s: Settled, now: number): Promise<void> {
   if (s.n === 0) return;
   await adjustCounters(tx.db, s.jobId, moveDelta(s.from, s.to, s.n));
+  // An execution that ends, or is deleted, owes its JOB_EXECUTION event (each attempt its own).
+  const op = s.quiet || s.from === null ? undefined : jobExecutionOperation(s.to);
+  if (op && tx.wants('JOB_EXECUTION'))
+    await tx.event('JOB_EXECUTION', {
+      executions: { jobId: s.jobId, status: s.to ?? s.from!, operation: op, things: s.things, details: s.details ? (JSON.parse(s.details) as Record<string, string>) : null, at: now },
+    });
   // A retry is queued before the job's completion is checked: a retried thing is not done.
   if (s.ended?.length) await queueRetries(tx, s.jobId, s.ended, now);
   const counted = s.to === null || s.to === 'SUCCEEDED' || s.to === 'FAILED' || s.to === 'REJECTED' || s.to === 'TIMED_OUT';
@@ -126,7 +137,7 @@ async function moveOne(tx: Tx, row: ExecutionRow, change: Change, now: number, n
   }
   const after = { ...row, ...changed };
   if (status !== row.status)
-    await settle(tx, { jobId: row.job_id, from: row.status, to: status, n: 1, things: [row.thing_name], namespaceId, ended: [after] }, now);
+    await settle(tx, { jobId: row.job_id, from: row.status, to: status, n: 1, things: [row.thing_name], namespaceId, ended: [after], details: after.status_details }, now);
   return after;
 }
 
@@ -254,7 +265,7 @@ export async function removeOne(tx: Tx, row: ExecutionRow, now: number, namespac
   await tx.lock(row.job_id);
   if ((await deleteExecutionRow(tx.db, { id: row.id, expected: row.version_number })) !== 1) throw new StaleRead(`job execution ${row.id}`);
   if (row.timeout_at !== null) await clearTimer(tx.db, TIMEOUT, String(row.id));
-  await settle(tx, { jobId: row.job_id, from: row.status, to: null, n: 1, things: [row.thing_name], namespaceId }, now);
+  await settle(tx, { jobId: row.job_id, from: row.status, to: null, n: 1, things: [row.thing_name], namespaceId, details: row.status_details }, now);
 }
 
 /**
@@ -277,7 +288,7 @@ export async function removeRange(tx: Tx, jobId: string, after: string, upTo: st
   const things: string[] = [];
   // The counters count down as executions go, so DescribeJob shows the deletion's progress.
   for (const [status, names] of byStatus) {
-    await settle(tx, { jobId, from: status, to: null, n: names.length, things: names, namespaceId }, now);
+    await settle(tx, { jobId, from: status, to: null, n: names.length, things: names, namespaceId, quiet: true }, now);
     if (isPending(status)) things.push(...names);
   }
   return { things, n: rows.length };

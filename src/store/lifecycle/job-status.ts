@@ -11,6 +11,8 @@ import { clearTimer, ROLLOUT_TIMERS } from '../timers.js';
 import { owe } from '../work.js';
 import { readJobConfig } from '../job-config.js';
 import { abortReason, abortVerdict } from '../../domain/abort.js';
+import { jobEventPayload, jobEventTopic, type JobEventOperation } from '../../domain/job-events.js';
+import { randomUUID } from 'node:crypto';
 import { snapshotComplete } from '../../domain/states.js';
 
 // Read after every execution that ends (the device hot path), under the job's row lock: the
@@ -29,13 +31,37 @@ const completionStates = { sqlite: completionState(false), postgres: completionS
 export async function completeIfDone(tx: Tx, jobId: string, now: number): Promise<void> {
   const [job] = await completionStates[isPostgres(tx.db) ? 'postgres' : 'sqlite'](tx.db, { jobId });
   if (job && snapshotComplete(job)) {
-    await tx.db
+    const r = await tx.db
       .updateTable('jobs')
       .set({ status: 'COMPLETED', completed_at: now, last_updated_at: now })
       .where('job_id', '=', jobId)
       .where('status', '=', 'IN_PROGRESS')
-      .execute();
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) await jobEvent(tx, jobId, 'completed', now);
   }
+}
+
+/**
+ * The JOB event of a job's transition ($aws/events/job/<jobId>/<op>), written to the outbox in the
+ * transition's transaction when JOB events are on. Reads the job's row as it is now (call it before
+ * the row goes).
+ */
+export async function jobEvent(tx: Tx, jobId: string, op: JobEventOperation, now: number): Promise<void> {
+  if (!tx.wants('JOB')) return;
+  const j = await tx.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
+  if (!j) return;
+  const facts = {
+    jobId,
+    targetSelection: j.target_selection,
+    targets: JSON.parse(j.targets) as string[],
+    description: j.description,
+    comment: j.comment,
+    createdAt: Number(j.created_at),
+    lastUpdatedAt: Number(j.last_updated_at),
+    completedAt: j.completed_at === null ? null : Number(j.completed_at),
+    counts: { canceled: Number(j.n_canceled), rejected: Number(j.n_rejected), failed: Number(j.n_failed), removed: Number(j.n_removed), succeeded: Number(j.n_succeeded) },
+  };
+  await tx.event('JOB', { topic: jobEventTopic(jobId, op), payload: jobEventPayload(facts, op, randomUUID(), now) });
 }
 
 type AbortState = Pick<JobRow, 'job_id' | 'pending_work' | 'status' | 'config' | 'n_succeeded' | 'n_failed' | 'n_rejected' | 'n_timed_out'>;
@@ -88,6 +114,8 @@ export async function markCanceled(tx: Tx, job: Pick<JobRow, 'job_id' | 'pending
     .where('job_id', '=', job.job_id)
     .execute();
   await owe(tx, job, { kind: 'cancel', after: null }, now);
+  // The pair's second message comes when the cancel's last step is done (steps/cancel.ts).
+  await jobEvent(tx, job.job_id, 'cancellation_in_progress', now);
 }
 
 /**
@@ -99,4 +127,6 @@ export async function startDeletion(tx: Tx, job: Pick<JobRow, 'job_id' | 'pendin
   for (const kind of ROLLOUT_TIMERS) await clearTimer(tx.db, kind, job.job_id);
   await tx.db.updateTable('jobs').set({ status: 'DELETION_IN_PROGRESS', rollout_pace: null, last_updated_at: now }).where('job_id', '=', job.job_id).execute();
   await owe(tx, job, { kind: 'delete', after: null }, now);
+  // The pair's second message comes when the job's row goes (steps/delete.ts).
+  await jobEvent(tx, job.job_id, 'deletion_in_progress', now);
 }

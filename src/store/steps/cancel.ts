@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { rowLimit } from '../store.js';
 import type { JobRow, Tx } from '../tx.js';
 import { move } from '../lifecycle/executions.js';
+import { jobEvent } from '../lifecycle/job-status.js';
 import { owe, rangeCursor, saveCursor } from '../work.js';
 import { cancelableStatuses, PENDING_EXECUTION_STATUSES } from '../../domain/states.js';
 
@@ -19,29 +20,45 @@ export async function cancelStep(tx: Tx, job: JobRow, now: number, limit: number
   const after = rangeCursor(job);
   const batch = tx.db
     .selectFrom('job_executions')
-    .select('thing_name')
+    .select(['thing_name', 'status'])
     .where('job_id', '=', job.job_id)
     .where('thing_name', '>', after)
     .where('status', 'in', statuses)
     .orderBy('thing_name')
     .limit(rowLimit(limit))
     .as('b');
-  // One row for the batch: a row object per thing cost more than the UPDATE's index work. Thing
-  // names cannot hold a comma (the model's pattern); max() is the bound in the database's order.
-  const { n, last, names } = await tx.db
+  // One row per status for the batch: a row object per thing cost more than the UPDATE's index
+  // work. Thing names cannot hold a comma (the model's pattern); max() is the bound in the
+  // database's order.
+  const groups = await tx.db
     .selectFrom(batch)
-    .select([sql<number | string>`count(*)`.as('n'), sql<string | null>`max(b.thing_name)`.as('last'), sql<string | null>`string_agg(b.thing_name, ',')`.as('names')])
-    .executeTakeFirstOrThrow();
-  const things = names ? names.split(',') : [];
-  const upTo = Number(n) === limit && last !== null ? last : undefined;
+    .select(['b.status', sql<number | string>`count(*)`.as('n'), sql<string | null>`max(b.thing_name)`.as('last'), sql<string | null>`string_agg(b.thing_name, ',')`.as('names')])
+    .groupBy('b.status')
+    .execute();
+  const n = groups.reduce((sum, g) => sum + Number(g.n), 0);
+  const last = groups.reduce<string | null>((m, g) => (g.last !== null && (m === null || g.last > m) ? g.last : m), null);
+  const namesOf = (status: string) => groups.find((g) => g.status === status)?.names?.split(',') ?? [];
+  const things = statuses.flatMap(namesOf);
+  // The bound from the database (its collation decides which of the groups' maxima is last).
+  const upTo = n === limit && last !== null ? await lastOf(tx, groups.flatMap((g) => (g.last === null ? [] : [g.last]))) : undefined;
   for (const from of statuses) {
-    // The batch's names go with each move (a forced batch may repeat a name; the notifier queues per thing).
-    await move(tx, { job: job.job_id, from, after, upTo, things, unlist: opts.unlist, namespaceId: job.namespace_id }, 'CANCELED', now);
+    const names = namesOf(from);
+    if (names.length) await move(tx, { job: job.job_id, from, after, upTo, things: names, unlist: opts.unlist, namespaceId: job.namespace_id }, 'CANCELED', now);
   }
   if (upTo !== undefined) await saveCursor(tx.db, job.job_id, upTo);
-  // The engine's cancel leaves the rows listed: the sweep unlists them afterwards.
-  else await owe(tx, job, opts.unlist ? null : { kind: 'sweep', after: null }, now);
+  else {
+    // The engine's cancel leaves the rows listed: the sweep unlists them afterwards.
+    await owe(tx, job, opts.unlist ? null : { kind: 'sweep', after: null }, now);
+    await jobEvent(tx, job.job_id, 'canceled', now);
+  }
   return { things, done: upTo === undefined };
+}
+
+/** The greatest of a few thing names in the database's own order (its collation, not JavaScript's). */
+async function lastOf(tx: Tx, names: string[]): Promise<string> {
+  if (names.length === 1) return names[0]!;
+  const { rows } = await sql<{ m: string }>`select max(v) as m from (${sql.join(names.map((x) => sql`select ${x} as v`), sql` union all `)}) t`.execute(tx.db);
+  return rows[0]!.m;
 }
 
 /**

@@ -4,6 +4,7 @@ import { removeRange } from '../lifecycle/executions.js';
 import { rangeCursor, saveCursor } from '../work.js';
 import { clearTimer } from '../timers.js';
 import { workTimer } from '../work.js';
+import { jobEvent } from '../lifecycle/job-status.js';
 
 /**
  * One bounded step of DeleteJob: removes up to `limit` executions (with their timers and counters);
@@ -33,6 +34,7 @@ export async function deleteStep(tx: Tx, job: JobRow, jobArn: string, now: numbe
   if (!bound) {
     const left = await tx.db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(rowLimit(1)).executeTakeFirst();
     if (!left) {
+      await jobEvent(tx, jobId, 'deleted', now);
       await tx.db.deleteFrom('job_targets').where('job_id', '=', jobId).execute();
       await tx.db.deleteFrom('tags').where('resource_arn', '=', jobArn).execute();
       await tx.db.deleteFrom('jobs').where('job_id', '=', jobId).execute();
