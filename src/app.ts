@@ -20,6 +20,7 @@ import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { EventConfig } from './store/event-config.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -38,6 +39,8 @@ export interface App {
   notifier?: Notifier;
   store: Store;
   events: Events;
+  /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
+  eventConfig: EventConfig;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -82,8 +85,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ownUrl: () => httpUrl,
   });
   const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
+  const eventConfig = await EventConfig.open(store, clock, log);
   const ctx: OperationContext = {
     store,
+    eventConfig,
     clock,
     events,
     ...scope,
@@ -154,6 +159,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     notifier: mqtt?.notifier,
     store,
     events,
+    eventConfig,
     clock,
     async close() {
       if (closed) return;
@@ -164,6 +170,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await worker.stop();
       objects.close();
       await timers.stop();
+      eventConfig.close();
       await store.close();
       unlock();
     },

@@ -228,6 +228,19 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`create index job_executions_pending on job_executions (thing_name) where ${sql.raw(LISTED)}`.execute(db);
       },
     },
+    '0010_appmqtt_event_config': {
+      // UpdateEventConfigurations' settings, shared by the nodes; the version lets each node's cache see a change cheaply.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('event_config')
+          .addColumn('name', 'varchar(16)', (c) => c.primaryKey())
+          .addColumn('enabled', 'text', (c) => c.notNull())
+          .addColumn('version', bigint, (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -168,6 +168,16 @@ export interface TimersTable {
   lease_until: number | null;
 }
 
+/** The account's event configuration (one row, 'events'): enabled event types, versioned for the nodes' caches. */
+export interface EventConfigTable {
+  name: string;
+  /** JSON object: EventType -> true, for the enabled types only. */
+  enabled: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -183,4 +193,5 @@ export interface DB {
   s3_objects: S3ObjectsTable;
   clock_state: ClockStateTable;
   timers: TimersTable;
+  event_config: EventConfigTable;
 }
