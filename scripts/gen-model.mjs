@@ -23,6 +23,7 @@ const SERVED = {
       'ListManagedJobTemplates', 'DescribeManagedJobTemplate',
       'CreateThingType', 'DescribeThingType', 'ListThingTypes', 'DeprecateThingType', 'DeleteThingType',
       'UpdateThingGroupsForThing',
+      'UpdateEventConfigurations', 'DescribeEventConfigurations',
     ],
   },
   'iot-jobs-data-service-2.json': {

@@ -20,6 +20,7 @@ import { fireTimeouts } from './store/steps/timeouts.js';
 import { TIMEOUT } from './store/timers.js';
 import { rolloutHandlers } from './store/steps/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { EventConfig } from './store/event-config.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -38,6 +39,8 @@ export interface App {
   notifier?: Notifier;
   store: Store;
   events: Events;
+  /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
+  eventConfig: EventConfig;
   clock: Clock;
   close(): Promise<void>;
 }
@@ -96,8 +99,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
   let mqtt: Mqtt | undefined;
   store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
+  const eventConfig = await EventConfig.open(store, clock, log);
+  // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
+  store.eventSwitch = (type) => eventConfig.isEnabled(type);
   const ctx: OperationContext = {
     store,
+    eventConfig,
     clock,
     events,
     ...scope,
@@ -164,6 +171,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     notifier: mqtt?.notifier,
     store,
     events,
+    eventConfig,
     clock,
     async close() {
       if (closed) return;
@@ -173,6 +181,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await http.close();
       await engine.stop();
       objects.close();
+      eventConfig.close();
       await store.close();
       unlock();
     },

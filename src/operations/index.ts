@@ -9,6 +9,7 @@ import * as device from './device.js';
 import * as tags from './tags.js';
 import * as templates from './templates.js';
 import * as thingTypes from './thing-types.js';
+import * as events from './events.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -55,6 +56,8 @@ export const operations: OperationTable = {
     DeprecateThingType: thingTypes.DeprecateThingType,
     DeleteThingType: thingTypes.DeleteThingType,
     UpdateThingGroupsForThing: groups.UpdateThingGroupsForThing,
+    UpdateEventConfigurations: events.UpdateEventConfigurations,
+    DescribeEventConfigurations: events.DescribeEventConfigurations,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,

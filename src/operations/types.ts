@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
+import type { EventConfig } from '../store/event-config.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -24,6 +25,8 @@ export interface OperationContext {
   mqttEndpointAddress?: () => string | undefined;
   /** The S3 behind presigned-URL placeholders and documentSource; none: placeholders stay as they are. */
   objects?: ObjectStore;
+  /** UpdateEventConfigurations' settings, cached on this node (isEnabled for the event publisher). */
+  eventConfig: EventConfig;
   /** `--clock manual`: paced rollouts release whole minutes' worth as the clock is moved. */
   manualClock?: boolean;
 }

@@ -261,6 +261,19 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0012_event_config': {
+      // UpdateEventConfigurations' settings, shared by the nodes; the version lets each node's cache see a change cheaply.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('event_config')
+          .addColumn('name', 'varchar(16)', (c) => c.primaryKey())
+          .addColumn('enabled', 'text', (c) => c.notNull())
+          .addColumn('version', bigint, (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

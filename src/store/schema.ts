@@ -177,6 +177,16 @@ export interface EventOutboxTable {
   lease_until: number;
 }
 
+/** The account's event configuration (one row, 'events'): enabled event types, versioned for the nodes' caches. */
+export interface EventConfigTable {
+  name: string;
+  /** JSON object: EventType -> true, for the enabled types only. */
+  enabled: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   event_outbox: EventOutboxTable;
   things: ThingsTable;
@@ -193,4 +203,5 @@ export interface DB {
   s3_objects: S3ObjectsTable;
   clock_state: ClockStateTable;
   timers: TimersTable;
+  event_config: EventConfigTable;
 }

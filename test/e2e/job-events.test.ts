@@ -111,8 +111,8 @@ export function jobEventTests(broker: 'external' | 'embedded', subscriber: (s: T
         assert.equal(started.comment, 'wrong build');
         const ended = eventsOf(jobId).find((e) => e.topic === `$aws/events/job/${jobId}/canceled`)!.body;
         assert.equal(ended.status, 'CANCELED');
-        const things = eventsOf(jobId).filter((e) => e.topic.startsWith('$aws/events/jobExecution/')).map((e) => e.body.thingArn).sort();
-        assert.deepEqual(things, ts.map(thingArn).sort());
+        const arns = eventsOf(jobId).filter((e) => e.topic.startsWith("$aws/events/jobExecution/")).map((e) => e.body.thingArn).sort();
+        assert.deepEqual(arns, ts.map(thingArn).sort());
         const ids = new Set(eventsOf(jobId).map((e) => e.body.eventId));
         assert.equal(ids.size, eventsOf(jobId).length, 'every event has its own eventId');
       });

@@ -300,6 +300,8 @@ export interface Answer {
   status: number | undefined;
   error: string | undefined;
   body: string;
+  /** x-amzn-errortype: the AWS error code. */
+  errorType?: string | undefined;
 }
 
 const SERVICE_SCOPE: Record<ServiceName, string> = { iot: 'iot', 'iot-jobs-data': 'iot-jobs-data' };
@@ -326,7 +328,7 @@ export async function send(base: string, req: BadRequest, agent: Agent): Promise
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: res.headers['x-amzn-errortype'] as string | undefined }));
         res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
       },
     );
