@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/store.js';
-import { claimEvents, nthEventId, removeEvents, type OutboxBody, type OutboxRow } from '../store/outbox.js';
+import { claimEvents, nthEventId, releaseEvents, removeEvents, type OutboxBody, type OutboxRow } from '../store/outbox.js';
 import { jobExecutionEventPayload, jobExecutionEventTopic, type JobExecutionEventOperation } from '../domain/job-events.js';
 import { thingArn, type Scope } from '../domain/arn.js';
 import type { Logger } from './types.js';
@@ -43,7 +43,7 @@ export class EventPublisher {
 
   constructor(private readonly o: EventPublisherOptions) {
     this.rows = o.rows ?? 20;
-    this.leaseMs = o.leaseMs ?? 60_000;
+    this.leaseMs = o.leaseMs ?? 10_000;
     this.pollMs = o.pollMs ?? 500;
     this.window = o.window ?? 256;
   }
@@ -51,7 +51,11 @@ export class EventPublisher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loopDone = this.loop();
+    this.loopDone = (async () => {
+      // A SQLite store has one node: what an earlier run had claimed is nobody's now.
+      if (this.o.store.dialect === 'sqlite') await releaseEvents(this.o.store.db).catch(() => {});
+      await this.loop();
+    })();
   }
 
   /** A transaction wrote events: publish them now rather than at the next poll. */

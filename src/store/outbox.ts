@@ -45,6 +45,11 @@ export async function removeEvents(db: Db, owner: string, ids: number[]): Promis
   if (ids.length) await db.deleteFrom('event_outbox').where('id', 'in', ids).where('lease_owner', '=', owner).execute();
 }
 
+/** Frees every claim (a single-node store at start: the claims were a dead process's). */
+export async function releaseEvents(db: Db): Promise<void> {
+  await db.updateTable('event_outbox').set({ lease_owner: null, lease_until: 0 }).where('lease_owner', 'is not', null).execute();
+}
+
 /** Whether any event is owed (the clock POST waits until none is). */
 export async function anyEventOwed(db: Db): Promise<boolean> {
   return (await db.selectFrom('event_outbox').select('id').limit(rowLimit(1)).executeTakeFirst()) !== undefined;
