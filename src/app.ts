@@ -20,6 +20,10 @@ import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { RateLimiter } from './quotas/limiter.js';
+import { QuotaShares } from './quotas/shares.js';
+import { throttle } from './quotas/throttle.js';
+import { scheduledStartGate } from './quotas/jobs.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -81,7 +85,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
-  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
+  const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)) }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
   const ctx: OperationContext = {
     store,
     clock,
@@ -95,9 +99,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
     manualClock: config.clock === 'manual',
+    jobQuotas: config.quotas?.jobs,
   };
   const inner = createDispatch(ctx);
-  const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  const refreshed: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  // --quotas: request rates, over HTTP and MQTT alike; on PostgreSQL each node holds a share.
+  const limiter = config.quotas ? new RateLimiter(config.quotas) : undefined;
+  const shares = limiter && store.dialect === 'postgres' ? new QuotaShares(store, limiter, nodeId, log) : undefined;
+  const dispatch = limiter ? throttle(refreshed, limiter, metrics.throttled) : refreshed;
   let mqtt: Mqtt | undefined;
   const clockControl: ClockControl = {
     mode: stored ? 'manual' : 'system',
@@ -113,6 +122,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
+    await shares?.start();
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
     http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
   } catch (err) {
@@ -164,6 +174,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await worker.stop();
       objects.close();
       await timers.stop();
+      await shares?.stop();
       await store.close();
       unlock();
     },

@@ -14,6 +14,7 @@ import { nextMemberSeq } from '../store/member-seq.js';
 import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
+import { checkCreateJob } from '../quotas/jobs.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -91,6 +92,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   const touched = await ctx.store.tx(async (db) => {
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
+    await checkCreateJob(db, ctx.jobQuotas, selection, scheduled);
     await db
       .insertInto('jobs')
       .values({

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
+import type { JobQuotas } from '../quotas/profile.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -28,6 +29,8 @@ export interface OperationContext {
   objects?: ObjectStore;
   /** `--clock manual`: paced rollouts release whole minutes' worth as the clock is moved. */
   manualClock?: boolean;
+  /** `--quotas`: AWS's active and concurrent job limits (src/quotas/jobs.ts); undefined = none. */
+  jobQuotas?: JobQuotas | undefined;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

@@ -228,6 +228,17 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await sql`create index job_executions_pending on job_executions (thing_name) where ${sql.raw(LISTED)}`.execute(db);
       },
     },
+    '0010_quotas_nodes': {
+      // The nodes' demand per quota bucket, from which each takes its share (src/quotas/shares.ts).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('quota_nodes')
+          .addColumn('node_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('seen_at', bigint, (c) => c.notNull())
+          .addColumn('demand', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

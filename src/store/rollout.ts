@@ -248,7 +248,7 @@ async function eachWithBudget(db: Db, kind: string, timers: TimerRow[], fn: (t: 
 }
 
 /** The timer handlers of this module, by kind. `manual`: the clock only moves when told (no gaps to skip). */
-export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
+export function rolloutHandlers(manual: boolean, startGate?: (db: Db, job: JobRow, now: number) => Promise<boolean>): Record<string, TimerHandler> {
   const rollout: TimerHandler = async (db, timers, now) => {
     const things: Fired['things'] = [];
     await eachWithBudget(db, ROLLOUT, timers, async (t, budget) => {
@@ -277,6 +277,8 @@ export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
         if (next !== undefined) await setTimer(db, SCHEDULE_START, job.job_id, job.job_id, next);
         return 0;
       }
+      // Job quotas (src/quotas/jobs.ts): at the concurrent jobs limit the job is CANCELED instead.
+      if (startGate && (await startGate(db, job, now))) return 0;
       await db.updateTable('jobs').set({ status: 'IN_PROGRESS', last_updated_at: now }).where('job_id', '=', job.job_id).execute();
       const out = await startRollout(db, { ...job, status: 'IN_PROGRESS' }, at, now, budget, { gap: at !== t.due_at, step: manual });
       things.push(...fired(job, out));

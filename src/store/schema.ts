@@ -168,6 +168,13 @@ export interface TimersTable {
   lease_until: number | null;
 }
 
+/** Each node's report of its requests per quota bucket (src/quotas/shares.ts), PostgreSQL only. */
+export interface QuotaNodesTable {
+  node_id: string;
+  seen_at: number;
+  demand: string;
+}
+
 export interface DB {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
@@ -183,4 +190,5 @@ export interface DB {
   s3_objects: S3ObjectsTable;
   clock_state: ClockStateTable;
   timers: TimersTable;
+  quota_nodes: QuotaNodesTable;
 }
