@@ -1,0 +1,77 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { CreateJobCommand, DescribeJobCommand, ListJobsCommand, type CreateJobCommandInput } from '@aws-sdk/client-iot';
+import { BACKENDS, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { rejectsWith } from '../support/assert.js';
+import { MIN, advance, alignMinute, makeThings, scheduleTime } from '../support/rollout.js';
+
+/**
+ * AWS's job quotas under `--quotas FILE` on the manual clock: a concurrent jobs limit of 1 (a job
+ * counts while it rolls out: isConcurrent), the SCHEDULED job that starts while the account is at
+ * that limit becomes CANCELED, one that starts below it runs; the active jobs limit per kind.
+ */
+
+const run = randomBytes(3).toString('hex');
+
+for (const backend of BACKENDS) {
+  describe(`job quotas [${backend}]`, () => {
+    const name = (n: string) => `quotas-${n}-${run}`;
+    let s: TestServer;
+    const create = (jobId: string, targets: string[], extra: Partial<CreateJobCommandInput> = {}) =>
+      s.iot.send(new CreateJobCommand({ jobId, targets, document: '{"op":"fw"}', ...extra }));
+    const job = async (jobId: string) => (await s.iot.send(new DescribeJobCommand({ jobId }))).job!;
+
+    before(async () => {
+      s = await startServer(backend, {
+        clock: 'manual',
+        quotas: { rates: {}, jobs: { concurrentJobs: { limit: 1 }, activeContinuousJobs: { limit: 2 } } },
+      });
+    });
+    after(() => s?.close());
+
+    test('at the concurrent limit: CreateJob 410, a SCHEDULED job starting is CANCELED; below it, one starts', async () => {
+      const T = await alignMinute(s.url);
+      // 40 things at 1 a minute: job A rolls out (isConcurrent) for 40 minutes.
+      const things = await makeThings(s.iot, name, 'c', 40);
+      const A = name('A');
+      await create(A, things.map(thingArn), { jobExecutionsRolloutConfig: { maximumPerMinute: 1 } });
+      assert.equal((await job(A)).isConcurrent, true);
+
+      await rejectsWith(create(name('C'), [thingArn(things[0]!)]), 'LimitExceededException', 410, /limit of 1 concurrent jobs/);
+      // A SCHEDULED job is not concurrent: it is created, and waits.
+      const B = name('B');
+      await create(B, [thingArn(things[0]!)], { schedulingConfig: { startTime: scheduleTime(T + 30 * MIN) } });
+      const D = name('D');
+      await create(D, [thingArn(things[1]!)], { schedulingConfig: { startTime: scheduleTime(T + 50 * MIN) } });
+      assert.deepEqual([(await job(B)).status, (await job(B)).isConcurrent], ['SCHEDULED', false]);
+
+      await advance(s.url, 31 * 60);
+      const b = await job(B);
+      assert.equal(b.status, 'CANCELED', 'B started while A was still rolling out');
+      assert.match(b.comment ?? '', /limit of 1 concurrent jobs/);
+      assert.equal(b.isConcurrent, false);
+      assert.equal(b.jobProcessDetails?.numberOfQueuedThings ?? 0, 0);
+      const a = await job(A);
+      assert.deepEqual([a.status, a.isConcurrent], ['IN_PROGRESS', true]);
+      const canceled = await s.iot.send(new ListJobsCommand({ status: 'CANCELED' }));
+      assert.ok(canceled.jobs!.some((j) => j.jobId === B));
+
+      // A releases its last thing at T+39; D starts at T+50 below the limit.
+      await advance(s.url, 20 * 60);
+      assert.equal((await job(A)).isConcurrent, false);
+      const d = await job(D);
+      assert.equal(d.status, 'IN_PROGRESS');
+      assert.equal(d.jobProcessDetails?.numberOfQueuedThings, 1);
+    });
+
+    test('active CONTINUOUS jobs: the third gets LimitExceededException (410); SNAPSHOT ones are counted apart', async () => {
+      const [t] = await makeThings(s.iot, name, 'act', 1);
+      await create(name('E'), [thingArn(t!)], { targetSelection: 'CONTINUOUS' });
+      await create(name('F'), [thingArn(t!)], { targetSelection: 'CONTINUOUS' });
+      await rejectsWith(create(name('G'), [thingArn(t!)], { targetSelection: 'CONTINUOUS' }), 'LimitExceededException', 410, /limit of 2 active continuous jobs/);
+      await create(name('H'), [thingArn(t!)]);
+      assert.equal((await job(name('H'))).status, 'IN_PROGRESS');
+    });
+  });
+}
