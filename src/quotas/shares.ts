@@ -3,16 +3,16 @@ import type { Store } from '../store/store.js';
 import type { RateLimiter } from './limiter.js';
 
 /**
- * Buckets per service, not per node, on PostgreSQL: every node reports, once a second, how many
+ * Buckets per service, not per node, on PostgreSQL: every node reports, twice a second, how many
  * requests each account bucket saw on it (table quota_nodes), reads the other live nodes' reports,
  * and takes a share of each bucket in proportion to its demand. Requests never wait on the
  * database; the shares follow the load within a refresh or two (docs/compatibility.md,
  * "Throttling and quotas", for the tolerance). Wall time, on purpose (a lease).
  */
 
-export const REFRESH_MS = 1000;
+export const REFRESH_MS = 500;
 /** A node that has not reported for this long is gone; its share goes to the others. */
-export const LIVE_MS = 3000;
+export const LIVE_MS = 2000;
 
 export interface NodeReport {
   nodeId: string;
@@ -28,7 +28,7 @@ export function computeShares(self: string, reports: NodeReport[], buckets: stri
   const shares = new Map<string, number>();
   for (const b of buckets) {
     const total = reports.reduce((s, r) => s + (r.demand[b] ?? 0), 0);
-    const floor = Math.max(1, total / (4 * n));
+    const floor = Math.max(1, total / (20 * n));
     const mine = (reports.find((r) => r.nodeId === self)?.demand[b] ?? 0) + floor;
     shares.set(b, reports.length <= 1 ? 1 : mine / (total + floor * n));
   }
