@@ -9,6 +9,7 @@ import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
 import { parseRequest } from './topics.js';
 import type { Logger } from './types.js';
+import { pendingCaps } from '../quotas/pending.js';
 import { sentKind, type Metrics } from '../metrics.js';
 
 export interface MqttDeps {
@@ -91,7 +92,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
-    notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument });
+    notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument, pendingCaps: pendingCaps(config.quotas?.jobs) });
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
       host: config.host,
@@ -114,6 +115,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       told: 'memory',
       log,
       resolveDocument: deps.resolveDocument,
+      pendingCaps: pendingCaps(config.quotas?.jobs),
     });
     embedded.onClient((thingName) => local.connected(thingName));
     notifier = local;

@@ -31,6 +31,10 @@ export interface JobQuotas {
   activeContinuousJobs?: JobQuota;
   /** Jobs rolling out or canceling executions (isConcurrent) [JLIM]. */
   concurrentJobs?: JobQuota;
+  /** Pending executions in a thing's list (GetPendingJobExecutions, notify) with a scheduling configuration [JLIM]. */
+  pendingListWithScheduling?: JobQuota;
+  /** ... in a ListNotification while a maintenance window is open [JLIM]. */
+  pendingListInWindow?: JobQuota;
 }
 
 export interface QuotaProfile {
@@ -77,11 +81,15 @@ export function awsProfile(): QuotaProfile {
       activeSnapshotJobs: { limit: 100, source: `${LIM19}; the current number is unknown` },
       activeContinuousJobs: { limit: 100, source: `${LIM19}; the current number is unknown` },
       concurrentJobs: { limit: 100, source: 'unknown: AWS publishes no number; iot-jobs uses 100, the 2019 active-jobs limit' },
+      pendingListWithScheduling: { limit: 15, source: 'documented: AWS IoT Jobs limits page (10 without a scheduling configuration)' },
+      pendingListInWindow: { limit: 5, source: 'documented: AWS IoT Jobs limits page (ListNotification during a maintenance window)' },
     },
   };
 }
 
 export class ProfileError extends Error {}
+
+const JOB_QUOTAS = ['activeSnapshotJobs', 'activeContinuousJobs', 'concurrentJobs', 'pendingListWithScheduling', 'pendingListInWindow'] as const;
 
 const SERVICES = ['iot', 'iot-jobs-data'] as const;
 type Service = (typeof SERVICES)[number];
@@ -137,11 +145,11 @@ export function parseProfile(json: unknown): QuotaProfile {
   const rawJobs = json.jobs ?? {};
   if (!isObject(rawJobs)) throw new ProfileError('"jobs" must be an object');
   for (const [k, raw] of Object.entries(rawJobs)) {
-    if (k !== 'activeSnapshotJobs' && k !== 'activeContinuousJobs' && k !== 'concurrentJobs')
-      throw new ProfileError(`jobs: unknown quota '${k}' (expected activeSnapshotJobs, activeContinuousJobs, concurrentJobs)`);
+    if (!(JOB_QUOTAS as readonly string[]).includes(k)) throw new ProfileError(`jobs: unknown quota '${k}' (expected ${JOB_QUOTAS.join(', ')})`);
     if (!isObject(raw) || typeof raw.limit !== 'number' || !Number.isInteger(raw.limit) || raw.limit < 0)
       throw new ProfileError(`jobs.${k} must be {"limit": <whole number>}`);
-    jobs[k] = { limit: raw.limit, ...(typeof raw.source === 'string' ? { source: raw.source } : {}) };
+    if (k.startsWith('pendingList') && (raw.limit < 1 || raw.limit > 100)) throw new ProfileError(`jobs.${k}.limit must be from 1 to 100`);
+    jobs[k as (typeof JOB_QUOTAS)[number]] = { limit: raw.limit, ...(typeof raw.source === 'string' ? { source: raw.source } : {}) };
   }
   return { rates, jobs };
 }

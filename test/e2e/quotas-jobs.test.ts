@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { CreateJobCommand, DescribeJobCommand, ListJobsCommand, type CreateJobCommandInput } from '@aws-sdk/client-iot';
 import { BACKENDS, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { GetPendingJobExecutionsCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { rejectsWith } from '../support/assert.js';
+import { Device } from '../support/device.js';
+import { awsProfile } from '../../src/quotas/profile.js';
 import { MIN, advance, alignMinute, makeThings, scheduleTime } from '../support/rollout.js';
 
 /**
@@ -72,6 +75,54 @@ for (const backend of BACKENDS) {
       await rejectsWith(create(name('G'), [thingArn(t!)], { targetSelection: 'CONTINUOUS' }), 'LimitExceededException', 410, /limit of 2 active continuous jobs/);
       await create(name('H'), [thingArn(t!)]);
       assert.equal((await job(name('H'))).status, 'IN_PROGRESS');
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`pending lists with the aws profile's job quotas [${backend}]`, () => {
+    const name = (n: string) => `quotas-pl-${n}-${run}`;
+    const daily = (t: number) => `cron(${new Date(t).getUTCMinutes()} ${new Date(t).getUTCHours()} * * ? *)`;
+    let s: TestServer;
+    const create = (jobId: string, thing: string, extra: Partial<CreateJobCommandInput> = {}) =>
+      s.iot.send(new CreateJobCommand({ jobId, targets: [thingArn(thing)], document: '{"op":"fw"}', ...extra }));
+    const pending = async (thingName: string) => {
+      const r = await s.data.send(new GetPendingJobExecutionsCommand({ thingName }));
+      return r.queuedJobs!.length + r.inProgressJobs!.length;
+    };
+
+    before(async () => {
+      // The job quotas of the aws profile; its request rates (CreateJob 10/s) would slow the setup down.
+      s = await startServer(backend, { clock: 'manual', mqttPort: 0, quotas: { rates: {}, jobs: awsProfile().jobs } });
+    });
+    after(() => s?.close());
+
+    test('10 without a scheduling configuration, 15 with one; at most 5 in notify while a window is open', async () => {
+      const T = await alignMinute(s.url);
+      const [plain, sched, win] = await makeThings(s.iot, name, 't', 3);
+      for (let i = 0; i < 12; i++) await create(name(`p${i}`), plain!);
+      assert.equal(await pending(plain!), 10);
+      for (let i = 0; i < 11; i++) await create(name(`s${i}`), sched!);
+      // An end time is a scheduling configuration; the job runs at once.
+      await create(name('s-end'), sched!, { schedulingConfig: { endTime: scheduleTime(T + 120 * MIN) } });
+      assert.equal(await pending(sched!), 12);
+      for (let i = 0; i < 5; i++) await create(name(`s-more${i}`), sched!);
+      assert.equal(await pending(sched!), 15);
+
+      for (let i = 0; i < 7; i++) await create(name(`w${i}`), win!);
+      const device = await Device.connect(s.app.mqttUrl!, win!);
+      try {
+        await create(name('w-window'), win!, { schedulingConfig: { maintenanceWindows: [{ startTime: daily(T + 40 * MIN), durationInMinutes: 60 }] } });
+        const mark = device.mark();
+        await advance(s.url, 41 * 60);
+        // The window opened: the job's execution is queued, and notify lists 5 of the 8.
+        const notify = await device.nextOn(`${device.prefix}/notify`, mark);
+        const jobs = notify.body.jobs as Record<string, unknown[]>;
+        assert.equal((jobs.QUEUED ?? []).length + (jobs.IN_PROGRESS ?? []).length, 5, JSON.stringify(notify.body));
+        assert.equal(await pending(win!), 8, 'GetPendingJobExecutions is not a ListNotification: up to 15');
+      } finally {
+        await device.close();
+      }
     });
   });
 }
