@@ -14,7 +14,7 @@ import { nextMemberSeq } from '../store/member-seq.js';
 import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orchestration.js';
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 import { retryConfigProblem, type RetryCriterion } from '../domain/timeouts.js';
-import { checkCreateJob } from '../quotas/jobs.js';
+import { checkCreateJob, checkDocument as checkDocumentQuota } from '../quotas/jobs.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -78,6 +78,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   if (input.document === undefined && input.documentSource === undefined)
     throw invalidRequest('Either document or documentSource must be specified');
   if (input.document !== undefined) checkDocument(input.document);
+  checkDocumentQuota(ctx.jobQuotas, input.document);
   checkTimeConfigs(input);
   const targets = parseTargets(ctx, input.targets);
   const arn = jobArn(ctx, jobId);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { limitExceeded } from '../errors.js';
+import { invalidRequest, limitExceeded } from '../errors.js';
+import { presignedPlaceholders } from '../s3/objects.js';
 import { cancelStep, type JobRow } from '../store/jobs.js';
 import { clearRolloutTimers } from '../store/rollout.js';
 import { isPostgres, type Db } from '../store/store.js';
@@ -51,6 +52,14 @@ export async function checkCreateJob(db: Db, quotas: JobQuotas | undefined, sele
     throw limitExceeded(`The account has reached its limit of ${active.limit} active ${selection.toLowerCase()} jobs`);
   if (concurrent && (await concurrentJobs(db)) >= concurrent.limit)
     throw limitExceeded(`The account has reached its limit of ${concurrent.limit} concurrent jobs`);
+}
+
+/** A job document's substitution placeholders within the quota (400, like the document's size). */
+export function checkDocument(quotas: JobQuotas | undefined, document: string | undefined): void {
+  const limit = quotas?.documentPlaceholders?.limit;
+  if (limit === undefined || document === undefined) return;
+  const n = presignedPlaceholders(document);
+  if (n > limit) throw invalidRequest(`The job document has ${n} substitution placeholders; at most ${limit} are allowed`);
 }
 
 /**

@@ -35,6 +35,8 @@ export interface JobQuotas {
   pendingListWithScheduling?: JobQuota;
   /** ... in a ListNotification while a maintenance window is open [JLIM]. */
   pendingListInWindow?: JobQuota;
+  /** Substitution placeholders (`${aws:iot:s3-presigned-url:...}`) in one job document [guide]. */
+  documentPlaceholders?: JobQuota;
 }
 
 export interface QuotaProfile {
@@ -83,13 +85,14 @@ export function awsProfile(): QuotaProfile {
       concurrentJobs: { limit: 100, source: 'unknown: AWS publishes no number; iot-jobs uses 100, the 2019 active-jobs limit' },
       pendingListWithScheduling: { limit: 15, source: 'documented: AWS IoT Jobs limits page (10 without a scheduling configuration)' },
       pendingListInWindow: { limit: 5, source: 'documented: AWS IoT Jobs limits page (ListNotification during a maintenance window)' },
+      documentPlaceholders: { limit: 10, source: 'documented: AWS IoT developer guide, substitution patterns per job document' },
     },
   };
 }
 
 export class ProfileError extends Error {}
 
-const JOB_QUOTAS = ['activeSnapshotJobs', 'activeContinuousJobs', 'concurrentJobs', 'pendingListWithScheduling', 'pendingListInWindow'] as const;
+const JOB_QUOTAS = ['activeSnapshotJobs', 'activeContinuousJobs', 'concurrentJobs', 'pendingListWithScheduling', 'pendingListInWindow', 'documentPlaceholders'] as const;
 
 const SERVICES = ['iot', 'iot-jobs-data'] as const;
 type Service = (typeof SERVICES)[number];

@@ -124,5 +124,13 @@ for (const backend of BACKENDS) {
         await device.close();
       }
     });
+
+    test('a job document holds at most 10 substitution placeholders (400 beyond)', async () => {
+      const [t] = await makeThings(s.iot, name, 'doc', 1);
+      const doc = (n: number) =>
+        JSON.stringify({ files: Array.from({ length: n }, (_, i) => `\${aws:iot:s3-presigned-url:https://s3.us-east-1.amazonaws.com/quotas-bucket/f${i}}`) });
+      await rejectsWith(create(name('doc11'), t!, { document: doc(11) }), 'InvalidRequestException', 400, /11 substitution placeholders; at most 10/);
+      await create(name('doc10'), t!, { document: doc(10) });
+    });
   });
 }
