@@ -21,6 +21,10 @@ import { TIMEOUT } from './store/timers.js';
 import { rolloutHandlers } from './store/steps/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
 import { EventConfig } from './store/event-config.js';
+import { RateLimiter } from './quotas/limiter.js';
+import { QuotaShares } from './quotas/shares.js';
+import { throttle } from './quotas/throttle.js';
+import { scheduledStartGate } from './quotas/jobs.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -87,7 +91,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     clock,
     scope,
     nodeId,
-    handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') },
+    handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)) },
     deletionRate: config.deletionRate,
     batchSize,
     batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,
@@ -112,9 +116,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
     manualClock: config.clock === 'manual',
+    jobQuotas: config.quotas?.jobs,
   };
   const inner = createDispatch(ctx);
-  const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  const refreshed: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+  // --quotas: request rates, over HTTP and MQTT alike; on PostgreSQL each node holds a share.
+  const limiter = config.quotas ? new RateLimiter(config.quotas) : undefined;
+  const shares = limiter && store.dialect === 'postgres' ? new QuotaShares(store, limiter, nodeId, log) : undefined;
+  const dispatch = limiter ? throttle(refreshed, limiter, metrics.throttled) : refreshed;
   const clockControl: ClockControl = {
     mode: stored ? 'manual' : 'system',
     now: () => clock.now(),
@@ -130,6 +139,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
+    await shares?.start();
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
     http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
   } catch (err) {
@@ -182,6 +192,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await engine.stop();
       objects.close();
       eventConfig.close();
+      await shares?.stop();
       await store.close();
       unlock();
     },

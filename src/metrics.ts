@@ -63,6 +63,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly throttled = new Counter({
+    name: 'iot_jobs_throttled_requests_total',
+    help: 'Requests refused with ThrottlingException (HTTP) or RequestThrottled (MQTT) by --quotas, by AWS operation and the bucket that was empty',
+    labelNames: ['operation', 'bucket'] as const,
+    registers: [this.registry],
+  });
+
   constructor(store: Store) {
     // The data gauges are read at scrape time, all from one fleetStats call.
     let pending: Promise<Awaited<ReturnType<typeof fleetStats>>> | undefined;

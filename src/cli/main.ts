@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, resolveConfig, type Flags } from '../config/config.js';
+import { ConfigError, quotaProfile, resolveConfig, type Flags } from '../config/config.js';
+import { profileText } from '../quotas/profile.js';
 import { startApp, type App } from '../app.js';
 import { Store } from '../store/store.js';
 import { putObject } from '../s3/objects.js';
@@ -53,6 +54,7 @@ program
   .option('--s3-credentials <KEY:SECRET>', 'key pair for --s3-endpoint; default: the first --credentials pair (env IOT_JOBS_S3_CREDENTIALS)')
   .option('--log-format <format>', 'pretty or json (env IOT_JOBS_LOG_FORMAT; default pretty on a terminal, json otherwise)')
   .option('--clock <mode>', 'system, or manual: time moves only through POST /_iot-jobs/clock (env IOT_JOBS_CLOCK; default system)')
+  .option('--quotas <aws|off|file>', "AWS's request rates and job quotas: aws (built in), off, or a JSON profile file (env IOT_JOBS_QUOTAS; default off)")
   .action(async (flags: Flags) => {
     let config;
     try {
@@ -119,6 +121,21 @@ files
     process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
   });
 addOperatorCommands(program);
+program
+  .command('quotas')
+  .description('request rates and job quotas for serve --quotas')
+  .command('show <profile>')
+  .description('print a profile (aws, or a JSON file, checked) in the form --quotas FILE takes, ready to copy and edit')
+  .action((name: string) => {
+    try {
+      const profile = quotaProfile(name);
+      if (!profile) die(`'off' has no quotas to show; use aws or a file`, 2);
+      process.stdout.write(profileText(profile));
+    } catch (err) {
+      if (err instanceof ConfigError) die(err.message, 2);
+      throw err;
+    }
+  });
 const clockCmd = program
   .command('clock')
   .description('show or move the clock of a server started with --clock manual (GET/POST /_iot-jobs/clock)')

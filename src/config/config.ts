@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Config, Credential, MqttTls } from './types.js';
+import { awsProfile, parseProfile, ProfileError, type QuotaProfile } from '../quotas/profile.js';
 
 /** A configuration mistake: one line for the user, exit code 2. */
 export class ConfigError extends Error {}
@@ -28,12 +29,32 @@ export interface Flags {
   s3Credentials?: string;
   logFormat?: string;
   clock?: string;
+  quotas?: string;
 }
 
 function clockMode(raw: string | undefined): 'manual' | 'system' {
   if (raw === undefined || raw === 'system') return 'system';
   if (raw === 'manual') return 'manual';
   throw new ConfigError(`--clock must be manual or system, not '${raw}'`);
+}
+
+/** `off` (default): no throttling, no job quotas; `aws`: the built-in profile; else a profile file. */
+export function quotaProfile(raw: string | undefined): QuotaProfile | undefined {
+  if (raw === undefined || raw === 'off') return undefined;
+  if (raw === 'aws') return awsProfile();
+  let text: string;
+  try {
+    text = readFileSync(raw, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--quotas must be aws, off or a JSON file; cannot read ${raw} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return parseProfile(JSON.parse(text));
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new ConfigError(`--quotas ${raw}: not valid JSON (${err.message})`);
+    if (err instanceof ProfileError) throw new ConfigError(`--quotas ${raw}: ${err.message}`);
+    throw err;
+  }
 }
 
 export const DEFAULT_PORT = 7020;
@@ -171,5 +192,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     logLevel: logLevel(pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info'),
     logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
     clock: clockMode(pick(flags.clock, env.IOT_JOBS_CLOCK)),
+    quotas: quotaProfile(pick(flags.quotas, env.IOT_JOBS_QUOTAS)),
   };
 }

@@ -1,3 +1,5 @@
+import type { QuotaProfile } from '../quotas/profile.js';
+
 export interface Credential {
   accessKeyId: string;
   secretAccessKey: string;
@@ -46,4 +48,6 @@ export interface Config {
   logFormat?: 'pretty' | 'json';
   /** 'manual': time moves only through POST /_iot-jobs/clock, kept in the store. Default 'system'. */
   clock?: 'manual' | 'system';
+  /** `--quotas`: request rates and job quotas to enforce; undefined = none (off). */
+  quotas?: QuotaProfile | undefined;
 }

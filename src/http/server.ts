@@ -10,6 +10,7 @@ import { claimedAccessKeyId, createVerifier } from './sigv4.js';
 import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
 import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
+import { throttledBucket } from '../quotas/throttle.js';
 
 export interface HttpServerOptions {
   config: Config;
@@ -34,6 +35,8 @@ interface RequestNote {
   accessKeyId?: string | undefined;
   /** The signature check failed (logged as such, with the access key id it claimed). */
   denied?: boolean;
+  /** The --quotas bucket that refused it. */
+  throttledBy?: string | undefined;
 }
 
 export interface HttpServer {
@@ -121,6 +124,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       thingName: n.thingName,
       jobId: n.jobId,
       accessKeyId: n.accessKeyId,
+      throttledBy: n.throttledBy,
     };
     // Probes and scrapes come every few seconds: they stay out of the info log.
     if (n.operation === 'health' || n.operation === 'metrics') req.log.debug(line, 'request');
@@ -190,6 +194,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       const output = await dispatch(service, match.operation, input);
       return send(reply, requestId, encodeResponse(service, match.operation, output));
     } catch (err) {
+      n.throttledBy = throttledBucket(err);
       if (!(err instanceof ServiceError)) req.log.error({ err, requestId }, 'unexpected error');
       return send(reply, requestId, encodeError(service, err));
     }

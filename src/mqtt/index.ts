@@ -11,6 +11,7 @@ import { EventPublisher } from './event-publisher.js';
 import type { Scope } from '../domain/arn.js';
 import { parseRequest } from './topics.js';
 import type { Logger } from './types.js';
+import { pendingCaps } from '../quotas/pending.js';
 import { sentKind, type Metrics } from '../metrics.js';
 
 export interface MqttDeps {
@@ -98,7 +99,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
-    notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument });
+    notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument, pendingCaps: pendingCaps(config.quotas?.jobs) });
     publishEvent = external.publishEvent;
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     const embedded = await startEmbeddedBroker({
@@ -122,6 +123,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       told: 'memory',
       log,
       resolveDocument: deps.resolveDocument,
+      pendingCaps: pendingCaps(config.quotas?.jobs),
     });
     embedded.onClient((thingName) => local.connected(thingName));
     notifier = local;

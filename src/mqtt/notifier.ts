@@ -3,11 +3,11 @@ import type { DomainEvent, Events } from '../events.js';
 import { namespacesOfThing, pendingForThings, type PendingRow } from '../store/execution-rows.js';
 import type { Db, Store } from '../store/store.js';
 import { lockTold, saveTold, type Told } from '../store/notified.js';
-import { MAX_PENDING_LISTED } from '../domain/states.js';
 import { execution, pendingSummary } from '../operations/device.js';
 import { documentAsObject } from './device-api.js';
 import { notifyNextTopic, notifyTopic } from './topics.js';
 import { hasPresignedPlaceholder } from '../s3/objects.js';
+import { capPending, readLimit, type PendingCaps } from '../quotas/pending.js';
 
 export interface NotifierOptions {
   store: Store;
@@ -28,6 +28,8 @@ export interface NotifierOptions {
   log?: { error(obj: object, msg: string): void };
   /** The document as devices are given it (presigned-URL placeholders replaced). */
   resolveDocument?: (jobId: string, document: string) => Promise<string>;
+  /** --quotas: AWS's list lengths with scheduling configurations and windows. */
+  pendingCaps?: PendingCaps | undefined;
 }
 
 const ALL = Symbol('all namespaces');
@@ -161,7 +163,7 @@ export class Notifier {
   private async notifyThings(things: string[], namespaceId: string | null, silent = false): Promise<void> {
     const { store } = this.o;
     if (this.o.told === 'memory') {
-      const lists = await pendingForThings(store.db, things, namespaceId, MAX_PENDING_LISTED);
+      const lists = await this.pending(store.db, things, namespaceId);
       for (const [thingName, rows] of lists) {
         const now = keys(rows);
         const before = this.remember(thingName, namespaceId, now);
@@ -172,7 +174,7 @@ export class Notifier {
     // Shared memory: read and record under the things' locks, announce after the commit.
     const changed = await store.tx(async (db: Db) => {
       const before = await lockTold(db, store.dialect, things, namespaceId);
-      const lists = await pendingForThings(db, things, namespaceId, MAX_PENDING_LISTED);
+      const lists = await this.pending(db, things, namespaceId);
       const out: [string, PendingRow[], Told, Told | undefined][] = [];
       const now = new Map<string, Told>();
       for (const [thingName, rows] of lists) {
@@ -186,6 +188,14 @@ export class Notifier {
       return out;
     });
     if (!silent) for (const [thingName, rows, now, before] of changed) this.send(thingName, namespaceId, await this.resolved(rows), now, before);
+  }
+
+  /** The things' pending lists as notify shows them. */
+  private async pending(db: Db, things: string[], namespaceId: string | null): Promise<Map<string, PendingRow[]>> {
+    const caps = this.o.pendingCaps;
+    const lists = await pendingForThings(db, things, namespaceId, readLimit(caps));
+    if (caps) await capPending(db, lists, caps, this.o.clock.now(), true);
+    return lists;
   }
 
   /** The rows with the first one's document as a device is given it (only that one is sent). */

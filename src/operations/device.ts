@@ -6,6 +6,7 @@ import type { Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, seconds } from './util.js';
 import { deviceDocument } from './documents.js';
+import { capPending, pendingCaps, readLimit } from '../quotas/pending.js';
 import { secondsBeforeTimedOut } from '../domain/timeouts.js';
 
 /**
@@ -72,7 +73,14 @@ async function deviceExecution(db: Db, input: Input): Promise<{ e: ExecutionRow;
 const missing = (input: Input) => notFound(`Job execution of job ${input.jobId} on thing ${input.thingName} not found`);
 
 export async function GetPendingJobExecutions(ctx: OperationContext, input: Input): Promise<Output> {
-  const rows = await pendingForThing(ctx.store.db, input.thingName, ns(input), states.MAX_PENDING_LISTED);
+  const caps = pendingCaps(ctx.jobQuotas);
+  let rows = await pendingForThing(ctx.store.db, input.thingName, ns(input), readLimit(caps));
+  // --quotas: 15 with a scheduling configuration (src/quotas/pending.ts).
+  if (caps) {
+    const lists = new Map([[input.thingName as string, rows]]);
+    await capPending(ctx.store.db, lists, caps, ctx.clock.now(), false);
+    rows = lists.get(input.thingName)!;
+  }
   return {
     inProgressJobs: rows.filter((r) => r.status === 'IN_PROGRESS').map(pendingSummary),
     queuedJobs: rows.filter((r) => r.status === 'QUEUED').map(pendingSummary),

@@ -18,6 +18,7 @@ import { checkOrchestration, initialStatus, scheduledJobRollouts } from './orche
 import { documentBeforeSubstitution, prepareCreateJob } from './templates.js';
 import type { RetryCriterion } from '../domain/timeouts.js';
 import { checkDocument, checkTimeConfigs } from './job-checks.js';
+import { checkCreateJob, checkDocument as checkDocumentQuota } from '../quotas/jobs.js';
 
 /** Work done inside the request before the rest is left to the background worker. */
 export const INLINE_BATCH = 2000;
@@ -62,6 +63,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
   if (input.document === undefined && input.documentSource === undefined)
     throw invalidRequest('Either document or documentSource must be specified');
   if (input.document !== undefined) checkDocument(input.document);
+  checkDocumentQuota(ctx.jobQuotas, input.document);
   checkTimeConfigs(input);
   const targets = parseTargets(ctx, input.targets);
   const arn = jobArn(ctx, jobId);
@@ -77,6 +79,7 @@ export async function CreateJob(ctx: OperationContext, request: Input): Promise<
     const db = tx.db;
     if (await getJob(db, jobId)) throw alreadyExists(`Job ${jobId} already exists`, jobId, arn);
     await checkTargetsExist(db, targets);
+    await checkCreateJob(db, ctx.jobQuotas, selection, scheduled);
     await db
       .insertInto('jobs')
       .values({

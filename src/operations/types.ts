@@ -3,6 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
 import type { EventConfig } from '../store/event-config.js';
+import type { JobQuotas } from '../quotas/profile.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -29,6 +30,8 @@ export interface OperationContext {
   eventConfig: EventConfig;
   /** `--clock manual`: paced rollouts release whole minutes' worth as the clock is moved. */
   manualClock?: boolean;
+  /** `--quotas`: AWS's active and concurrent job limits (src/quotas/jobs.ts); undefined = none. */
+  jobQuotas?: JobQuotas | undefined;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

@@ -128,6 +128,7 @@ export async function putObject(store: Store, loc: S3Location, body: Buffer, con
 
 const PLACEHOLDER = /\$\{aws:iot:s3-presigned-url:([^}]+)\}/g;
 export const hasPresignedPlaceholder = (document: string) => document.includes('${aws:iot:s3-presigned-url:');
+export const presignedPlaceholders = (document: string): number => document.match(PLACEHOLDER)?.length ?? 0;
 
 /**
  * The document with every ${aws:iot:s3-presigned-url:URL} replaced by a presigned GET URL

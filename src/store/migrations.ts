@@ -274,6 +274,17 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .execute();
       },
     },
+    '0013_quota_nodes': {
+      // The nodes' demand per quota bucket, from which each takes its share (src/quotas/shares.ts).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('quota_nodes')
+          .addColumn('node_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('seen_at', bigint, (c) => c.notNull())
+          .addColumn('demand', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -187,6 +187,13 @@ export interface EventConfigTable {
   updated_at: number;
 }
 
+/** Each node's report of its requests per quota bucket (src/quotas/shares.ts), PostgreSQL only. */
+export interface QuotaNodesTable {
+  node_id: string;
+  seen_at: number;
+  demand: string;
+}
+
 export interface DB {
   event_outbox: EventOutboxTable;
   things: ThingsTable;
@@ -204,4 +211,5 @@ export interface DB {
   clock_state: ClockStateTable;
   timers: TimersTable;
   event_config: EventConfigTable;
+  quota_nodes: QuotaNodesTable;
 }

@@ -212,7 +212,10 @@ async function eachWithBudget(tx: Tx, kind: string, timers: TimerRow[], fn: (t: 
 }
 
 /** The timer handlers of this module, by kind. `manual`: the clock only moves when told (no gaps to skip). */
-export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
+/** A check at a scheduled job's start: true when it canceled the job instead (job quotas, src/quotas/jobs.ts). */
+export type StartGate = (tx: Tx, job: JobRow, now: number) => Promise<boolean>;
+
+export function rolloutHandlers(manual: boolean, startGate?: StartGate): Record<string, TimerHandler> {
   const rollout: TimerHandler = async (tx, timers, now) => {
     await eachWithBudget(tx, ROLLOUT, timers, async (t, budget) => {
       const job = await tx.lockJob(t.ref);
@@ -236,6 +239,8 @@ export function rolloutHandlers(manual: boolean): Record<string, TimerHandler> {
         if (next !== undefined) await setTimer(tx.db, SCHEDULE_START, job.job_id, job.job_id, next);
         return 0;
       }
+      // Job quotas: at the concurrent jobs limit the job is CANCELED instead.
+      if (startGate && (await startGate(tx, job, now))) return 0;
       await tx.db.updateTable('jobs').set({ status: 'IN_PROGRESS', last_updated_at: now }).where('job_id', '=', job.job_id).execute();
       return (await startRollout(tx, { ...job, status: 'IN_PROGRESS' }, at, now, budget, { gap: at !== t.due_at, step: manual })).length;
     });
