@@ -1,4 +1,4 @@
-import type { QuotaProfile } from '../quotas/profile.js';
+import type { QuotaProfile } from '../quotas/types.js';
 
 export interface Credential {
   accessKeyId: string;

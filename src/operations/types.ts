@@ -3,7 +3,7 @@ import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
 import type { EventConfig } from '../store/event-config.js';
-import type { JobQuotas } from '../quotas/profile.js';
+import type { JobQuotas } from '../quotas/types.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';

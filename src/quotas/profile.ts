@@ -1,4 +1,7 @@
 import { models } from '../model/index.js';
+import type { JobQuota, JobQuotas, QuotaProfile, RateEntry } from './types.js';
+
+export type { JobQuota, JobQuotas, QuotaProfile, RateEntry };
 
 /**
  * Quota profiles: AWS's documented request rates and job quotas (`--quotas aws`), or a JSON file of
@@ -7,42 +10,9 @@ import { models } from '../model/index.js';
  * AWS IoT Jobs limits page [JLIM]); a number AWS does not publish is marked `unknown` in `source`.
  */
 
-export interface RateEntry {
-  /** Tokens per second. */
-  rate: number;
-  /** Bucket size; the rate (at least 1) unless AWS documents otherwise. */
-  burst: number;
-  /** A group that AWS limits together: these `service:Operation`s share this bucket. */
-  operations?: string[];
-  /** `thing`: one bucket per thing name (requests that name one), instead of one per account. */
-  per?: 'account' | 'thing';
-  /** Where the number comes from (documented, or unknown and chosen by iot-jobs). */
-  source?: string;
-}
 
-export interface JobQuota {
-  limit: number;
-  source?: string;
-}
 
-export interface JobQuotas {
-  /** IN_PROGRESS and SCHEDULED jobs by target selection [JLIM; numbers LIM19]. */
-  activeSnapshotJobs?: JobQuota;
-  activeContinuousJobs?: JobQuota;
-  /** Jobs rolling out or canceling executions (isConcurrent) [JLIM]. */
-  concurrentJobs?: JobQuota;
-  /** Pending executions in a thing's list (GetPendingJobExecutions, notify) with a scheduling configuration [JLIM]. */
-  pendingListWithScheduling?: JobQuota;
-  /** ... in a ListNotification while a maintenance window is open [JLIM]. */
-  pendingListInWindow?: JobQuota;
-  /** Substitution placeholders (`${aws:iot:s3-presigned-url:...}`) in one job document [guide]. */
-  documentPlaceholders?: JobQuota;
-}
 
-export interface QuotaProfile {
-  rates: Record<string, RateEntry>;
-  jobs: JobQuotas;
-}
 
 const LIM19 = 'documented: AWS IoT limits page (2019)';
 const UNKNOWN = 'unknown: AWS publishes no current number; iot-jobs uses 10/s, the rate LIM19 gives most control-plane APIs';

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { rowLimit, type Db } from './store.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from './schema.js';
 import type { EventType } from '../domain/event-types.js';
+
+// Not store.ts's Db: the transaction object (tx.ts) writes here, and store.ts builds it.
+type Db = Kysely<DB> | Transaction<DB>;
+const rowLimit = (n: number) => sql.lit(n);
 
 /**
  * The event outbox: an event owed by a transition is a row written in the transition's own
