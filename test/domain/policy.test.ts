@@ -245,3 +245,14 @@ test('statements are filtered per action once, and 20 statements evaluate quickl
   // A generous bound on a shared machine: the HTTP request around it costs hundreds of microseconds.
   assert.ok(perCallUs < 50, `${perCallUs} µs per evaluation`);
 });
+
+test('resource keys apply to their own resource only', () => {
+  const set = new PolicySet([{ document: policy(allow('iot:CreateJob', job('*')), allow('iot:CreateJob', group('*'), { Condition: { StringEquals: { 'aws:ResourceTag/env': 'canary' } } })) }]);
+  const tags: Record<string, Context> = { [group('c')]: { 'aws:ResourceTag/env': 'canary' }, [group('p')]: { 'aws:ResourceTag/env': 'prod' } };
+  const ask = (g: string) => set.evaluate({ action: 'iot:CreateJob', resources: [job('j'), group(g)], resourceContext: (r) => tags[r] });
+  assert.equal(ask('c').allowed, true);
+  assert.equal(ask('p').kind, 'implicitDeny');
+  assert.equal(ask('p').resource, group('p'));
+  assert.deepEqual([...set.keysFor('iot:CreateJob')], ['aws:resourcetag/env']);
+  assert.deepEqual([...set.keysFor('iot:DeleteJob')], []);
+});

@@ -33,8 +33,14 @@ function normalize(context: Context | undefined): Map<string, readonly string[]>
 /** Per-request state, built lazily: most statements have no conditions or variables. */
 class RequestScope {
   private map?: Map<string, readonly string[]>;
-  constructor(private readonly req: AuthRequest) {}
-  readonly get: KeyLookup = (key) => (this.map ??= normalize(this.req.context)).get(key);
+  /** `extra`: the keys of one resource (aws:ResourceTag/...), over the request's. */
+  constructor(private readonly req: AuthRequest, private readonly extra?: Context) {}
+  readonly get: KeyLookup = (key) => (this.map ??= this.build()).get(key);
+  private build(): Map<string, readonly string[]> {
+    const map = normalize(this.req.context);
+    if (this.extra) for (const [k, v] of normalize(this.extra)) map.set(k, v);
+    return map;
+  }
   readonly vars: Lookup = (name) => {
     const v = this.get(name.toLowerCase());
     if (v !== undefined) return v.length === 1 ? v[0] : undefined;
@@ -66,6 +72,7 @@ function applies(s: CompiledStatement, resource: string, scope: RequestScope): b
 export class PolicySet {
   private readonly statements: CompiledStatement[];
   private readonly byAction = new Map<string, CompiledStatement[]>();
+  private readonly keys = new Map<string, ReadonlySet<string>>();
 
   /** Compiles every document now; throws PolicyError naming the policy and statement at fault. */
   constructor(policies: readonly PolicyInput[]) {
@@ -87,14 +94,30 @@ export class PolicySet {
     return list;
   }
 
+  /**
+   * The condition keys (lower-cased) that the statements for this action read: a caller fetches
+   * costly context (stored tags) only when some statement needs it.
+   */
+  keysFor(action: string): ReadonlySet<string> {
+    const key = action.toLowerCase();
+    let keys = this.keys.get(key);
+    if (!keys) {
+      keys = new Set(this.forAction(action).flatMap((s) => s.conditions.map((c) => c.key)));
+      this.keys.set(key, keys);
+    }
+    return keys;
+  }
+
   evaluate(req: AuthRequest): Decision {
     const { action } = req;
     const resources = req.resources.length ? req.resources : ['*'];
     const candidates = this.forAction(action);
-    const scope = new RequestScope(req);
+    const shared = new RequestScope(req);
     const allowedBy: { resource: string; statement: StatementRef }[] = [];
     let missing: string | undefined;
     for (const resource of resources) {
+      const extra = req.resourceContext?.(resource);
+      const scope = extra ? new RequestScope(req, extra) : shared;
       let allow: StatementRef | undefined;
       for (const s of candidates) {
         if (allow && !s.deny) continue;

@@ -12,6 +12,8 @@
  *                  actions without a resource type (only `"Resource": "*"`, or a NotResource, matches).
  *       context    condition keys → value or array of values (a set, e.g. aws:TagKeys); key names are
  *                  case-insensitive. A key the caller does not supply is a missing key, as in IAM.
+ *       resourceContext  optional (resource) => keys of that resource only (aws:ResourceTag/<k>),
+ *                  laid over `context` while that resource is checked.
  *       resolve    optional VariableResolver for `${...}` policy variables not found in `context`
  *                  (e.g. `iot:Connection.Thing.Attributes[Color]`). Variables found in `context`
  *                  (`${aws:username}`, `${iot:ClientId}` when passed as context) need no resolver.
@@ -19,6 +21,8 @@
  *                  (the denied one, or the first), statement (the deciding StatementRef: the Deny
  *                  that matched, or an Allow), allowedBy (per resource), needed (for a denial: the
  *                  statement that would be needed, in words) }.
+ *   set.keysFor(action)  the lower-cased condition keys the action's statements read (fetch costly
+ *       context, such as stored tags, only when needed).
  *   describeStatement(ref)  `user ci, policy 1: statement 2 (Sid "X") [Allow]` for logs.
  *
  * Language: Version 2012-10-17 (variables) or 2008-10-17 / none (`${...}` is literal text);

@@ -19,6 +19,8 @@ export interface AuthRequest {
   /** Every resource the action is authorized against; each must be allowed. `['*']` for actions without resource types. */
   resources: readonly string[];
   context?: Context;
+  /** Keys that belong to one resource (aws:ResourceTag/<k> of that resource), over `context`. */
+  resourceContext?: (resource: string) => Context | undefined;
   resolve?: VariableResolver;
 }
 
