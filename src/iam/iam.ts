@@ -16,17 +16,6 @@ export interface AuthorizeOptions {
   resolve?: (name: string) => string | undefined;
 }
 
-/** The keys every request of a user carries. */
-export function principalContext(user: IamUser, accountId: string): Record<string, string> {
-  return {
-    'aws:username': user.name,
-    'aws:userid': user.userId,
-    'aws:PrincipalArn': user.arn,
-    'aws:PrincipalAccount': accountId,
-    'aws:PrincipalType': 'User',
-  };
-}
-
 /** AWS's denial: 403 AccessDeniedException with its message, for implicit and explicit denies. */
 export function accessDenied(user: IamUser, d: Decision): ServiceError {
   const why =
@@ -101,7 +90,7 @@ export class Iam {
     return user.policies.evaluate({
       action,
       resources: resources.length ? resources : ['*'],
-      context: { ...principalContext(user, this.accountId), ...context },
+      context: [user.context, context],
       resourceContext: o.resourceContext,
       resolve: o.resolve,
     });
