@@ -1,12 +1,13 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IoTClient, ListJobsCommand, DescribeJobCommand } from '@aws-sdk/client-iot';
 import { CLI, spawnServer, type ServerProcess } from '../support/process.js';
 import { eventually } from '../support/harness.js';
+import { readmeBlock } from '../support/readme.js';
 
 /**
  * The real process with --iam-policies: a bad users file stops the start (exit 2, one line naming
@@ -151,5 +152,28 @@ describe('iot-jobs iam check', () => {
     assert.equal((await cli(['iam', 'check', '--iam-policies', file, '--user', 'nobody', '--action', 'iot:ListJobs'])).code, 2);
     assert.equal((await check('--action', 'iot:ListJobs', '--context', 'novalue')).code, 2);
     assert.equal((await cli(['iam', 'check', '--user', 'ci', '--action', 'iot:ListJobs'], { IOT_JOBS_IAM_POLICIES: '' })).code, 2);
+  });
+});
+
+describe("the README's IAM example", () => {
+  test('its users file loads, and its iam check prints what the README says', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'users.json'), readmeBlock('iam-users').code);
+    // `iot-jobs` on the PATH, as a global install has it.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'iot-jobs'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`, { mode: 0o755 });
+    const block = readmeBlock('iam-check').code;
+    const r = await new Promise<Result>((resolve) =>
+      execFile('/bin/sh', ['-c', block], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+      ),
+    );
+    assert.equal(r.code, 1, r.stderr);
+    const expected = block.split('\n').filter((l) => l.startsWith('# ')).map((l) => l.slice(2).replace(/ \.\.\.$/, ''));
+    const got = r.stdout.split('\n');
+    assert.ok(expected.length === 2);
+    assert.ok(got[0]!.startsWith(expected[0]!), got[0]);
+    assert.equal(got.find((l) => l.trim().startsWith('needed:'))?.trim(), expected[1]!.trim());
   });
 });
