@@ -39,7 +39,7 @@ export function decisionFields(user: IamUser, resources: readonly string[], d: D
 
 export class Iam {
   private dir: IamDirectory;
-  private watching = false;
+  private watcher?: (cur: Stats, prev: Stats) => void;
 
   /** Loads the file now; throws IamFileError (one line) when it cannot be used. */
   constructor(readonly path: string, private readonly accountId: string, private readonly log: Logger) {
@@ -73,16 +73,17 @@ export class Iam {
 
   /** Reloads when the file changes (polled: editors and config managers often replace the file). */
   watch(intervalMs = 500): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(this.path, { interval: intervalMs, persistent: false }, (cur: Stats, prev: Stats) => {
+    if (this.watcher) return;
+    this.watcher = (cur, prev) => {
       if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size || cur.ino !== prev.ino) this.reload('file changed');
-    });
+    };
+    watchFile(this.path, { interval: intervalMs, persistent: false }, this.watcher);
   }
 
   close(): void {
-    if (this.watching) unwatchFile(this.path);
-    this.watching = false;
+    // This listener only: another server in the process may watch the same file.
+    if (this.watcher) unwatchFile(this.path, this.watcher);
+    this.watcher = undefined;
   }
 
   /** The decision alone, with the user's principal keys added to `context`. */
