@@ -25,6 +25,9 @@ import { RateLimiter } from './quotas/limiter.js';
 import { QuotaShares } from './quotas/shares.js';
 import { throttle } from './quotas/throttle.js';
 import { scheduledStartGate } from './quotas/jobs.js';
+import { Iam } from './iam/iam.js';
+import { httpAuthorizer } from './iam/http.js';
+import { resourceTags } from './iam/resource-tags.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -41,6 +44,8 @@ export interface App {
   mqttTlsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
+  /** With --iam-policies: the users, their policies, reload() and authorize() for other wires. */
+  iam?: Iam;
   store: Store;
   events: Events;
   /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
@@ -52,6 +57,8 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  // First: a bad users file stops the start before anything is opened (IamFileError, exit 2).
+  const iam = config.iamPolicies === undefined ? undefined : new Iam(config.iamPolicies, config.accountId, log);
   // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
@@ -140,8 +147,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
     await shares?.start();
-    const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
+    const iamHttp = iam && { secretOf: iam.secretOf, authorize: httpAuthorizer(iam, { now: () => clock.now(), tagsOf: (arns) => resourceTags(store, arns) }) };
+    // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
+    const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]!] : config.credentials;
+    const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp });
   } catch (err) {
     await store.close();
     unlock();
@@ -171,6 +181,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   engine.start();
+  if (iam) {
+    iam.watch();
+    log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
+  }
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -179,6 +193,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttWsUrl: mqtt?.wsUrl,
     mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
+    iam,
     store,
     events,
     eventConfig,
@@ -186,6 +201,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     async close() {
       if (closed) return;
       closed = true;
+      iam?.close();
       // MQTT first: its WebSocket clients hold upgraded sockets of the HTTP server.
       await mqtt?.close();
       await http.close();

@@ -30,6 +30,7 @@ export interface Flags {
   logFormat?: string;
   clock?: string;
   quotas?: string;
+  iamPolicies?: string;
 }
 
 function clockMode(raw: string | undefined): 'manual' | 'system' {
@@ -151,7 +152,9 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
   const rawCredentials = flags.credentials?.length ? flags.credentials : (env.IOT_JOBS_CREDENTIALS ?? '').split(',').filter(Boolean);
   const credentials = rawCredentials.map(credential);
   const defaultCredentials = credentials.length === 0;
-  if (defaultCredentials && !isLoopback(host))
+  const iamPolicies = pick(flags.iamPolicies, env.IOT_JOBS_IAM_POLICIES);
+  // With a users file the API accepts only its keys: test/test then only presigns the server's own S3 URLs.
+  if (defaultCredentials && iamPolicies === undefined && !isLoopback(host))
     throw new ConfigError(`refusing to listen on ${host} with the default development credentials; pass --credentials KEY:SECRET`);
   const mqttUrl = pick(flags.mqttUrl, env.IOT_JOBS_MQTT_URL);
   if (mqttUrl !== undefined && !/^mqtts?:\/\/[^/]+/.test(mqttUrl)) throw new ConfigError(`--mqtt-url must look like mqtt://host:port, not '${mqttUrl}'`);
@@ -193,5 +196,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
     clock: clockMode(pick(flags.clock, env.IOT_JOBS_CLOCK)),
     quotas: quotaProfile(pick(flags.quotas, env.IOT_JOBS_QUOTAS)),
+    iamPolicies,
   };
 }

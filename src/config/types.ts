@@ -50,4 +50,6 @@ export interface Config {
   clock?: 'manual' | 'system';
   /** `--quotas`: request rates and job quotas to enforce; undefined = none (off). */
   quotas?: QuotaProfile | undefined;
+  /** --iam-policies: the IAM users file; only its keys are accepted and every request is authorized. */
+  iamPolicies?: string | undefined;
 }
