@@ -23,6 +23,9 @@ const SERVED = {
       'ListManagedJobTemplates', 'DescribeManagedJobTemplate',
       'CreateThingType', 'DescribeThingType', 'ListThingTypes', 'DeprecateThingType', 'DeleteThingType',
       'UpdateThingGroupsForThing',
+      'UpdateIndexingConfiguration', 'GetIndexingConfiguration', 'DescribeIndex', 'ListIndices', 'SearchIndex',
+      'GetStatistics', 'GetCardinality', 'GetBucketsAggregation',
+      'CreateDynamicThingGroup', 'UpdateDynamicThingGroup', 'DeleteDynamicThingGroup',
     ],
   },
   'iot-jobs-data-service-2.json': {

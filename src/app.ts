@@ -20,6 +20,8 @@ import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { GroupBuilder } from './workers/group-builder.js';
+import { recordConnectivity } from './operations/connectivity.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -82,6 +84,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ownUrl: () => httpUrl,
   });
   const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
+  // Dynamic thing groups' builds; small steps on SQLite, whose one connection the API shares.
+  const builder = new GroupBuilder({ store, clock, events, batchSize: store.dialect === 'sqlite' ? 500 : 2000, log });
   const ctx: OperationContext = {
     store,
     clock,
@@ -90,6 +94,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     wake: () => {
       worker.wake();
       timers.wake();
+      builder.wake();
     },
     endpointAddress: () => endpoint,
     mqttEndpointAddress: () => mqttEndpoint,
@@ -134,6 +139,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       metrics,
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
+      onPresence: (thingName, connected, reason) => recordConnectivity(ctx, thingName, connected, reason).catch((err: unknown) => log.error({ err, thingName }, 'connectivity not recorded')),
     });
   } catch (err) {
     await http.close();
@@ -144,6 +150,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   worker.start();
   timers.start();
+  builder.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -162,6 +169,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.close();
       await http.close();
       await worker.stop();
+      await builder.stop();
       objects.close();
       await timers.stop();
       await store.close();

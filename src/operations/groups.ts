@@ -10,9 +10,10 @@ import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { applyAttributes, requireThing } from './things.js';
 import { putTags } from './tags.js';
+import { refreshThing, refuseDynamic } from './dynamic-groups.js';
 
 /** AWS IoT allows a thing in at most this many thing groups. */
-const MAX_GROUPS_PER_THING = 10;
+export const MAX_GROUPS_PER_THING = 10;
 
 async function requireGroup(db: Db, name: string, lock = false) {
   const q = db.selectFrom('thing_groups').selectAll().where('group_name', '=', name);
@@ -46,6 +47,8 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
     if (input.parentGroupName !== undefined) {
       const parent = await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', input.parentGroupName).executeTakeFirst();
       if (!parent) throw invalidRequest(`Parent thing group ${input.parentGroupName} does not exist`);
+      // Dynamic groups have no children.
+      await refuseDynamic(ctx, db, [input.parentGroupName]);
     }
     const id = randomUUID();
     await db
@@ -82,6 +85,7 @@ export async function DescribeThingGroup(ctx: OperationContext, input: Input): P
         : undefined,
       creationDate: new Date(g.created_at),
     },
+    ...(g.dynamic === 1 ? { indexName: g.index_name, queryString: g.query_string, queryVersion: g.query_version, status: g.dyn_status } : {}),
   };
 }
 
@@ -110,6 +114,7 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
 export async function UpdateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   return ctx.store.tx(async (db) => {
     const g = await requireGroup(db, input.thingGroupName, true);
+    if (g.dynamic === 1) await refuseDynamic(ctx, db, [g.group_name]);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const props = input.thingGroupProperties ?? {};
@@ -128,6 +133,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
   await ctx.store.tx(async (db) => {
     const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName)).executeTakeFirst();
     if (!g) return;
+    if (g.dynamic === 1) await refuseDynamic(ctx, db, [g.group_name]);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(rowLimit(1)).executeTakeFirst();
@@ -174,11 +180,19 @@ async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string
  * whose execution was REMOVED when it left); for the jobs that already had it, the membership
  * change resets its retry budget. True when something was queued.
  */
-async function addMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+export async function addMember(db: Db, group: string, thing: string, now: number, overrideDynamicGroups = false): Promise<boolean> {
   const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
   if (member) return false;
   const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
-  if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
+  let evicted = false;
+  if (Number(count.n) >= MAX_GROUPS_PER_THING) {
+    // overrideDynamicGroups: the thing leaves its most recently created dynamic group to make room.
+    const youngest = overrideDynamicGroups
+      ? await db.selectFrom('group_members as m').innerJoin('thing_groups as g', 'g.group_name', 'm.group_name').select('g.group_name').where('m.thing_name', '=', thing).where('g.dynamic', '=', 1).orderBy('g.created_at', 'desc').orderBy('g.group_name', 'desc').executeTakeFirst()
+      : undefined;
+    if (!youngest) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
+    evicted = await removeMember(db, youngest.group_name, thing, now);
+  }
   await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: await nextMemberSeq(db) }).execute();
   let queued = false;
   for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
@@ -188,7 +202,7 @@ async function addMember(db: Db, group: string, thing: string, now: number): Pro
       queued = true;
     } else if (await resetRetryBudget(db, jobId, thing, now)) queued = true;
   }
-  return queued;
+  return queued || evicted;
 }
 
 /**
@@ -196,7 +210,7 @@ async function addMember(db: Db, group: string, thing: string, now: number): Pro
  * longer covering it are REMOVED; for the jobs that still cover it, the membership change resets its
  * retry budget. Jobs are taken in job_id order (the lock order).
  */
-async function removeMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
+export async function removeMember(db: Db, group: string, thing: string, now: number): Promise<boolean> {
   const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
   if (Number(deleted.numDeletedRows) === 0) return false;
   const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
@@ -220,9 +234,12 @@ export async function AddThingToThingGroup(ctx: OperationContext, input: Input):
   const now = ctx.clock.now();
   const queued = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
+    await refuseDynamic(ctx, db, [group]);
     // The thing's row lock serialises its membership changes (the limit of groups, the executions).
     await requireThing(db, thing, true);
-    return addMember(db, group, thing, now);
+    const queued = await addMember(db, group, thing, now, input.overrideDynamicGroups === true);
+    // thingGroupNames changed: the index and the dynamic groups follow.
+    return (await refreshThing(db, thing, now)) || queued;
   });
   if (queued) ctx.events.pendingChanged([thing]);
   return {};
@@ -233,8 +250,10 @@ export async function RemoveThingFromThingGroup(ctx: OperationContext, input: In
   const now = ctx.clock.now();
   const removed = await ctx.store.tx(async (db) => {
     await requireGroup(db, group);
+    await refuseDynamic(ctx, db, [group]);
     await requireThing(db, thing, true);
-    return removeMember(db, group, thing, now);
+    const removed = await removeMember(db, group, thing, now);
+    return (await refreshThing(db, thing, now)) || removed;
   });
   if (removed) ctx.events.pendingChanged([thing]);
   return {};
@@ -258,10 +277,11 @@ export async function UpdateThingGroupsForThing(ctx: OperationContext, input: In
     // The thing's row lock serialises concurrent membership changes (the limit of 10) on PostgreSQL.
     await requireThing(db, thing, true);
     for (const g of [...toRemove, ...toAdd]) await requireGroup(db, g);
+    await refuseDynamic(ctx, db, [...toRemove, ...toAdd]);
     let changed = false;
     for (const g of toRemove) changed = (await removeMember(db, g, thing, now)) || changed;
-    for (const g of toAdd) changed = (await addMember(db, g, thing, now)) || changed;
-    return changed;
+    for (const g of toAdd) changed = (await addMember(db, g, thing, now, input.overrideDynamicGroups === true)) || changed;
+    return (await refreshThing(db, thing, now)) || changed;
   });
   if (changed) ctx.events.pendingChanged([thing]);
   return {};

@@ -4,6 +4,7 @@ import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
 import { removePending } from '../store/executions.js';
 import { requireUsableType } from './thing-types.js';
+import { refreshThing } from './dynamic-groups.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 
@@ -23,12 +24,12 @@ export function applyAttributes(current: Attributes, payload: { attributes?: Att
 export async function CreateThing(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingName;
   const attributes = applyAttributes({}, input.attributePayload);
-  return ctx.store.tx(async (db) => {
+  const result = await ctx.store.tx(async (db) => {
     const existing = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
     if (existing) {
       const same = existing.thing_type_name === (input.thingTypeName ?? null) && sameAttributes(existing.attributes, attributes);
       if (!same) throw alreadyExists(`Thing ${name} already exists with a different configuration`, existing.thing_id, thingArn(ctx, name));
-      return { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id };
+      return { out: { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id }, changed: false };
     }
     if (input.thingTypeName !== undefined) await requireUsableType(db, input.thingTypeName);
     const thingId = randomUUID();
@@ -36,8 +37,11 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
       .insertInto('things')
       .values({ thing_name: name, thing_id: thingId, thing_type_name: input.thingTypeName ?? null, attributes: JSON.stringify(attributes), version: 1, created_at: ctx.clock.now() })
       .execute();
-    return { thingName: name, thingArn: thingArn(ctx, name), thingId };
+    const changed = await refreshThing(db, name, ctx.clock.now());
+    return { out: { thingName: name, thingArn: thingArn(ctx, name), thingId }, changed };
   });
+  if (result.changed) ctx.events.pendingChanged([name]);
+  return result.out;
 }
 
 /** The thing, or ResourceNotFoundException; `lock` keeps its row locked until the transaction ends. */
@@ -88,7 +92,7 @@ export async function ListThings(ctx: OperationContext, input: Input): Promise<O
 }
 
 export async function UpdateThing(ctx: OperationContext, input: Input): Promise<Output> {
-  await ctx.store.tx(async (db) => {
+  const changed = await ctx.store.tx(async (db) => {
     const t = await requireThing(db, input.thingName, true);
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
@@ -100,7 +104,10 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
       .set({ attributes: JSON.stringify(attributes), thing_type_name: type, version: t.version + 1 })
       .where('thing_name', '=', t.thing_name)
       .execute();
+    // The index and the dynamic groups follow in this transaction (a CONTINUOUS job's execution queued or REMOVED).
+    return refreshThing(db, t.thing_name, ctx.clock.now());
   });
+  if (changed) ctx.events.pendingChanged([input.thingName]);
   return {};
 }
 
@@ -114,6 +121,8 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
+    await db.deleteFrom('thing_fields').where('thing_name', '=', name).execute();
+    await db.deleteFrom('thing_connectivity').where('thing_name', '=', name).execute();
     return removePending(db, name, undefined, ctx.clock.now());
   });
   if (changed) ctx.events.pendingChanged([name]);

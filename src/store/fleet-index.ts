@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import { isNumeric } from '../domain/fleet-query.js';
+import type { Db } from './store.js';
+
+/**
+ * The thing index: one thing_fields row per searchable value of a thing, kept in the transaction
+ * that writes the thing (create, update, delete, static group joins and leaves, connectivity), so
+ * a query compiles to index lookups (src/store/fleet-sql.ts). Rows are kept whatever the indexing
+ * mode: turning indexing on needs no backfill, and the index is ACTIVE at once.
+ */
+
+export interface FieldRow {
+  thing_name: string;
+  field: string;
+  value_lc: string;
+  num: number | null;
+}
+
+interface ThingFacts {
+  thing_name: string;
+  thing_id: string;
+  thing_type_name: string | null;
+  attributes: string;
+}
+interface Connectivity {
+  connected: number;
+  ts: number;
+  disconnect_reason: string | null;
+}
+
+/** The index rows of one thing. thingGroupNames holds its static groups (dynamic ones follow from queries). */
+export function fieldRows(t: ThingFacts, groups: string[], conn: Connectivity | undefined): FieldRow[] {
+  const rows = new Map<string, FieldRow>();
+  const add = (field: string, value: string, num: number | null = isNumeric(value) ? Number(value) : null) => {
+    const row = { thing_name: t.thing_name, field, value_lc: value.toLowerCase(), num };
+    rows.set(`${field}\u0000${row.value_lc}`, row);
+  };
+  add('thingName', t.thing_name);
+  add('thingId', t.thing_id);
+  if (t.thing_type_name !== null) add('thingTypeName', t.thing_type_name);
+  for (const g of groups) add('thingGroupNames', g);
+  for (const [k, v] of Object.entries(JSON.parse(t.attributes) as Record<string, string>)) add(`attributes.${k}`, String(v));
+  // A thing that never connected reads connected:false, as AWS documents.
+  add('connectivity.connected', conn?.connected ? 'true' : 'false', null);
+  if (conn) {
+    add('connectivity.timestamp', String(conn.ts), conn.ts);
+    if (!conn.connected && conn.disconnect_reason) add('connectivity.disconnectReason', conn.disconnect_reason, null);
+  }
+  return [...rows.values()];
+}
+
+/** Rewrites one thing's index rows from its current row, static groups and connectivity (none: deleted). */
+export async function reindexThing(db: Db, thingName: string): Promise<void> {
+  await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).execute();
+  const t = await db.selectFrom('things').select(['thing_name', 'thing_id', 'thing_type_name', 'attributes']).where('thing_name', '=', thingName).executeTakeFirst();
+  if (!t) return;
+  const groups = await db
+    .selectFrom('group_members as m')
+    .innerJoin('thing_groups as g', 'g.group_name', 'm.group_name')
+    .select('m.group_name')
+    .where('m.thing_name', '=', thingName)
+    .where('g.dynamic', '=', 0)
+    .execute();
+  const conn = await db.selectFrom('thing_connectivity').selectAll().where('thing_name', '=', thingName).executeTakeFirst();
+  await db.insertInto('thing_fields').values(fieldRows(t, groups.map((g) => g.group_name), conn)).execute();
+}
+
+const BACKFILL_BATCH = 1000;
+
+/** Migration 0010: index every existing thing, in keyset batches. */
+export async function backfillThingFields(raw: Kysely<unknown>): Promise<void> {
+  const db = raw as unknown as Kysely<import('./schema.js').DB>;
+  let after = '';
+  for (;;) {
+    const things = await db.selectFrom('things').select(['thing_name', 'thing_id', 'thing_type_name', 'attributes']).where('thing_name', '>', after).orderBy('thing_name').limit(BACKFILL_BATCH).execute();
+    if (things.length === 0) return;
+    const names = things.map((t) => t.thing_name);
+    const members = await db.selectFrom('group_members').select(['thing_name', 'group_name']).where('thing_name', 'in', names).execute();
+    const rows = things.flatMap((t) => fieldRows(t, members.filter((m) => m.thing_name === t.thing_name).map((m) => m.group_name), undefined));
+    // Kept under SQLite's 32766 bound parameters per statement (4 a row).
+    for (let i = 0; i < rows.length; i += 5000) await db.insertInto('thing_fields').values(rows.slice(i, i + 5000)).execute();
+    after = names[names.length - 1]!;
+  }
+}
+
+/** A thing's connectivity as the broker saw it; the caller reindexes the thing. */
+export async function saveConnectivity(db: Db, thingName: string, c: Connectivity): Promise<void> {
+  const updated = await db.updateTable('thing_connectivity').set(c).where('thing_name', '=', thingName).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('thing_connectivity').values({ thing_name: thingName, ...c }).execute();
+}
