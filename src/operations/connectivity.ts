@@ -1,4 +1,5 @@
 import { saveConnectivity } from '../store/fleet-index.js';
+import { forUpdate } from '../store/store.js';
 import { connectivityOn, readIndexingConfig } from './fleet-index.js';
 import { refreshThing } from './dynamic-groups.js';
 import type { OperationContext } from './types.js';
@@ -8,14 +9,31 @@ import type { OperationContext } from './types.js';
  * its connectivity is stored and the thing's index and dynamic groups follow (not an AWS
  * operation). A client id that names no thing is ignored, as AWS indexes only those.
  */
-export async function recordConnectivity(ctx: OperationContext, thingName: string, connected: boolean, disconnectReason?: string): Promise<void> {
+export async function recordConnectivity(ctx: OperationContext, thingName: string, connected: boolean, at: number, disconnectReason?: string): Promise<void> {
   if (!connectivityOn(await readIndexingConfig(ctx.store.db))) return;
-  const now = ctx.clock.now();
   const changed = await ctx.store.tx(async (db) => {
-    const t = await db.selectFrom('things').select('thing_name').where('thing_name', '=', thingName).forUpdate().executeTakeFirst();
+    const t = await forUpdate(db, db.selectFrom('things').select('thing_name').where('thing_name', '=', thingName)).executeTakeFirst();
     if (!t) return false;
-    await saveConnectivity(db, thingName, { connected: connected ? 1 : 0, ts: now, disconnect_reason: connected ? null : (disconnectReason ?? null) });
-    return refreshThing(db, thingName, now);
+    await saveConnectivity(db, thingName, { connected: connected ? 1 : 0, ts: at, disconnect_reason: connected ? null : (disconnectReason ?? null) });
+    return refreshThing(db, thingName, ctx.clock.now());
   });
   if (changed) ctx.events.pendingChanged([thingName]);
+}
+
+/**
+ * Records a thing's connects and disconnects one after the other, in the order the broker saw
+ * them (a quick reconnect must not end up stored as disconnected).
+ */
+export function connectivityRecorder(ctx: OperationContext, onError: (err: unknown, thingName: string) => void) {
+  const chains = new Map<string, Promise<void>>();
+  return (thingName: string, connected: boolean, disconnectReason?: string): void => {
+    const at = ctx.clock.now();
+    const next = (chains.get(thingName) ?? Promise.resolve())
+      .then(() => recordConnectivity(ctx, thingName, connected, at, disconnectReason))
+      .catch((err: unknown) => onError(err, thingName))
+      .finally(() => {
+        if (chains.get(thingName) === next) chains.delete(thingName);
+      });
+    chains.set(thingName, next);
+  };
 }
