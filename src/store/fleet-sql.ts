@@ -71,12 +71,66 @@ function rangeCondition(q: Extract<Query, { type: 'range' }>): RawBuilder<boolea
   return parts.length ? sql<boolean>`${sql.join(parts, sql` and `)}` : TRUE;
 }
 
-function leaf(field: string | null, cond: RawBuilder<boolean>, mode: Mode, o: CompileOptions): RawBuilder<boolean> {
-  if (field !== null && !searchable(field, o)) return FALSE;
-  const where = sql`${fieldCondition(field, o)} and ${cond}`;
-  return mode === 'set'
-    ? sql`t.thing_name in (select f.thing_name from thing_fields f where ${where})`
-    : sql`exists (select 1 from thing_fields f where f.thing_name = t.thing_name and ${where})`;
+/** The rows of thing_fields a leaf matches (without the field: every field). */
+function leafRows(field: string | null, cond: RawBuilder<boolean>, o: CompileOptions): RawBuilder<boolean> | undefined {
+  if (field !== null && !searchable(field, o)) return undefined;
+  return sql<boolean>`${fieldCondition(field, o)} and ${cond}`;
+}
+
+function leafCondition(q: Extract<Query, { type: 'exists' | 'term' | 'range' }>, o: CompileOptions): RawBuilder<boolean> | undefined {
+  if (q.type === 'exists') return leafRows(q.field, TRUE, o);
+  if (q.type === 'term') return leafRows(q.field, valueCondition(q.value, o), o);
+  return leafRows(q.field, rangeCondition(q), o);
+}
+
+const EVERY = sql`select thing_name from things`;
+const NONE = sql`select thing_name from things where 1 = 0`;
+/** Names subqueries in order, so that one query always compiles to one statement text (the statement cache). */
+type Aliases = { n: number };
+/** A set operand: each wrapped in a subquery, so that nested compounds keep their meaning on both backends. */
+const operand = (set: RawBuilder<unknown>, a: Aliases) => sql`select thing_name from (${set}) as ${sql.ref(`s${a.n++}`)}`;
+
+/**
+ * The names of the matching things as one SELECT: leaves are index range scans of thing_fields,
+ * AND is INTERSECT (its NOT operands EXCEPT), OR is UNION, a lone NOT is every thing EXCEPT. Each
+ * operand is read once through an index, whatever the planner would make of ORs of subqueries.
+ */
+function thingSet(q: Query, o: CompileOptions, a: Aliases): RawBuilder<unknown> {
+  switch (q.type) {
+    case 'all':
+      return EVERY;
+    case 'or':
+      return sql.join(q.items.map((i) => operand(thingSet(i, o, a), a)), sql` union `);
+    case 'not':
+      return sql`${operand(EVERY, a)} except ${operand(thingSet(q.item, o, a), a)}`;
+    case 'and': {
+      const pos = q.items.filter((i) => i.type !== 'not');
+      const neg = q.items.flatMap((i) => (i.type === 'not' ? [i.item] : []));
+      const base = pos.length ? sql.join(pos.map((i) => operand(thingSet(i, o, a), a)), sql` intersect `) : operand(EVERY, a);
+      return neg.length ? sql`${base} except ${sql.join(neg.map((i) => operand(thingSet(i, o, a), a)), sql` except `)}` : base;
+    }
+    default: {
+      const cond = leafCondition(q, o);
+      return cond ? sql`select f.thing_name from thing_fields f where ${cond}` : NONE;
+    }
+  }
+}
+
+/** One thing's rows: `t` is that thing (a PK lookup per leaf). */
+function onePredicate(q: Query, o: CompileOptions): RawBuilder<boolean> {
+  switch (q.type) {
+    case 'all':
+      return TRUE;
+    case 'and':
+    case 'or':
+      return sql<boolean>`(${sql.join(q.items.map((i) => onePredicate(i, o)), q.type === 'and' ? sql` and ` : sql` or `)})`;
+    case 'not':
+      return sql<boolean>`(not ${onePredicate(q.item, o)})`;
+    default: {
+      const cond = leafCondition(q, o);
+      return cond ? sql<boolean>`exists (select 1 from thing_fields f where f.thing_name = t.thing_name and ${cond})` : FALSE;
+    }
+  }
 }
 
 /**
@@ -84,19 +138,10 @@ function leaf(field: string | null, cond: RawBuilder<boolean>, mode: Mode, o: Co
  * (`NOT attributes.model:x` matches a thing without a model attribute).
  */
 export function compile(q: Query, mode: Mode, o: CompileOptions): RawBuilder<boolean> {
-  switch (q.type) {
-    case 'all':
-      return TRUE;
-    case 'and':
-    case 'or':
-      return sql`(${sql.join(q.items.map((i) => compile(i, mode, o)), q.type === 'and' ? sql` and ` : sql` or `)})`;
-    case 'not':
-      return sql`(not ${compile(q.item, mode, o)})`;
-    case 'exists':
-      return leaf(q.field, TRUE, mode, o);
-    case 'term':
-      return leaf(q.field, valueCondition(q.value, o), mode, o);
-    case 'range':
-      return leaf(q.field, rangeCondition(q), mode, o);
-  }
+  if (mode === 'one') return onePredicate(q, o);
+  if (q.type === 'all') return TRUE;
+  return sql<boolean>`t.thing_name in (${thingSet(q, o, { n: 0 })})`;
 }
+
+/** The matching things' names as one SELECT of a `thing_name` column (see thingSet). */
+export const compileSet = (q: Query, o: CompileOptions): RawBuilder<unknown> => thingSet(q, o, { n: 0 });
