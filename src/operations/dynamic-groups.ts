@@ -9,7 +9,7 @@ import { parseJson, sameAttributes } from './util.js';
 import { applyAttributes } from './things.js';
 import { putTags } from './tags.js';
 import { addMember, removeMember, MAX_GROUPS_PER_THING } from './groups.js';
-import { compileQuery, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
+import { compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
 
 /**
  * Dynamic thing groups: their members are rows of group_members like a static group's, so jobs,
@@ -123,8 +123,9 @@ export async function buildStep(store: Store, groupName: string, limit: number, 
     }
     const last = range[range.length - 1]!.thing_name;
     const config = await readIndexingConfig(db);
-    const cond = compileQuery(g.query_string ?? '*', 'set', store.dialect, config);
-    const matching = await db.selectFrom('things as t').select('t.thing_name').where('t.thing_name', '>', cursor).where('t.thing_name', '<=', last).where(cond).execute();
+    // The query over this slice of names only: each leaf reads its index within the slice.
+    const set = compileQuerySet(g.query_string ?? '*', store.dialect, config, { after: cursor, upTo: last });
+    const { rows: matching } = await sql<{ thing_name: string }>`${set}`.execute(db);
     const current = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', groupName).where('thing_name', '>', cursor).where('thing_name', '<=', last).execute();
     const isMember = new Set(current.map((r) => r.thing_name));
     const matches = new Set(matching.map((r) => r.thing_name));

@@ -45,7 +45,8 @@ export function compileQuery(text: string, mode: Mode, dialect: DialectName, con
 }
 
 /** The query as a SELECT of the matching names. */
-export const compileQuerySet = (text: string, dialect: DialectName, config: IndexingConfig) => compileSet(parse(text), { dialect, connectivity: connectivityOn(config) });
+export const compileQuerySet = (text: string, dialect: DialectName, config: IndexingConfig, range?: { after: string; upTo: string }) =>
+  compileSet(parse(text), { dialect, connectivity: connectivityOn(config), range });
 
 /** The thing index must exist: AWS's own answer when it does not. */
 export async function requireThingIndex(ctx: OperationContext, db: Db, indexName: string | undefined, queryVersion?: string): Promise<IndexingConfig> {

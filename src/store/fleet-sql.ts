@@ -15,6 +15,8 @@ export interface CompileOptions {
   dialect: DialectName;
   /** Connectivity indexing on: connectivity.* fields are searchable. */
   connectivity: boolean;
+  /** Only the things named in (after, upTo]: a build step's slice, read through the index's thing_name order. */
+  range?: { after: string; upTo: string } | undefined;
 }
 
 const REGISTRY_FIELDS = new Set(['thingName', 'thingId', 'thingTypeName', 'thingGroupNames']);
@@ -83,7 +85,8 @@ function leafCondition(q: Extract<Query, { type: 'exists' | 'term' | 'range' }>,
   return leafRows(q.field, rangeCondition(q), o);
 }
 
-const EVERY = sql`select thing_name from things`;
+const every = (o: CompileOptions) =>
+  o.range ? sql`select thing_name from things where thing_name > ${o.range.after} and thing_name <= ${o.range.upTo}` : sql`select thing_name from things`;
 const NONE = sql`select thing_name from things where 1 = 0`;
 /** Names subqueries in order, so that one query always compiles to one statement text (the statement cache). */
 type Aliases = { n: number };
@@ -98,20 +101,23 @@ const operand = (set: RawBuilder<unknown>, a: Aliases) => sql`select thing_name 
 function thingSet(q: Query, o: CompileOptions, a: Aliases): RawBuilder<unknown> {
   switch (q.type) {
     case 'all':
-      return EVERY;
+      return every(o);
     case 'or':
       return sql.join(q.items.map((i) => operand(thingSet(i, o, a), a)), sql` union `);
     case 'not':
-      return sql`${operand(EVERY, a)} except ${operand(thingSet(q.item, o, a), a)}`;
+      return sql`${operand(every(o), a)} except ${operand(thingSet(q.item, o, a), a)}`;
     case 'and': {
       const pos = q.items.filter((i) => i.type !== 'not');
       const neg = q.items.flatMap((i) => (i.type === 'not' ? [i.item] : []));
-      const base = pos.length ? sql.join(pos.map((i) => operand(thingSet(i, o, a), a)), sql` intersect `) : operand(EVERY, a);
+      const base = pos.length ? sql.join(pos.map((i) => operand(thingSet(i, o, a), a)), sql` intersect `) : operand(every(o), a);
       return neg.length ? sql`${base} except ${sql.join(neg.map((i) => operand(thingSet(i, o, a), a)), sql` except `)}` : base;
     }
     default: {
       const cond = leafCondition(q, o);
-      return cond ? sql`select f.thing_name from thing_fields f where ${cond}` : NONE;
+      if (!cond) return NONE;
+      return o.range
+        ? sql`select f.thing_name from thing_fields f where f.thing_name > ${o.range.after} and f.thing_name <= ${o.range.upTo} and ${cond}`
+        : sql`select f.thing_name from thing_fields f where ${cond}`;
     }
   }
 }
