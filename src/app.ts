@@ -86,7 +86,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
   // Dynamic thing groups' builds; small steps on SQLite, whose one connection the API shares.
   // IOT_JOBS_GROUP_BUILD_BATCH: smaller steps, for tests that crash a build half-way.
-  const buildBatch = Number(process.env.IOT_JOBS_GROUP_BUILD_BATCH) || (store.dialect === 'sqlite' ? 500 : 2000);
+  const buildBatch = Number(process.env.IOT_JOBS_GROUP_BUILD_BATCH) || (store.dialect === 'sqlite' ? 1000 : 5000);
   const builder = new GroupBuilder({ store, clock, events, batchSize: buildBatch, log });
   const ctx: OperationContext = {
     store,

@@ -8,7 +8,8 @@ import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, sameAttributes } from './util.js';
 import { applyAttributes } from './things.js';
 import { putTags } from './tags.js';
-import { addMember, removeMember, MAX_GROUPS_PER_THING } from './groups.js';
+import { addMember, continuousJobsTargeting, removeMember, MAX_GROUPS_PER_THING } from './groups.js';
+import { nextMemberSeqs } from '../store/member-seq.js';
 import { compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
 
 /**
@@ -131,11 +132,39 @@ export async function buildStep(store: Store, groupName: string, limit: number, 
     const matches = new Set(matching.map((r) => r.thing_name));
     const changed: string[] = [];
     const t = now();
-    for (const name of isMember) if (!matches.has(name) && (await removeMember(db, groupName, name, t))) changed.push(name);
-    for (const name of matches) if (!isMember.has(name) && (await joinDynamic(db, g, name, t))) changed.push(name);
+    const leaving = [...isMember].filter((n) => !matches.has(n));
+    const joining = [...matches].filter((n) => !isMember.has(n));
+    if ((await continuousJobsTargeting(db, [groupName])).length === 0) {
+      // No CONTINUOUS job follows the group: joins and leaves touch group_members alone, so they go in bulk.
+      await bulkMembership(db, g, leaving, joining, t);
+    } else {
+      for (const name of leaving) if (await removeMember(db, groupName, name, t)) changed.push(name);
+      for (const name of joining) if (await joinDynamic(db, g, name, t)) changed.push(name);
+    }
     await db.updateTable('thing_groups').set({ build_cursor: last }).where('group_name', '=', groupName).execute();
     return { done: false, changed };
   });
+}
+
+/**
+ * What removeMember and addMember do when no CONTINUOUS job targets the group, for many things at
+ * once: leavers deleted; joiners below the limit of groups per thing inserted with their member
+ * numbers (SNAPSHOT jobs created before do not see them); joiners at the limit go one by one
+ * through joinDynamic (the older group may take a younger one's place).
+ */
+async function bulkMembership(db: Db, group: DynamicGroup, leaving: string[], joining: string[], now: number): Promise<void> {
+  const CHUNK = 1000;
+  for (let i = 0; i < leaving.length; i += CHUNK)
+    await db.deleteFrom('group_members').where('group_name', '=', group.group_name).where('thing_name', 'in', leaving.slice(i, i + CHUNK)).execute();
+  for (let i = 0; i < joining.length; i += CHUNK) {
+    const names = joining.slice(i, i + CHUNK);
+    const counts = await db.selectFrom('group_members').select((eb) => ['thing_name', eb.fn.countAll<number>().as('n')]).where('thing_name', 'in', names).groupBy('thing_name').execute();
+    const full = new Set(counts.filter((c) => Number(c.n) >= MAX_GROUPS_PER_THING).map((c) => c.thing_name));
+    const free = names.filter((n) => !full.has(n));
+    const seqs = await nextMemberSeqs(db, free.length);
+    if (free.length) await db.insertInto('group_members').values(free.map((thing_name, k) => ({ group_name: group.group_name, thing_name, added_seq: seqs[k]! }))).execute();
+    for (const name of full) await joinDynamic(db, group, name, now);
+  }
 }
 
 /** Groups whose build is owed (BUILDING or REBUILDING), for the builder. */

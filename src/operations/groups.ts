@@ -156,7 +156,7 @@ function membershipNames(input: Input): { group: string; thing: string } {
 }
 
 /** CONTINUOUS, IN_PROGRESS jobs that target any of these groups. */
-async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string[]> {
+export async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string[]> {
   if (groups.length === 0) return [];
   const rows = await db
     .selectFrom('job_targets as t')

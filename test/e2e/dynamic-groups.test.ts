@@ -197,6 +197,13 @@ for (const backend of BACKENDS) {
         await setModel(iot, thing, 'x7');
         const again = await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing }));
         assert.deepEqual([again.execution?.status, again.execution?.executionNumber], ['QUEUED', 2]);
+        // A new query that no longer matches it: the rebuild REMOVES the execution (the job follows the group).
+        await iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: group, queryString: 'attributes.model:x8', thingGroupProperties: {} }));
+        await active(iot, group);
+        assert.equal((await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing, executionNumber: 2 }))).execution?.status, 'REMOVED');
+        await iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: group, queryString: 'attributes.model:x7', thingGroupProperties: {} }));
+        await active(iot, group);
+        assert.deepEqual((await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing }))).execution?.executionNumber, 3);
       } finally {
         await d.client.endAsync();
       }
