@@ -49,11 +49,17 @@ export function fieldRows(t: ThingFacts, groups: string[], conn: Connectivity | 
   return [...rows.values()];
 }
 
-/** Rewrites one thing's index rows from its current row, static groups and connectivity (none: deleted). */
+/**
+ * Brings one thing's index rows up to date with its row, static groups and connectivity (none
+ * left when it was deleted). Only the rows that differ are written: an UpdateThing that changes
+ * one attribute deletes one row and inserts one.
+ */
 export async function reindexThing(db: Db, thingName: string): Promise<void> {
-  await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).execute();
   const t = await db.selectFrom('things').select(['thing_name', 'thing_id', 'thing_type_name', 'attributes']).where('thing_name', '=', thingName).executeTakeFirst();
-  if (!t) return;
+  if (!t) {
+    await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).execute();
+    return;
+  }
   const groups = await db
     .selectFrom('group_members as m')
     .innerJoin('thing_groups as g', 'g.group_name', 'm.group_name')
@@ -62,7 +68,15 @@ export async function reindexThing(db: Db, thingName: string): Promise<void> {
     .where('g.dynamic', '=', 0)
     .execute();
   const conn = await db.selectFrom('thing_connectivity').selectAll().where('thing_name', '=', thingName).executeTakeFirst();
-  await db.insertInto('thing_fields').values(fieldRows(t, groups.map((g) => g.group_name), conn)).execute();
+  const want = fieldRows(t, groups.map((g) => g.group_name), conn);
+  const have = await db.selectFrom('thing_fields').selectAll().where('thing_name', '=', thingName).execute();
+  const key = (r: FieldRow) => `${r.field}\u0000${r.value_lc}\u0000${r.num ?? ''}`;
+  const wanted = new Set(want.map(key));
+  const had = new Set(have.map(key));
+  for (const r of have)
+    if (!wanted.has(key(r))) await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).where('field', '=', r.field).where('value_lc', '=', r.value_lc).execute();
+  const add = want.filter((r) => !had.has(key(r)));
+  if (add.length) await db.insertInto('thing_fields').values(add).execute();
 }
 
 const BACKFILL_BATCH = 1000;
