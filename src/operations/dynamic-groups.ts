@@ -167,6 +167,29 @@ async function bulkMembership(db: Db, group: DynamicGroup, leaving: string[], jo
   }
 }
 
+/** Every dynamic group evaluated again by the builder (a change that may move many things at once). */
+export async function rebuildAll(db: Db): Promise<void> {
+  await db.updateTable('thing_groups').set({ dyn_status: 'REBUILDING', build_cursor: '' }).where('dynamic', '=', 1).execute();
+}
+
+/**
+ * A static group with members is being deleted: its name leaves its members' thingGroupNames in
+ * one statement, and the dynamic groups are rebuilt in the background (per-member evaluation in
+ * this request would grow with the group).
+ */
+export async function staticGroupDeleted(db: Db, group: string): Promise<boolean> {
+  const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).limit(rowLimit(1)).executeTakeFirst();
+  if (!member) return false;
+  await db
+    .deleteFrom('thing_fields')
+    .where('field', '=', 'thingGroupNames')
+    .where('value_lc', '=', group.toLowerCase())
+    .where('thing_name', 'in', db.selectFrom('group_members').select('thing_name').where('group_name', '=', group))
+    .execute();
+  await rebuildAll(db);
+  return true;
+}
+
 /** Groups whose build is owed (BUILDING or REBUILDING), for the builder. */
 export async function groupsToBuild(db: Db): Promise<string[]> {
   const rows = await db.selectFrom('thing_groups').select('group_name').where('dynamic', '=', 1).where('dyn_status', 'in', ['BUILDING', 'REBUILDING']).orderBy('group_name').execute();

@@ -5,6 +5,7 @@ import { compile, compileSet, type Mode } from '../store/fleet-sql.js';
 import { rowLimit, type Db, type DialectName } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, page, parseJson } from './util.js';
+import { rebuildAll } from './dynamic-groups.js';
 
 /** GetIndexingConfiguration's answer as stored (the 'config' row of fleet_indexing). */
 export interface IndexingConfig {
@@ -97,11 +98,14 @@ export async function UpdateIndexingConfiguration(ctx: OperationContext, input: 
         ...(thing.customFields ? { customFields: thing.customFields } : {}),
       };
     }
+    // connectivity.* became searchable or stopped being: queries on it now match other things.
+    if (connectivityOn(next) !== connectivityOn(current)) await rebuildAll(db);
     if (group) next.thingGroupIndexingConfiguration = { thingGroupIndexingMode: group.thingGroupIndexingMode, ...(group.customFields ? { customFields: group.customFields } : {}) };
     const row = { config: JSON.stringify(next), updated_at: ctx.clock.now() };
     const updated = await db.updateTable('fleet_indexing').set(row).where('name', '=', 'config').executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) await db.insertInto('fleet_indexing').values({ name: 'config', ...row }).execute();
   });
+  ctx.wake();
   return {};
 }
 

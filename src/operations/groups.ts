@@ -10,7 +10,7 @@ import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { applyAttributes, requireThing } from './things.js';
 import { putTags } from './tags.js';
-import { refreshThing, refuseDynamic } from './dynamic-groups.js';
+import { refreshThing, refuseDynamic, staticGroupDeleted } from './dynamic-groups.js';
 
 /** AWS IoT allows a thing in at most this many thing groups. */
 export const MAX_GROUPS_PER_THING = 10;
@@ -130,6 +130,7 @@ export async function UpdateThingGroup(ctx: OperationContext, input: Input): Pro
 }
 
 export async function DeleteThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
+  let rebuild = false;
   await ctx.store.tx(async (db) => {
     const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName)).executeTakeFirst();
     if (!g) return;
@@ -138,10 +139,12 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(rowLimit(1)).executeTakeFirst();
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
+    rebuild = await staticGroupDeleted(db, g.group_name);
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();
   });
+  if (rebuild) ctx.wake();
   return {};
 }
 

@@ -17,6 +17,7 @@ import {
   ListThingGroupsForThingCommand,
   ListThingsInThingGroupCommand,
   RemoveThingFromThingGroupCommand,
+  SearchIndexCommand,
   UpdateDynamicThingGroupCommand,
   UpdateIndexingConfigurationCommand,
   UpdateThingCommand,
@@ -105,6 +106,17 @@ for (const backend of BACKENDS) {
       await iot.send(new RemoveThingFromThingGroupCommand({ thingGroupName: `${P}static`, thingName: `${P}t4` }));
       assert.deepEqual(await members(iot, `${P}in-static`), [`${P}t5`]);
       await iot.send(new DeleteDynamicThingGroupCommand({ thingGroupName: `${P}in-static` }));
+      // Deleting a static group takes its name out of its members' thingGroupNames, and the dynamic groups follow.
+      await iot.send(new CreateThingGroupCommand({ thingGroupName: `${P}doomed` }));
+      await iot.send(new AddThingToThingGroupCommand({ thingGroupName: `${P}doomed`, thingName: `${P}t4` }));
+      await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: `${P}in-doomed`, queryString: `thingGroupNames:${P}doomed` }));
+      await active(iot, `${P}in-doomed`);
+      assert.deepEqual(await members(iot, `${P}in-doomed`), [`${P}t4`]);
+      await iot.send(new DeleteThingGroupCommand({ thingGroupName: `${P}doomed` }));
+      await active(iot, `${P}in-doomed`);
+      assert.deepEqual(await members(iot, `${P}in-doomed`), []);
+      assert.deepEqual((await iot.send(new SearchIndexCommand({ queryString: `thingGroupNames:${P}doomed` }))).things, []);
+      await iot.send(new DeleteDynamicThingGroupCommand({ thingGroupName: `${P}in-doomed` }));
     });
 
     test('static-group APIs are refused on dynamic groups, and the other way round', async () => {
