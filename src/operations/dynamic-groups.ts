@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { alreadyExists, invalidRequest, limitExceeded, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, isPostgres, rowLimit, type Db, type Store } from '../store/store.js';
-import { reindexThing } from '../store/fleet-index.js';
+import { reindexGroup, reindexThing } from '../store/fleet-index.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, sameAttributes } from './util.js';
 import { applyAttributes } from './things.js';
@@ -126,10 +126,10 @@ export async function buildStep(store: Store, groupName: string, limit: number, 
     const config = await readIndexingConfig(db);
     // The query over this slice of names only: each leaf reads its index within the slice.
     const set = compileQuerySet(g.query_string ?? '*', store.dialect, config, { after: cursor, upTo: last });
-    const { rows: matching } = await sql<{ thing_name: string }>`${set}`.execute(db);
+    const { rows: matching } = await sql<{ name: string }>`${set}`.execute(db);
     const current = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', groupName).where('thing_name', '>', cursor).where('thing_name', '<=', last).execute();
     const isMember = new Set(current.map((r) => r.thing_name));
-    const matches = new Set(matching.map((r) => r.thing_name));
+    const matches = new Set(matching.map((r) => r.name));
     const changed: string[] = [];
     const t = now();
     const leaving = [...isMember].filter((n) => !matches.has(n));
@@ -238,6 +238,7 @@ export async function CreateDynamicThingGroup(ctx: OperationContext, input: Inpu
         build_cursor: '',
       })
       .execute();
+    await reindexGroup(db, name);
     if (input.tags) await putTags(db, arn, input.tags);
     return { ...out, thingGroupId: id };
   });
@@ -269,6 +270,7 @@ export async function UpdateDynamicThingGroup(ctx: OperationContext, input: Inpu
       })
       .where('group_name', '=', g.group_name)
       .execute();
+    await reindexGroup(db, g.group_name);
     return { version };
   });
   ctx.wake();
@@ -286,6 +288,7 @@ export async function DeleteDynamicThingGroup(ctx: OperationContext, input: Inpu
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();
+    await reindexGroup(db, g.group_name);
   });
   return {};
 }

@@ -5,6 +5,7 @@ import { compile, compileSet, type Mode } from '../store/fleet-sql.js';
 import { rowLimit, type Db, type DialectName } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, page, parseJson } from './util.js';
+import { groupWithAncestors } from '../store/jobs.js';
 import { rebuildAll } from './dynamic-groups.js';
 
 /** GetIndexingConfiguration's answer as stored (the 'config' row of fleet_indexing). */
@@ -159,7 +160,7 @@ const DEFAULT_SEARCH_RESULTS = 100;
  * things (an equality reads its page straight off the (field, value_lc, thing_name) index).
  */
 export function searchPage(db: Db, set: RawBuilder<unknown>, after: string | undefined, limit: number) {
-  const names = sql`select s.thing_name from (${set}) as s where s.thing_name > ${after ?? ''} order by s.thing_name limit ${rowLimit(limit)}`;
+  const names = sql`select s.name from (${set}) as s where s.name > ${after ?? ''} order by s.name limit ${rowLimit(limit)}`;
   return db
     .selectFrom('things as t')
     .select(['t.thing_name', 't.thing_id', 't.thing_type_name', 't.attributes'])
@@ -173,8 +174,7 @@ export async function SearchIndex(ctx: OperationContext, input: Input): Promise<
   const limit: number = input.maxResults ?? DEFAULT_SEARCH_RESULTS;
   if (limit > MAX_SEARCH_RESULTS) throw invalidRequest(`maxResults must be at most ${MAX_SEARCH_RESULTS}`);
   const after = decodeToken(input.nextToken, ['string']);
-  // Not done yet: group documents would need a group_fields index of their own.
-  if ((input.indexName ?? THINGS_INDEX) === GROUPS_INDEX) throw invalidRequest('SearchIndex on AWS_ThingGroups is not supported by iot-jobs yet');
+  if ((input.indexName ?? THINGS_INDEX) === GROUPS_INDEX) return searchGroups(db, input.queryString, after?.[0], limit, ctx.store.dialect);
   const set = compileQuerySet(input.queryString, ctx.store.dialect, config);
   const rows = await searchPage(db, set, after?.[0], limit + 1).execute();
   const { items, nextToken } = page(rows, limit, (r) => [r.thing_name]);
@@ -203,6 +203,27 @@ export async function SearchIndex(ctx: OperationContext, input: Input): Promise<
     }),
     nextToken,
   };
+}
+
+/** AWS_ThingGroups: group documents, from the group index (group_fields), in name order. */
+async function searchGroups(db: Db, queryString: string, after: string | undefined, limit: number, dialect: DialectName): Promise<Output> {
+  const set = compileSet(parse(queryString), { dialect, connectivity: false, index: 'groups' });
+  const names = sql`select s.name from (${set}) as s where s.name > ${after ?? ''} order by s.name limit ${rowLimit(limit + 1)}`;
+  const rows = await db.selectFrom('thing_groups as g').selectAll().where(sql<boolean>`g.group_name in (${names})`).orderBy('g.group_name').execute();
+  const { items, nextToken } = page(rows, limit, (r) => [r.group_name]);
+  const docs = [];
+  for (const g of items) {
+    const attrs = parseJson<Record<string, string>>(g.attributes) ?? {};
+    const p = g.parent_group_name ? (await groupWithAncestors(db, g.parent_group_name)).sort() : [];
+    docs.push({
+      thingGroupName: g.group_name,
+      thingGroupId: g.group_id,
+      thingGroupDescription: g.description ?? undefined,
+      attributes: Object.keys(attrs).length ? attrs : undefined,
+      parentGroupNames: p.length ? p : undefined,
+    });
+  }
+  return { thingGroups: docs, nextToken };
 }
 
 /** The matching things' values of one field, for the aggregations. */

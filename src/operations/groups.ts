@@ -3,6 +3,7 @@ import { alreadyExists, invalidRequest, notFound, versionConflict } from '../err
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
 import { nextMemberSeq } from '../store/member-seq.js';
+import { reindexGroup } from '../store/fleet-index.js';
 import { queueExecution, findExecution, removePending } from '../store/executions.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/jobs.js';
 import { resetRetryBudget } from '../store/retry-budget.js';
@@ -63,6 +64,7 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
         created_at: ctx.clock.now(),
       })
       .execute();
+    await reindexGroup(db, name);
     if (input.tags) await putTags(db, arn, input.tags);
     return { thingGroupName: name, thingGroupArn: arn, thingGroupId: id };
   });
@@ -125,6 +127,7 @@ export async function UpdateThingGroup(ctx: OperationContext, input: Input): Pro
       .set({ description: props.thingGroupDescription ?? g.description, attributes: JSON.stringify(attributes), version })
       .where('group_name', '=', g.group_name)
       .execute();
+    await reindexGroup(db, g.group_name);
     return { version };
   });
 }
@@ -143,6 +146,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();
+    await reindexGroup(db, g.group_name);
   });
   if (rebuild) ctx.wake();
   return {};

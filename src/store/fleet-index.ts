@@ -97,6 +97,53 @@ export async function backfillThingFields(raw: Kysely<unknown>): Promise<void> {
   }
 }
 
+interface GroupFacts {
+  group_name: string;
+  group_id: string;
+  description: string | null;
+  attributes: string;
+}
+
+/** The index rows of one thing group: its name (also as thingGroupNames), id, description, attributes, ancestors. */
+export function groupFieldRows(g: GroupFacts, parents: string[]) {
+  const rows = new Map<string, { group_name: string; field: string; value_lc: string; num: number | null }>();
+  const add = (field: string, value: string) => {
+    const value_lc = value.toLowerCase();
+    rows.set(`${field}\u0000${value_lc}`, { group_name: g.group_name, field, value_lc, num: isNumeric(value) ? Number(value) : null });
+  };
+  add('thingGroupName', g.group_name);
+  add('thingGroupNames', g.group_name);
+  add('thingGroupId', g.group_id);
+  if (g.description) add('description', g.description);
+  for (const p of parents) add('parentGroupNames', p);
+  for (const [k, v] of Object.entries(JSON.parse(g.attributes) as Record<string, string>)) add(`attributes.${k}`, String(v));
+  return [...rows.values()];
+}
+
+/** The ancestors of a group, nearest first. */
+async function ancestors(db: Kysely<import('./schema.js').DB> | Db, parent: string | null): Promise<string[]> {
+  const out: string[] = [];
+  for (let p = parent; p !== null && !out.includes(p); ) {
+    out.push(p);
+    p = (await db.selectFrom('thing_groups').select('parent_group_name').where('group_name', '=', p).executeTakeFirst())?.parent_group_name ?? null;
+  }
+  return out;
+}
+
+/** Rewrites one group's index rows (none when it was deleted); groups are written seldom. */
+export async function reindexGroup(db: Db, groupName: string): Promise<void> {
+  await db.deleteFrom('group_fields').where('group_name', '=', groupName).execute();
+  const g = await db.selectFrom('thing_groups').select(['group_name', 'group_id', 'description', 'attributes', 'parent_group_name']).where('group_name', '=', groupName).executeTakeFirst();
+  if (g) await db.insertInto('group_fields').values(groupFieldRows(g, await ancestors(db, g.parent_group_name))).execute();
+}
+
+/** Migration 0010: index every existing thing group. */
+export async function backfillGroupFields(raw: Kysely<unknown>): Promise<void> {
+  const db = raw as unknown as Kysely<import('./schema.js').DB>;
+  const groups = await db.selectFrom('thing_groups').select(['group_name', 'group_id', 'description', 'attributes', 'parent_group_name']).execute();
+  for (const g of groups) await db.insertInto('group_fields').values(groupFieldRows(g, await ancestors(db, g.parent_group_name))).execute();
+}
+
 /** A thing's connectivity as the broker saw it; the caller reindexes the thing. */
 export async function saveConnectivity(db: Db, thingName: string, c: Connectivity): Promise<void> {
   const updated = await db.updateTable('thing_connectivity').set(c).where('thing_name', '=', thingName).executeTakeFirst();

@@ -17,9 +17,19 @@ export interface CompileOptions {
   connectivity: boolean;
   /** Only the things named in (after, upTo]: a build step's slice, read through the index's thing_name order. */
   range?: { after: string; upTo: string } | undefined;
+  /** The thing index (default) or the thing-group index (AWS_ThingGroups, compileSet only). */
+  index?: 'things' | 'groups';
 }
 
+/** Where each index keeps its rows: its table, its key column, and the table of what it indexes. */
+const INDEXES = {
+  things: { fields: sql.table('thing_fields'), key: sql.ref('f.thing_name'), base: sql.table('things'), baseKey: sql.ref('thing_name') },
+  groups: { fields: sql.table('group_fields'), key: sql.ref('f.group_name'), base: sql.table('thing_groups'), baseKey: sql.ref('group_name') },
+};
+const indexOf = (o: CompileOptions) => INDEXES[o.index ?? 'things'];
+
 const REGISTRY_FIELDS = new Set(['thingName', 'thingId', 'thingTypeName', 'thingGroupNames']);
+const GROUP_FIELDS = new Set(['thingGroupName', 'thingGroupNames', 'thingGroupId', 'description', 'parentGroupNames']);
 const CONNECTIVITY_FIELDS = new Set(['connectivity.connected', 'connectivity.timestamp', 'connectivity.disconnectReason']);
 const ATTRIBUTE = /^attributes\..+$/;
 /** Above every character: `prefix || TOP` bounds the values that start with prefix, in byte order. */
@@ -27,6 +37,7 @@ const TOP = '\u{10FFFF}';
 
 /** Whether a field is indexed; any other (shadow.*, deviceDefender.*, unknown) matches nothing. */
 export function searchable(field: string, o: CompileOptions): boolean {
+  if (o.index === 'groups') return GROUP_FIELDS.has(field) || ATTRIBUTE.test(field);
   return REGISTRY_FIELDS.has(field) || ATTRIBUTE.test(field) || (o.connectivity && CONNECTIVITY_FIELDS.has(field));
 }
 
@@ -85,13 +96,17 @@ function leafCondition(q: Extract<Query, { type: 'exists' | 'term' | 'range' }>,
   return leafRows(q.field, rangeCondition(q), o);
 }
 
-const every = (o: CompileOptions) =>
-  o.range ? sql`select thing_name from things where thing_name > ${o.range.after} and thing_name <= ${o.range.upTo}` : sql`select thing_name from things`;
-const NONE = sql`select thing_name from things where 1 = 0`;
+const every = (o: CompileOptions) => {
+  const { base, baseKey } = indexOf(o);
+  return o.range
+    ? sql`select ${baseKey} as name from ${base} where ${baseKey} > ${o.range.after} and ${baseKey} <= ${o.range.upTo}`
+    : sql`select ${baseKey} as name from ${base}`;
+};
+const none = (o: CompileOptions) => sql`select ${indexOf(o).baseKey} as name from ${indexOf(o).base} where 1 = 0`;
 /** Names subqueries in order, so that one query always compiles to one statement text (the statement cache). */
 type Aliases = { n: number };
 /** A set operand: each wrapped in a subquery, so that nested compounds keep their meaning on both backends. */
-const operand = (set: RawBuilder<unknown>, a: Aliases) => sql`select thing_name from (${set}) as ${sql.ref(`s${a.n++}`)}`;
+const operand = (set: RawBuilder<unknown>, a: Aliases) => sql`select name from (${set}) as ${sql.ref(`s${a.n++}`)}`;
 
 /**
  * The names of the matching things as one SELECT: leaves are index range scans of thing_fields,
@@ -114,10 +129,11 @@ function thingSet(q: Query, o: CompileOptions, a: Aliases): RawBuilder<unknown> 
     }
     default: {
       const cond = leafCondition(q, o);
-      if (!cond) return NONE;
+      if (!cond) return none(o);
+      const { fields, key } = indexOf(o);
       return o.range
-        ? sql`select f.thing_name from thing_fields f where f.thing_name > ${o.range.after} and f.thing_name <= ${o.range.upTo} and ${cond}`
-        : sql`select f.thing_name from thing_fields f where ${cond}`;
+        ? sql`select ${key} as name from ${fields} f where ${key} > ${o.range.after} and ${key} <= ${o.range.upTo} and ${cond}`
+        : sql`select ${key} as name from ${fields} f where ${cond}`;
     }
   }
 }
@@ -149,5 +165,5 @@ export function compile(q: Query, mode: Mode, o: CompileOptions): RawBuilder<boo
   return sql<boolean>`t.thing_name in (${thingSet(q, o, { n: 0 })})`;
 }
 
-/** The matching things' names as one SELECT of a `thing_name` column (see thingSet). */
+/** The matching things' (or groups') names as one SELECT of a `name` column (see thingSet). */
 export const compileSet = (q: Query, o: CompileOptions): RawBuilder<unknown> => thingSet(q, o, { n: 0 });

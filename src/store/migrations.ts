@@ -1,6 +1,6 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectName } from './store.js';
-import { backfillThingFields } from './fleet-index.js';
+import { backfillGroupFields, backfillThingFields } from './fleet-index.js';
 
 /** Schema migrations live in code, in order; both backends run the same list. */
 function migrations(dialect: DialectName): Record<string, Migration> {
@@ -235,16 +235,20 @@ function migrations(dialect: DialectName): Record<string, Migration> {
       async up(db: Kysely<unknown>) {
         // Byte order on PostgreSQL too: LIKE prefixes use the index, string ranges compare as on SQLite.
         const text = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
-        await db.schema
-          .createTable('thing_fields')
-          .addColumn('thing_name', 'varchar(128)', (c) => c.notNull())
-          .addColumn('field', 'varchar(256)', (c) => c.notNull())
-          .addColumn('value_lc', text, (c) => c.notNull())
-          .addColumn('num', 'double precision')
-          .addPrimaryKeyConstraint('thing_fields_pk', ['thing_name', 'field', 'value_lc'])
-          .execute();
-        await db.schema.createIndex('thing_fields_value').on('thing_fields').columns(['field', 'value_lc', 'thing_name']).execute();
-        await db.schema.createIndex('thing_fields_num').on('thing_fields').columns(['field', 'num', 'thing_name']).execute();
+        // One table per index (things, thing groups): rows of (key, field, lower-cased value, number).
+        for (const [table, key] of [['thing_fields', 'thing_name'], ['group_fields', 'group_name']] as const) {
+          await db.schema
+            .createTable(table)
+            .addColumn(key, 'varchar(128)', (c) => c.notNull())
+            .addColumn('field', 'varchar(256)', (c) => c.notNull())
+            .addColumn('value_lc', text, (c) => c.notNull())
+            .addColumn('num', 'double precision')
+            .addPrimaryKeyConstraint(`${table}_pk`, [key, 'field', 'value_lc'])
+            .execute();
+          await db.schema.createIndex(`${table}_value`).on(table).columns(['field', 'value_lc', key]).execute();
+          await db.schema.createIndex(`${table}_num`).on(table).columns(['field', 'num', key]).execute();
+        }
+        // Unqualified terms search every field of a thing.
         await db.schema.createIndex('thing_fields_any').on('thing_fields').columns(['value_lc', 'thing_name']).execute();
         await db.schema
           .createTable('thing_connectivity')
@@ -264,6 +268,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.alterTable('thing_groups').addColumn(name, type).execute();
         await db.schema.createIndex('thing_groups_dynamic').on('thing_groups').columns(['dynamic', 'group_name']).execute();
         await backfillThingFields(db);
+        await backfillGroupFields(db);
       },
     },
   };

@@ -37,6 +37,14 @@ export interface ThingFieldsTable {
   num: number | null;
 }
 
+/** One searchable value of a thing group (AWS_ThingGroups). */
+export interface GroupFieldsTable {
+  group_name: string;
+  field: string;
+  value_lc: string;
+  num: number | null;
+}
+
 /** What the embedded broker saw of a thing's connection (connectivity indexing). */
 export interface ThingConnectivityTable {
   thing_name: string;
@@ -216,6 +224,7 @@ export interface DB {
   clock_state: ClockStateTable;
   timers: TimersTable;
   thing_fields: ThingFieldsTable;
+  group_fields: GroupFieldsTable;
   thing_connectivity: ThingConnectivityTable;
   fleet_indexing: FleetIndexingTable;
 }

@@ -189,6 +189,26 @@ for (const backend of BACKENDS) {
       await rejectsWith(iot.send(new SearchIndexCommand({ queryString: '*', maxResults: 501 })), 'InvalidRequestException', 400);
     });
 
+    test('AWS_ThingGroups: group documents by name, description, attributes and parents', async () => {
+      const groups = async (queryString: string) => ((await iot.send(new SearchIndexCommand({ indexName: 'AWS_ThingGroups', queryString }))).thingGroups ?? []).map((g) => g.thingGroupName);
+      await rejectsWith(iot.send(new SearchIndexCommand({ indexName: 'AWS_ThingGroups', queryString: '*' })), 'ResourceNotFoundException', 404, /AWS_ThingGroups does not exist/);
+      await iot.send(new CreateThingGroupCommand({ thingGroupName: 'g-sub', parentGroupName: 'g-red', thingGroupProperties: { thingGroupDescription: 'Sub group', attributePayload: { attributes: { tier: '2' } } } }));
+      await iot.send(new UpdateIndexingConfigurationCommand({ thingGroupIndexingConfiguration: { thingGroupIndexingMode: 'ON' } }));
+      assert.deepEqual((await iot.send(new ListIndicesCommand({}))).indexNames, ['AWS_Things', 'AWS_ThingGroups']);
+      assert.deepEqual(await groups('thingGroupNames:g-r*'), ['g-red']);
+      assert.deepEqual(await groups('parentGroupNames:G-RED'), ['g-sub']);
+      assert.deepEqual(await groups('description:sub*'), ['g-sub']);
+      assert.deepEqual(await groups('attributes.tier > 1'), ['g-sub']);
+      assert.deepEqual(await groups('NOT parentGroupNames:*'), ['g-blue', 'g-green', 'g-red']);
+      assert.deepEqual(await groups('thingGroupName:g-blue OR thingGroupName:g-green'), ['g-blue', 'g-green']);
+      const doc = (await iot.send(new SearchIndexCommand({ indexName: 'AWS_ThingGroups', queryString: 'thingGroupName:g-sub' }))).thingGroups![0]!;
+      assert.deepEqual([doc.thingGroupDescription, doc.attributes, doc.parentGroupNames], ['Sub group', { tier: '2' }, ['g-red']]);
+      assert.ok(doc.thingGroupId);
+      const first = await iot.send(new SearchIndexCommand({ indexName: 'AWS_ThingGroups', queryString: '*', maxResults: 3 }));
+      const rest = await iot.send(new SearchIndexCommand({ indexName: 'AWS_ThingGroups', queryString: '*', maxResults: 3, nextToken: first.nextToken }));
+      assert.deepEqual([...first.thingGroups!, ...rest.thingGroups!].map((g) => g.thingGroupName), ['g-blue', 'g-green', 'g-red', 'g-sub']);
+    });
+
     test('aggregations', async () => {
       const st = await iot.send(new GetStatisticsCommand({ queryString: '*', aggregationField: 'attributes.site' }));
       assert.equal(st.statistics?.count, 3);

@@ -46,6 +46,8 @@ for (const backend of BACKENDS) {
         );
         const count = await store.db.selectFrom('thing_fields').select((eb) => eb.fn.countAll<number>().as('c')).where('field', '=', 'thingName').executeTakeFirstOrThrow();
         assert.equal(Number(count.c), n);
+        const group = await store.db.selectFrom('group_fields').select(['field', 'value_lc']).where('group_name', '=', 'Old-Group').orderBy('field').execute();
+        assert.deepEqual(group.map((r) => [r.field, r.value_lc]), [['thingGroupId', 'g'], ['thingGroupName', 'old-group'], ['thingGroupNames', 'old-group']]);
       } finally {
         await store.close();
       }

@@ -77,8 +77,8 @@ for (const backend of BACKENDS) {
         const { rows } = await store.db.executeQuery<Record<string, string>>({ ...compiled, sql: explain + compiled.sql });
         const plan = rows.map((r) => r.detail ?? r['QUERY PLAN']).join('\n');
         assert.doesNotMatch(plan, /Seq Scan|SCAN things\b|SCAN f\b/, `${q}:\n${plan}`);
-        const { rows: names } = await sql<{ thing_name: string }>`${set}`.execute(store.db);
-        assert.ok(names.every((r) => r.thing_name > range.after && r.thing_name <= range.upTo), q);
+        const { rows: names } = await sql<{ name: string }>`${set}`.execute(store.db);
+        assert.ok(names.every((r) => r.name > range.after && r.name <= range.upTo), q);
       }
     });
   });
