@@ -141,5 +141,20 @@ export function parseQuery(text: string): Query {
   return q;
 }
 
+/**
+ * The fields a query reads; 'all' when it has an unqualified term. A thing's match can only
+ * change when one of them changes.
+ */
+export function queryFields(q: Query): Set<string> | 'all' {
+  const fields = new Set<string>();
+  for (const t of leaves(q)) {
+    if (t.type === 'all') continue;
+    if (t.type !== 'exists' && t.type !== 'term' && t.type !== 'range') continue;
+    if (t.field === null) return 'all';
+    fields.add(t.field);
+  }
+  return fields;
+}
+
 /** A numeric literal, as ranges compare numerically when their bounds are numbers. */
 export const isNumeric = (s: string): boolean => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) && Number.isFinite(Number(s));

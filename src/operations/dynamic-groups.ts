@@ -10,7 +10,8 @@ import { applyAttributes } from './things.js';
 import { putTags } from './tags.js';
 import { addMember, continuousJobsTargeting, removeMember, MAX_GROUPS_PER_THING } from './groups.js';
 import { nextMemberSeqs } from '../store/member-seq.js';
-import { compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
+import { queryFields } from '../domain/fleet-query.js';
+import { parse, compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
 
 /**
  * Dynamic thing groups: their members are rows of group_members like a static group's, so jobs,
@@ -78,8 +79,16 @@ const COLUMNS_PER_STATEMENT = 100;
  * True when the thing's pending executions changed.
  */
 export async function refreshThing(db: Db, thing: string, now: number): Promise<boolean> {
-  await reindexThing(db, thing);
-  const groups = await dynamicGroups(db);
+  const { created, changed: fields } = await reindexThing(db, thing);
+  if (!created && fields.size === 0) return false;
+  // Only the groups whose query reads a changed field can change; all of them for a new thing, and
+  // when its static groups change (a place freed under the limit of groups per thing).
+  const all = created || fields.has('thingGroupNames');
+  const groups = (await dynamicGroups(db)).filter((g) => {
+    if (all) return true;
+    const read = queryFields(parse(g.query_string ?? '*'));
+    return read === 'all' || [...read].some((f) => fields.has(f));
+  });
   if (groups.length === 0) return false;
   const config = await readIndexingConfig(db);
   const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
@@ -97,6 +106,7 @@ export async function refreshThing(db: Db, thing: string, now: number): Promise<
     .select('m.group_name')
     .where('m.thing_name', '=', thing)
     .where('g.dynamic', '=', 1)
+    .where('g.group_name', 'in', groups.map((g) => g.group_name))
     .execute();
   const now_in = new Set(current.map((c) => c.group_name));
   let changed = false;

@@ -31,10 +31,19 @@ export async function readIndexingConfig(db: Db): Promise<IndexingConfig> {
 export const thingIndexOn = (c: IndexingConfig) => c.thingIndexingConfiguration.thingIndexingMode !== 'OFF';
 export const connectivityOn = (c: IndexingConfig) => thingIndexOn(c) && c.thingIndexingConfiguration.thingConnectivityIndexingMode === 'STATUS';
 
+/** Parsed queries by text: every thing write evaluates the dynamic groups' queries. */
+const parsed = new Map<string, Query>();
+const PARSED_MAX = 1000;
+
 /** The parsed query, or InvalidQueryException (400) naming where it failed. */
-function parse(text: string): Query {
+export function parse(text: string): Query {
+  const known = parsed.get(text);
+  if (known) return known;
   try {
-    return parseQuery(text);
+    const q = parseQuery(text);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(text, q);
+    return q;
   } catch (err) {
     if (err instanceof QuerySyntaxError) throw new ServiceError('InvalidQueryException', err.message);
     throw err;

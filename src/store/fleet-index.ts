@@ -52,13 +52,14 @@ export function fieldRows(t: ThingFacts, groups: string[], conn: Connectivity | 
 /**
  * Brings one thing's index rows up to date with its row, static groups and connectivity (none
  * left when it was deleted). Only the rows that differ are written: an UpdateThing that changes
- * one attribute deletes one row and inserts one.
+ * one attribute deletes one row and inserts one. Tells whether the thing was new, and which
+ * fields changed.
  */
-export async function reindexThing(db: Db, thingName: string): Promise<void> {
+export async function reindexThing(db: Db, thingName: string): Promise<{ created: boolean; changed: Set<string> }> {
   const t = await db.selectFrom('things').select(['thing_name', 'thing_id', 'thing_type_name', 'attributes']).where('thing_name', '=', thingName).executeTakeFirst();
   if (!t) {
     await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).execute();
-    return;
+    return { created: false, changed: new Set() };
   }
   const groups = await db
     .selectFrom('group_members as m')
@@ -77,6 +78,8 @@ export async function reindexThing(db: Db, thingName: string): Promise<void> {
     if (!wanted.has(key(r))) await db.deleteFrom('thing_fields').where('thing_name', '=', thingName).where('field', '=', r.field).where('value_lc', '=', r.value_lc).execute();
   const add = want.filter((r) => !had.has(key(r)));
   if (add.length) await db.insertInto('thing_fields').values(add).execute();
+  const changed = new Set([...have.filter((r) => !wanted.has(key(r))), ...add].map((r) => r.field));
+  return { created: have.length === 0, changed };
 }
 
 const BACKFILL_BATCH = 1000;
