@@ -113,6 +113,9 @@ const leaves = (q: Query): Query[] => (q.type === 'and' || q.type === 'or' ? q.i
 export function parseQuery(text: string): Query {
   if (Buffer.byteLength(text) > MAX_QUERY_BYTES) throw new QuerySyntaxError(`The query is longer than ${MAX_QUERY_BYTES} bytes`);
   if (text.trim() === '') throw new QuerySyntaxError('The query is empty');
+  // Control characters (NUL among them, which PostgreSQL cannot store) are no part of a query.
+  const control = text.search(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+  if (control >= 0) throw new QuerySyntaxError(`Syntax error at column ${control + 1}: a control character is not allowed`);
   let q: Query;
   try {
     q = parser.parse(text) as Query;
