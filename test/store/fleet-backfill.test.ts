@@ -1,22 +1,13 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Store } from '../../src/store/store.js';
-import { BACKENDS, PG_URL, dropSchema, freshSchema } from '../support/harness.js';
+import { BACKENDS } from '../support/harness.js';
+import { storePlace } from '../support/store-place.js';
 
 /** Migration 0010 indexes the things that existed before it, with their static groups. */
 for (const backend of BACKENDS) {
   describe(`fleet index backfill [${backend}]`, () => {
-    const schema = backend === 'postgres' ? freshSchema() : undefined;
-    const dir = mkdtempSync(join(tmpdir(), 'fleetindex-backfill-'));
-    const open = (migrateTo?: string) =>
-      Store.open({ dataDir: dir, ...(backend === 'postgres' ? { databaseUrl: PG_URL, schema } : {}), ...(migrateTo ? { migrateTo } : {}) });
-    after(async () => {
-      if (schema) await dropSchema(schema);
-      rmSync(dir, { recursive: true, force: true });
-    });
+    const { open, cleanup } = storePlace(backend);
+    after(cleanup);
 
     test('things written before the migration are searchable after it', async () => {
       const old = await open('0009_listed');

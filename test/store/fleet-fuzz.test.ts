@@ -1,13 +1,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { parseQuery, QuerySyntaxError } from '../../src/domain/fleet-query.js';
 import { compile, compileSet } from '../../src/store/fleet-sql.js';
-import { BACKENDS, PG_URL, dropSchema, freshSchema } from '../support/harness.js';
+import { BACKENDS } from '../support/harness.js';
+import { storePlace } from '../support/store-place.js';
 import { rng } from '../support/bad-input.js';
 
 /**
@@ -25,17 +23,15 @@ const COUNT = 1500;
 for (const backend of BACKENDS) {
   describe(`fleet query fuzz [${backend}]`, () => {
     let store: Store;
-    const schema = backend === 'postgres' ? freshSchema() : undefined;
-    const dir = mkdtempSync(join(tmpdir(), 'fleetindex-fuzz-'));
+    const place = storePlace(backend);
     before(async () => {
-      store = await Store.open(backend === 'postgres' ? { dataDir: dir, databaseUrl: PG_URL, schema } : { dataDir: dir });
+      store = await place.open();
       await store.db.insertInto('things').values({ thing_name: 'fleetindex-fz', thing_id: 'i', thing_type_name: null, attributes: '{"a":"7"}', version: 1, created_at: 0 }).execute();
       await store.db.insertInto('thing_fields').values({ thing_name: 'fleetindex-fz', field: 'attributes.a', value_lc: '7', num: 7 }).execute();
     });
     after(async () => {
       await store?.close();
-      if (schema) await dropSchema(schema);
-      rmSync(dir, { recursive: true, force: true });
+      await place.cleanup();
     });
 
     test(`${COUNT} random queries: parsed and run, or a syntax error`, async () => {

@@ -1,14 +1,12 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { parseQuery } from '../../src/domain/fleet-query.js';
 import { compileSet } from '../../src/store/fleet-sql.js';
 import { searchPage } from '../../src/operations/fleet-index.js';
-import { BACKENDS, PG_URL, dropSchema, freshSchema } from '../support/harness.js';
+import { BACKENDS } from '../support/harness.js';
+import { storePlace } from '../support/store-place.js';
 
 /**
  * The plans of SearchIndex's statement over a fleet of 100,000 indexed things (statistics fresh):
@@ -31,10 +29,9 @@ const CASES: [string, RegExp][] = [
 for (const backend of BACKENDS) {
   describe(`fleet query plans [${backend}]`, () => {
     let store: Store;
-    const schema = backend === 'postgres' ? freshSchema() : undefined;
-    const dir = mkdtempSync(join(tmpdir(), 'fleetindex-plan-'));
+    const place = storePlace(backend);
     before(async () => {
-      store = await Store.open(backend === 'postgres' ? { dataDir: dir, databaseUrl: PG_URL, schema } : { dataDir: dir });
+      store = await place.open();
       const db = store.db;
       const pad = backend === 'postgres' ? sql`lpad(cast(i as text), 6, '0')` : sql`substr('000000' || i, -6)`;
       await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
@@ -49,8 +46,7 @@ for (const backend of BACKENDS) {
     });
     after(async () => {
       await store?.close();
-      if (schema) await dropSchema(schema);
-      rmSync(dir, { recursive: true, force: true });
+      await place.cleanup();
     });
 
     test('each query reads through an index of thing_fields, never a scan of things', async () => {
