@@ -28,6 +28,7 @@ import {
 import { BACKENDS, eventually, groupArn, pgNodes, startServer, type TestServer } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
 import { Device } from '../support/device.js';
+import { UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 
 const P = 'fleetindex-dg-';
 
@@ -210,7 +211,10 @@ for (const backend of BACKENDS) {
         await setModel(iot, thing, 'x7');
         const again = await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing }));
         assert.deepEqual([again.execution?.status, again.execution?.executionNumber], ['QUEUED', 2]);
-        // A new query that no longer matches it: the rebuild REMOVES the execution (the job follows the group).
+        // Started by the device (IN_PROGRESS), then a new query that no longer matches it: the rebuild REMOVES the execution.
+        const started = await d.request('start-next', {});
+        assert.equal((started.body.execution as { executionNumber: number; status: string }).executionNumber, 2);
+        assert.equal((await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing }))).execution?.status, 'IN_PROGRESS');
         await iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: group, queryString: 'attributes.model:x8', thingGroupProperties: {} }));
         await active(iot, group);
         assert.equal((await iot.send(new DescribeJobExecutionCommand({ jobId: `${P}job-c`, thingName: thing, executionNumber: 2 }))).execution?.status, 'REMOVED');
@@ -220,6 +224,29 @@ for (const backend of BACKENDS) {
       } finally {
         await d.client.endAsync();
       }
+    });
+
+    test('matching again after the retries were spent: a fresh execution with a fresh retry budget', async () => {
+      const group = `${P}retry`;
+      const thing = `${P}t0`;
+      const jobId = `${P}job-r`;
+      await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: group, queryString: 'attributes.model:r1' }));
+      await setModel(iot, thing, 'r1');
+      await active(iot, group);
+      await iot.send(
+        new CreateJobCommand({ jobId, targets: [groupArn(group)], document: '{}', targetSelection: 'CONTINUOUS', jobExecutionsRetryConfig: { criteriaList: [{ failureType: 'FAILED', numberOfRetries: 1 }] } }),
+      );
+      const attempts = async () =>
+        ((await iot.send(new ListJobExecutionsForJobCommand({ jobId }))).executionSummaries ?? [])
+          .map((x) => [x.jobExecutionSummary!.executionNumber!, x.jobExecutionSummary!.status!, x.jobExecutionSummary!.retryAttempt!])
+          .sort((a, b) => (a[0] as number) - (b[0] as number));
+      await eventually(async () => (await attempts()).length === 1, 10_000, 'the fan-out');
+      for (const executionNumber of [1, 2]) await s.data.send(new UpdateJobExecutionCommand({ jobId, thingName: thing, status: 'FAILED', executionNumber }));
+      assert.deepEqual(await attempts(), [[1, 'FAILED', 0], [2, 'FAILED', 1]]);
+      await setModel(iot, thing, 'other');
+      assert.equal((await attempts()).length, 2, 'leaving changes no terminal attempt');
+      await setModel(iot, thing, 'r1');
+      assert.deepEqual((await attempts()).at(-1), [3, 'QUEUED', 0]);
     });
 
     test('SNAPSHOT job: the members at CreateJob, not later joiners', async () => {
