@@ -3,11 +3,12 @@ import { isNumeric, type Piece, type Query, type Value } from '../domain/fleet-q
 import type { DialectName } from './store.js';
 
 /**
- * Compiles a parsed fleet query to a SQL condition on `t.thing_name` (a things row aliased t).
- * Every leaf is a lookup in thing_fields through (field, value_lc, thing_name) or (field, num,
- * thing_name): nothing is evaluated in JavaScript.
- * - 'set': the leaf is `t.thing_name in (select ...)`, for queries over the whole fleet;
- * - 'one': the leaf is `exists (... where f.thing_name = t.thing_name ...)`, for one thing's rows.
+ * Compiles a parsed fleet query to SQL over an index table (thing_fields, or group_fields for
+ * AWS_ThingGroups). Every leaf is an index range scan through (field, value_lc, key) or (field,
+ * num, key): nothing is evaluated in JavaScript.
+ * - compileSet / 'set': the matching names as one SELECT (AND = INTERSECT, OR = UNION, NOT =
+ *   EXCEPT), or `t.thing_name in (that)`, for queries over the whole fleet or a build step's slice;
+ * - 'one': `exists (... where f.thing_name = t.thing_name ...)` per leaf, for one thing's rows.
  */
 export type Mode = 'set' | 'one';
 
