@@ -24,6 +24,9 @@ const SERVED = {
       'CreateThingType', 'DescribeThingType', 'ListThingTypes', 'DeprecateThingType', 'DeleteThingType',
       'UpdateThingGroupsForThing',
       'UpdateEventConfigurations', 'DescribeEventConfigurations',
+      'UpdateIndexingConfiguration', 'GetIndexingConfiguration', 'DescribeIndex', 'ListIndices', 'SearchIndex',
+      'GetStatistics', 'GetCardinality', 'GetBucketsAggregation',
+      'CreateDynamicThingGroup', 'UpdateDynamicThingGroup', 'DeleteDynamicThingGroup',
     ],
   },
   'iot-jobs-data-service-2.json': {

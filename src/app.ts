@@ -28,6 +28,8 @@ import { scheduledStartGate } from './quotas/jobs.js';
 import { Iam } from './iam/iam.js';
 import { httpAuthorizer } from './iam/http.js';
 import { resourceTags } from './iam/resource-tags.js';
+import { GroupBuilder } from './workers/group-builder.js';
+import { connectivityRecorder } from './operations/connectivity.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -93,6 +95,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     endpoint: config.s3Endpoint,
     ownUrl: () => httpUrl,
   });
+  // Dynamic thing groups' builds; small steps on SQLite, whose one connection the API shares.
+  // IOT_JOBS_GROUP_BUILD_BATCH: smaller steps, for tests that crash a build half-way.
+  const buildBatch = Number(process.env.IOT_JOBS_GROUP_BUILD_BATCH) || (store.dialect === 'sqlite' ? 1000 : 5000);
+  const builder = new GroupBuilder({ store, clock, events, batchSize: buildBatch, log });
   const engine = new Engine({
     store,
     clock,
@@ -109,7 +115,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
   let mqtt: Mqtt | undefined;
-  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
+  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => {
+      engine.wake();
+      builder.wake();
+    }, eventsOwed: () => mqtt?.events?.wake() });
   const eventConfig = await EventConfig.open(store, clock, log);
   // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
   store.eventSwitch = (type) => eventConfig.isEnabled(type);
@@ -172,6 +181,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       scope,
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
+      onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
     });
   } catch (err) {
     await http.close();
@@ -181,6 +191,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   engine.start();
+  builder.start();
   if (iam) {
     iam.watch();
     log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
@@ -206,6 +217,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.close();
       await http.close();
       await engine.stop();
+      await builder.stop();
       objects.close();
       eventConfig.close();
       await shares?.stop();

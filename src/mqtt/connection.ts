@@ -40,6 +40,8 @@ export class Connection {
   /** Packets that came behind CONNECT while its acceptance was awaited; handled after the CONNACK. */
   private held: Packet[] = [];
   private detached = false;
+  /** The client ended the connection with DISCONNECT (connectivity indexing's CLIENT_INITIATED_DISCONNECT). */
+  clientInitiated = false;
   private will: IConnectPacket['will'];
   /** Session Expiry Interval in seconds (0: the session ends with the connection). */
   private expiry = 0;
@@ -247,6 +249,7 @@ export class Connection {
       this.expiry = Math.min(expiry, MAX_SESSION_EXPIRY_S);
     }
     if (!(this.version === 5 && p.reasonCode === RC.DISCONNECT_WITH_WILL)) this.will = undefined;
+    this.clientInitiated = true;
     this.end();
   }
 

@@ -23,6 +23,8 @@ export interface EmbeddedBrokerOptions {
   onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
   metrics?: Metrics | undefined;
+  /** A thing's client connected or disconnected (connectivity indexing). */
+  onPresence?: ((clientId: string, connected: boolean, disconnectReason?: string) => void) | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -98,10 +100,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       o.metrics?.mqttConnectionsTotal.inc();
       o.metrics?.mqttConnections.set(broker.clients.size);
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device connected');
+      o.onPresence?.(c.id, true);
     },
     detached(c) {
       o.metrics?.mqttConnections.set(broker.clients.size);
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device disconnected');
+      o.onPresence?.(c.id, false, c.clientInitiated ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
     },
   });
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];

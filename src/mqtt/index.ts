@@ -29,6 +29,8 @@ export interface MqttDeps {
   metrics?: Metrics | undefined;
   /** Region and account, for the ARNs in events. */
   scope: Scope;
+  /** The embedded broker saw a client connect or disconnect (an external broker tells nothing of it). */
+  onPresence?: (clientId: string, connected: boolean, disconnectReason?: string) => void;
 }
 
 export interface Mqtt {
@@ -110,6 +112,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       onRequest,
       log,
       metrics: deps.metrics,
+      onPresence: deps.onPresence,
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);

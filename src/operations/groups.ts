@@ -2,19 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
-import { nextMemberSeq } from '../store/member-seq.js';
-import { findExecution } from '../store/execution-rows.js';
-import { move, queue } from '../store/lifecycle/executions.js';
+import { reindexGroup } from '../store/fleet-index.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/groups.js';
-import type { Tx } from '../store/tx.js';
-import { resetRetryBudget } from '../store/steps/retry-budget.js';
+import { addMember, MAX_GROUPS_PER_THING, removeMember } from './membership.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
-import { applyAttributes, requireThing } from './things.js';
+import { requireThing } from './things.js';
+import { applyAttributes } from './util.js';
 import { putTags } from './tags.js';
+import { refreshThing, refuseDynamic, staticGroupDeleted } from './dynamic-groups.js';
 
-/** AWS IoT allows a thing in at most this many thing groups. */
-const MAX_GROUPS_PER_THING = 10;
 
 async function requireGroup(db: Db, name: string, lock = false) {
   const q = db.selectFrom('thing_groups').selectAll().where('group_name', '=', name);
@@ -48,6 +45,8 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
     if (input.parentGroupName !== undefined) {
       const parent = await db.selectFrom('thing_groups').select('group_name').where('group_name', '=', input.parentGroupName).executeTakeFirst();
       if (!parent) throw invalidRequest(`Parent thing group ${input.parentGroupName} does not exist`);
+      // Dynamic groups have no children.
+      await refuseDynamic(ctx, db, [input.parentGroupName]);
     }
     const id = randomUUID();
     await db
@@ -62,6 +61,7 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
         created_at: ctx.clock.now(),
       })
       .execute();
+    await reindexGroup(db, name);
     if (input.tags) await putTags(db, arn, input.tags);
     return { thingGroupName: name, thingGroupArn: arn, thingGroupId: id };
   });
@@ -84,6 +84,7 @@ export async function DescribeThingGroup(ctx: OperationContext, input: Input): P
         : undefined,
       creationDate: new Date(g.created_at),
     },
+    ...(g.dynamic === 1 ? { indexName: g.index_name, queryString: g.query_string, queryVersion: g.query_version, status: g.dyn_status } : {}),
   };
 }
 
@@ -112,6 +113,7 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
 export async function UpdateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   return ctx.store.tx(async (db) => {
     const g = await requireGroup(db, input.thingGroupName, true);
+    if (g.dynamic === 1) await refuseDynamic(ctx, db, [g.group_name]);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const props = input.thingGroupProperties ?? {};
@@ -122,21 +124,27 @@ export async function UpdateThingGroup(ctx: OperationContext, input: Input): Pro
       .set({ description: props.thingGroupDescription ?? g.description, attributes: JSON.stringify(attributes), version })
       .where('group_name', '=', g.group_name)
       .execute();
+    await reindexGroup(db, g.group_name);
     return { version };
   });
 }
 
 export async function DeleteThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
-  await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName)).executeTakeFirst();
     if (!g) return;
+    if (g.dynamic === 1) await refuseDynamic(ctx, db, [g.group_name]);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
     const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(rowLimit(1)).executeTakeFirst();
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
+    // Dynamic groups whose queries named it are rebuilt in the background.
+    if (await staticGroupDeleted(db, g.group_name)) tx.wake();
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();
+    await reindexGroup(db, g.group_name);
   });
   return {};
 }
@@ -151,77 +159,17 @@ function membershipNames(input: Input): { group: string; thing: string } {
   return { group, thing };
 }
 
-/** CONTINUOUS, IN_PROGRESS jobs that target any of these groups. */
-async function continuousJobsTargeting(db: Db, groups: string[]): Promise<string[]> {
-  if (groups.length === 0) return [];
-  const rows = await db
-    .selectFrom('job_targets as t')
-    .innerJoin('jobs as j', 'j.job_id', 't.job_id')
-    .select('j.job_id')
-    .distinct()
-    .where('t.kind', '=', 'group')
-    .where('t.name', 'in', groups)
-    .where('j.status', '=', 'IN_PROGRESS')
-    .where('j.target_selection', '=', 'CONTINUOUS')
-    // After schedulingConfig.endTime the rollout is over, joins included.
-    .where('j.rollout_ended', '=', 0)
-    // Job rows are locked in job_id order (queueExecution, removePending), so no two transactions deadlock.
-    .orderBy('j.job_id')
-    .execute();
-  return rows.map((r) => r.job_id);
-}
-
-/**
- * Puts a thing in a group and queues it on CONTINUOUS jobs that now cover it (again: a thing
- * whose execution was REMOVED when it left); for the jobs that already had it, the membership
- * change resets its retry budget.
- */
-async function addMember(tx: Tx, group: string, thing: string, now: number): Promise<void> {
-  const db = tx.db;
-  const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-  if (member) return;
-  const count = await db.selectFrom('group_members').select((eb) => eb.fn.countAll<number>().as('n')).where('thing_name', '=', thing).executeTakeFirstOrThrow();
-  if (Number(count.n) >= MAX_GROUPS_PER_THING) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
-  await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: await nextMemberSeq(db) }).execute();
-  for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
-    await tx.lock(jobId);
-    const last = await findExecution(db, jobId, thing);
-    if (!last || last.status === 'REMOVED') await queue(tx, jobId, thing, now, undefined);
-    else await resetRetryBudget(tx, jobId, thing, now);
-  }
-}
-
-/**
- * Takes a thing out of a group; its pending executions (a queued retry too) of CONTINUOUS jobs no
- * longer covering it are REMOVED; for the jobs that still cover it, the membership change resets its
- * retry budget. Jobs are taken in job_id order (the lock order).
- */
-async function removeMember(tx: Tx, group: string, thing: string, now: number): Promise<void> {
-  const db = tx.db;
-  const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) return;
-  const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
-  if (jobs.length === 0) return;
-  // Groups still holding the thing, with their ancestors: targets that keep covering it.
-  const still = new Set<string>();
-  const memberships = await db.selectFrom('group_members').select('group_name').where('thing_name', '=', thing).execute();
-  for (const m of memberships) for (const a of await groupWithAncestors(db, m.group_name)) still.add(a);
-  for (const jobId of jobs) {
-    const targets = await db.selectFrom('job_targets').select(['kind', 'name']).where('job_id', '=', jobId).execute();
-    const covered = targets.some((t) => (t.kind === 'thing' ? t.name === thing : still.has(t.name)));
-    if (covered) await resetRetryBudget(tx, jobId, thing, now);
-    else await move(tx, { thing, jobs: [jobId] }, 'REMOVED', now);
-  }
-}
-
 export async function AddThingToThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
   const { group, thing } = membershipNames(input);
   const now = ctx.clock.now();
   await ctx.store.run(async (tx) => {
     await requireGroup(tx.db, group);
+    await refuseDynamic(ctx, tx.db, [group]);
     // The thing's row lock serialises its membership changes (the limit of groups, the executions).
     await requireThing(tx.db, thing, true);
-    await addMember(tx, group, thing, now);
+    await addMember(tx, group, thing, now, input.overrideDynamicGroups === true);
+    // thingGroupNames changed: the index and the dynamic groups follow.
+    await refreshThing(tx, thing, now);
   });
   return {};
 }
@@ -231,8 +179,10 @@ export async function RemoveThingFromThingGroup(ctx: OperationContext, input: In
   const now = ctx.clock.now();
   await ctx.store.run(async (tx) => {
     await requireGroup(tx.db, group);
+    await refuseDynamic(ctx, tx.db, [group]);
     await requireThing(tx.db, thing, true);
     await removeMember(tx, group, thing, now);
+    await refreshThing(tx, thing, now);
   });
   return {};
 }
@@ -255,8 +205,10 @@ export async function UpdateThingGroupsForThing(ctx: OperationContext, input: In
     // The thing's row lock serialises concurrent membership changes (the limit of 10) on PostgreSQL.
     await requireThing(tx.db, thing, true);
     for (const g of [...toRemove, ...toAdd]) await requireGroup(tx.db, g);
+    await refuseDynamic(ctx, tx.db, [...toRemove, ...toAdd]);
     for (const g of toRemove) await removeMember(tx, g, thing, now);
-    for (const g of toAdd) await addMember(tx, g, thing, now);
+    for (const g of toAdd) await addMember(tx, g, thing, now, input.overrideDynamicGroups === true);
+    await refreshThing(tx, thing, now);
   });
   return {};
 }

@@ -10,6 +10,8 @@ import * as tags from './tags.js';
 import * as templates from './templates.js';
 import * as thingTypes from './thing-types.js';
 import * as events from './events.js';
+import * as fleet from './fleet-index.js';
+import * as dynamicGroups from './dynamic-groups.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -58,6 +60,17 @@ export const operations: OperationTable = {
     UpdateThingGroupsForThing: groups.UpdateThingGroupsForThing,
     UpdateEventConfigurations: events.UpdateEventConfigurations,
     DescribeEventConfigurations: events.DescribeEventConfigurations,
+    UpdateIndexingConfiguration: fleet.UpdateIndexingConfiguration,
+    GetIndexingConfiguration: fleet.GetIndexingConfiguration,
+    DescribeIndex: fleet.DescribeIndex,
+    ListIndices: fleet.ListIndices,
+    SearchIndex: fleet.SearchIndex,
+    GetStatistics: fleet.GetStatistics,
+    GetCardinality: fleet.GetCardinality,
+    GetBucketsAggregation: fleet.GetBucketsAggregation,
+    CreateDynamicThingGroup: dynamicGroups.CreateDynamicThingGroup,
+    UpdateDynamicThingGroup: dynamicGroups.UpdateDynamicThingGroup,
+    DeleteDynamicThingGroup: dynamicGroups.DeleteDynamicThingGroup,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,

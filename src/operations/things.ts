@@ -4,31 +4,24 @@ import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
 import { move } from '../store/lifecycle/executions.js';
 import { requireUsableType } from './thing-types.js';
+import { refreshThing } from './dynamic-groups.js';
 import type { Input, OperationContext, Output } from './types.js';
+import { applyAttributes } from './util.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 
 type Attributes = Record<string, string>;
 
-/** AWS attribute payload semantics: merge keeps old keys; a key set to "" is removed, with or without merge. */
-export function applyAttributes(current: Attributes, payload: { attributes?: Attributes; merge?: boolean } | undefined): Attributes {
-  if (!payload?.attributes) return current;
-  const next: Attributes = payload.merge ? { ...current } : {};
-  for (const [k, v] of Object.entries(payload.attributes)) {
-    if (v === '') delete next[k];
-    else next[k] = v;
-  }
-  return next;
-}
 
 export async function CreateThing(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingName;
   const attributes = applyAttributes({}, input.attributePayload);
-  return ctx.store.tx(async (db) => {
+  const result = await ctx.store.run(async (tx) => {
+    const db = tx.db;
     const existing = await db.selectFrom('things').selectAll().where('thing_name', '=', name).executeTakeFirst();
     if (existing) {
       const same = existing.thing_type_name === (input.thingTypeName ?? null) && sameAttributes(existing.attributes, attributes);
       if (!same) throw alreadyExists(`Thing ${name} already exists with a different configuration`, existing.thing_id, thingArn(ctx, name));
-      return { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id };
+      return { out: { thingName: name, thingArn: thingArn(ctx, name), thingId: existing.thing_id }, changed: false };
     }
     if (input.thingTypeName !== undefined) await requireUsableType(db, input.thingTypeName);
     const thingId = randomUUID();
@@ -36,8 +29,10 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
       .insertInto('things')
       .values({ thing_name: name, thing_id: thingId, thing_type_name: input.thingTypeName ?? null, attributes: JSON.stringify(attributes), version: 1, created_at: ctx.clock.now() })
       .execute();
-    return { thingName: name, thingArn: thingArn(ctx, name), thingId };
+    const changed = await refreshThing(tx, name, ctx.clock.now());
+    return { out: { thingName: name, thingArn: thingArn(ctx, name), thingId }, changed };
   });
+  return result.out;
 }
 
 /** The thing, or ResourceNotFoundException; `lock` keeps its row locked until the transaction ends. */
@@ -88,7 +83,8 @@ export async function ListThings(ctx: OperationContext, input: Input): Promise<O
 }
 
 export async function UpdateThing(ctx: OperationContext, input: Input): Promise<Output> {
-  await ctx.store.tx(async (db) => {
+  const changed = await ctx.store.run(async (tx) => {
+    const db = tx.db;
     const t = await requireThing(db, input.thingName, true);
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
@@ -100,22 +96,27 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
       .set({ attributes: JSON.stringify(attributes), thing_type_name: type, version: t.version + 1 })
       .where('thing_name', '=', t.thing_name)
       .execute();
+    // The index and the dynamic groups follow in this transaction (a CONTINUOUS job's execution queued or REMOVED).
+    return refreshThing(tx, t.thing_name, ctx.clock.now());
   });
   return {};
 }
 
 export async function DeleteThing(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingName;
-  await ctx.store.run(async (tx) => {
+  const changed = await ctx.store.run(async (tx) => {
     const db = tx.db;
     // Locked first: membership changes of this thing wait (thing, then jobs, then executions).
     const t = await forUpdate(db, db.selectFrom('things').selectAll().where('thing_name', '=', name)).executeTakeFirst();
-    if (!t) return;
+    if (!t) return false;
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
+    await db.deleteFrom('thing_fields').where('thing_name', '=', name).execute();
+    await db.deleteFrom('thing_connectivity').where('thing_name', '=', name).execute();
     await move(tx, { thing: name }, 'REMOVED', ctx.clock.now());
+    return true;
   });
   return {};
 }

@@ -68,3 +68,16 @@ export function sameAttributes(storedJson: string, attributes: Record<string, st
   const ka = Object.keys(a);
   return ka.length === Object.keys(attributes).length && ka.every((k) => Object.hasOwn(attributes, k) && attributes[k] === a[k]);
 }
+
+type Attributes = Record<string, string>;
+
+/** An attributePayload applied to a thing's or group's attributes: merged or replaced; an empty value removes the key. */
+export function applyAttributes(current: Attributes, payload: { attributes?: Attributes; merge?: boolean } | undefined): Attributes {
+  if (!payload?.attributes) return current;
+  const next: Attributes = payload.merge ? { ...current } : {};
+  for (const [k, v] of Object.entries(payload.attributes)) {
+    if (v === '') delete next[k];
+    else next[k] = v;
+  }
+  return next;
+}

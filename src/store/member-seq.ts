@@ -8,6 +8,17 @@ import { isPostgres, type Db } from './store.js';
  * PostgreSQL: a sequence (no row lock between concurrent joins); SQLite: one counter row (writers
  * are serialised already).
  */
+/** `n` numbers of that order at once, ascending (a dynamic group's build step joins many things). */
+export async function nextMemberSeqs(db: Db, n: number): Promise<number[]> {
+  if (n === 0) return [];
+  if (isPostgres(db)) {
+    const { rows } = await sql<{ v: string }>`select nextval('member_seq') as v from generate_series(1, ${n})`.execute(db);
+    return rows.map((r) => Number(r.v)).sort((a, b) => a - b);
+  }
+  const top = Number((await sql<{ v: number }>`update member_seq set v = v + ${n} returning v`.execute(db)).rows[0]!.v);
+  return Array.from({ length: n }, (_, i) => top - n + 1 + i);
+}
+
 export async function nextMemberSeq(db: Db): Promise<number> {
   if (isPostgres(db)) return Number((await sql<{ v: string }>`select nextval('member_seq') as v`.execute(db)).rows[0]!.v);
   return Number((await sql<{ v: number }>`update member_seq set v = v + 1 returning v`.execute(db)).rows[0]!.v);

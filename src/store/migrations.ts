@@ -1,5 +1,6 @@
 import { Kysely, Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectName } from './schema.js';
+import { backfillGroupFields, backfillThingFields } from './fleet-index.js';
 
 /** Schema migrations live in code, in order; both backends run the same list. */
 function migrations(dialect: DialectName): Record<string, Migration> {
@@ -283,6 +284,48 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           .addColumn('seen_at', bigint, (c) => c.notNull())
           .addColumn('demand', 'text', (c) => c.notNull())
           .execute();
+      },
+    },
+    '0014_fleet_index': {
+      // Fleet indexing (src/store/fleet-index.ts): one row per searchable value of a thing, the
+      // connectivity the embedded broker saw, the indexing configuration, and dynamic groups.
+      async up(db: Kysely<unknown>) {
+        // Byte order on PostgreSQL too: LIKE prefixes use the index, string ranges compare as on SQLite.
+        const text = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+        // One table per index (things, thing groups): rows of (key, field, lower-cased value, number).
+        for (const [table, key] of [['thing_fields', 'thing_name'], ['group_fields', 'group_name']] as const) {
+          await db.schema
+            .createTable(table)
+            .addColumn(key, 'varchar(128)', (c) => c.notNull())
+            .addColumn('field', 'varchar(256)', (c) => c.notNull())
+            .addColumn('value_lc', text, (c) => c.notNull())
+            .addColumn('num', 'double precision')
+            .addPrimaryKeyConstraint(`${table}_pk`, [key, 'field', 'value_lc'])
+            .execute();
+          await db.schema.createIndex(`${table}_value`).on(table).columns(['field', 'value_lc', key]).execute();
+          await db.schema.createIndex(`${table}_num`).on(table).columns(['field', 'num', key]).execute();
+        }
+        // Unqualified terms search every field of a thing.
+        await db.schema.createIndex('thing_fields_any').on('thing_fields').columns(['value_lc', 'thing_name']).execute();
+        await db.schema
+          .createTable('thing_connectivity')
+          .addColumn('thing_name', 'varchar(128)', (c) => c.primaryKey())
+          .addColumn('connected', 'integer', (c) => c.notNull())
+          .addColumn('ts', bigint, (c) => c.notNull())
+          .addColumn('disconnect_reason', 'varchar(64)')
+          .execute();
+        await db.schema
+          .createTable('fleet_indexing')
+          .addColumn('name', 'varchar(32)', (c) => c.primaryKey())
+          .addColumn('config', 'text', (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.alterTable('thing_groups').addColumn('dynamic', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+        for (const [name, type] of [['query_string', 'text'], ['query_version', 'varchar(32)'], ['index_name', 'varchar(128)'], ['dyn_status', 'varchar(16)'], ['build_cursor', 'varchar(128)']] as const)
+          await db.schema.alterTable('thing_groups').addColumn(name, type).execute();
+        await db.schema.createIndex('thing_groups_dynamic').on('thing_groups').columns(['dynamic', 'group_name']).execute();
+        await backfillThingFields(db);
+        await backfillGroupFields(db);
       },
     },
   };

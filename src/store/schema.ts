@@ -21,6 +21,46 @@ export interface ThingGroupsTable {
   attributes: string;
   version: number;
   created_at: number;
+  /** 1 for a dynamic group (members from its query); the columns below are null on static groups. */
+  dynamic: Generated<number>;
+  query_string: string | null;
+  query_version: string | null;
+  index_name: string | null;
+  /** BUILDING | ACTIVE | REBUILDING */
+  dyn_status: string | null;
+  /** The last thing name a (re)build step handled; null when no build runs. */
+  build_cursor: string | null;
+}
+
+/** One searchable value of a thing (fleet indexing): field name as queried, value in lower case, number when numeric. */
+export interface ThingFieldsTable {
+  thing_name: string;
+  field: string;
+  value_lc: string;
+  num: number | null;
+}
+
+/** One searchable value of a thing group (AWS_ThingGroups). */
+export interface GroupFieldsTable {
+  group_name: string;
+  field: string;
+  value_lc: string;
+  num: number | null;
+}
+
+/** What the embedded broker saw of a thing's connection (connectivity indexing). */
+export interface ThingConnectivityTable {
+  thing_name: string;
+  connected: number;
+  ts: number;
+  disconnect_reason: string | null;
+}
+
+/** The indexing configuration ('config' row): GetIndexingConfiguration's answer, as JSON. */
+export interface FleetIndexingTable {
+  name: string;
+  config: string;
+  updated_at: number;
 }
 
 export interface GroupMembersTable {
@@ -212,4 +252,8 @@ export interface DB {
   timers: TimersTable;
   event_config: EventConfigTable;
   quota_nodes: QuotaNodesTable;
+  thing_fields: ThingFieldsTable;
+  group_fields: GroupFieldsTable;
+  thing_connectivity: ThingConnectivityTable;
+  fleet_indexing: FleetIndexingTable;
 }
