@@ -23,11 +23,13 @@ const SERVED = {
       'ListManagedJobTemplates', 'DescribeManagedJobTemplate',
       'CreateThingType', 'DescribeThingType', 'ListThingTypes', 'DeprecateThingType', 'DeleteThingType',
       'UpdateThingGroupsForThing',
+      'CreateCommand', 'GetCommand', 'ListCommands', 'UpdateCommand', 'DeleteCommand',
+      'GetCommandExecution', 'ListCommandExecutions', 'DeleteCommandExecution',
     ],
   },
   'iot-jobs-data-service-2.json': {
     out: 'iot-jobs-data.json',
-    operations: ['DescribeJobExecution', 'GetPendingJobExecutions', 'StartNextPendingJobExecution', 'UpdateJobExecution'],
+    operations: ['DescribeJobExecution', 'GetPendingJobExecutions', 'StartNextPendingJobExecution', 'UpdateJobExecution', 'StartCommandExecution'],
   },
 };
 

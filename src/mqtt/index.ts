@@ -8,6 +8,8 @@ import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
 import { parseRequest } from './topics.js';
+import { handleCommandResponse } from './command-api.js';
+import type { CommandResponseTopic } from './command-topics.js';
 import type { Logger } from './types.js';
 import { sentKind, type Metrics } from '../metrics.js';
 
@@ -76,10 +78,29 @@ function perThingQueue(deps: MqttDeps) {
   };
 }
 
+/** A device's command status updates run one after another per client, in arrival order (IN_PROGRESS before SUCCEEDED). */
+function perClientCommands(deps: MqttDeps) {
+  const tails = new Map<string, Promise<void>>();
+  return (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
+    const run = (tails.get(clientId) ?? Promise.resolve())
+      .then(async () => {
+        const r = await handleCommandResponse(deps.dispatch, topic, target, payload, (err) => deps.log.error({ err, topic }, 'mqtt command update failed'));
+        deps.metrics?.mqttOut.inc({ kind: sentKind(r.topic) });
+        reply(r.topic, r.payload);
+      })
+      .catch((err: unknown) => deps.log.error({ err, topic }, 'mqtt command reply failed'));
+    tails.set(clientId, run);
+    void run.finally(() => {
+      if (tails.get(clientId) === run) tails.delete(clientId);
+    });
+  };
+}
+
 /** Starts the MQTT side of a node: the embedded broker or a client of an external one, and the notifier. */
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
+  const onCommandResponse = perClientCommands(deps);
   const counted = (publish: (thing: string, topic: string, payload: string) => void) => (thing: string, topic: string, payload: string) => {
     deps.metrics?.mqttOut.inc({ kind: sentKind(topic) });
     publish(thing, topic, payload);
@@ -87,7 +108,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
-    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
+    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
+    events.onCommandRequest((r) => external.publishCommand(r, clock.now()));
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
@@ -99,9 +121,11 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       tls: config.mqttTls,
       deviceCredentials: config.deviceCredentials,
       onRequest,
+      onCommandResponse,
       log,
       metrics: deps.metrics,
     });
+    events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
     const local = new Notifier({

@@ -9,6 +9,9 @@ import * as device from './device.js';
 import * as tags from './tags.js';
 import * as templates from './templates.js';
 import * as thingTypes from './thing-types.js';
+import * as commands from './commands.js';
+import * as commandExecutions from './command-executions.js';
+import * as commandDevice from './command-device.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -55,12 +58,23 @@ export const operations: OperationTable = {
     DeprecateThingType: thingTypes.DeprecateThingType,
     DeleteThingType: thingTypes.DeleteThingType,
     UpdateThingGroupsForThing: groups.UpdateThingGroupsForThing,
+    CreateCommand: commands.CreateCommand,
+    GetCommand: commands.GetCommand,
+    ListCommands: commands.ListCommands,
+    UpdateCommand: commands.UpdateCommand,
+    DeleteCommand: commands.DeleteCommand,
+    GetCommandExecution: commandExecutions.GetCommandExecution,
+    ListCommandExecutions: commandExecutions.ListCommandExecutions,
+    DeleteCommandExecution: commandExecutions.DeleteCommandExecution,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,
     GetPendingJobExecutions: device.GetPendingJobExecutions,
     StartNextPendingJobExecution: device.StartNextPendingJobExecution,
     UpdateJobExecution: device.UpdateJobExecution,
+    StartCommandExecution: commandExecutions.StartCommandExecution,
+    // MQTT only (not in the model, so HTTP cannot reach it): a device's command status update.
+    UpdateCommandExecution: commandDevice.UpdateCommandExecution,
   },
 };
 
