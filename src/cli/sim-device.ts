@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MqttClient } from 'mqtt';
 import { decide, type Mix, type Outcome } from './sim-mix.js';
+import type { CommandTotals } from './sim-commands.js';
 
-export interface Totals {
+export interface Totals extends CommandTotals {
   things: number;
   connected: number;
   working: number;
