@@ -8,6 +8,10 @@ import { OPEN_STATUSES, NO_RESPONSE, type CommandExecutionStatus } from '../doma
 
 export type CommandExecutionRow = CommandExecutionsTable;
 
+/** What a status change hands on (the event's members), not the whole row. */
+const CHANGED = ['execution_id', 'command_id', 'target_arn', 'status', 'reason_code', 'reason_description', 'version'] as const;
+export type ChangedExecution = Pick<CommandExecutionRow, (typeof CHANGED)[number]>;
+
 export interface StatusChange {
   status: CommandExecutionStatus;
   /** Who set it: a service-set TIMED_OUT leaves the execution open to a late final report. */
@@ -35,7 +39,7 @@ const idList = (db: Db, ids: string[]) =>
  * (events on $aws/events/commandExecution/<commandId>/<status>, see commandExecutionEvent, and
  * later the engine's hooks) hangs off this function's result.
  */
-export async function setCommandExecutionStatus(db: Db, ids: string[], expected: Expected, change: StatusChange, now: number): Promise<CommandExecutionRow[]> {
+export async function setCommandExecutionStatus(db: Db, ids: string[], expected: Expected, change: StatusChange, now: number): Promise<ChangedExecution[]> {
   if (ids.length === 0) return [];
   const byService = change.by === 'service' && change.status === 'TIMED_OUT';
   const final = change.status !== 'IN_PROGRESS' && !byService;
@@ -48,19 +52,20 @@ export async function setCommandExecutionStatus(db: Db, ids: string[], expected:
       reason_description: change.reasonDescription ?? null,
       ...(change.result !== undefined ? { result: JSON.stringify(change.result) } : {}),
       last_updated_at: now,
-      completed_at: final ? now : null,
+      // Only what changes: each column set rewrites the index entries that hold it (completed_at is in three).
+      ...(final ? { completed_at: now } : {}),
       version: sql<number>`version + 1`,
     })
     .where(ids.length === 1 ? sql<boolean>`execution_id = ${ids[0]}` : idList(db, ids))
     .where('status', 'in', [...expected.statuses]);
   if (expected.version !== undefined) q = q.where('version', '=', expected.version);
-  const changed = (await q.returningAll().execute()) as CommandExecutionRow[];
+  const changed = await q.returning(CHANGED).execute();
   // EVENTS HOOK: each row in `changed` owes commandExecutionEvent(row) after commit (the lead's outbox).
   return changed;
 }
 
 /** The event AWS publishes for a status change (docs: command-events.html), built from a changed row. */
-export function commandExecutionEvent(row: CommandExecutionRow, commandArn: string, timestamp: number): { topic: string; payload: Record<string, unknown> } {
+export function commandExecutionEvent(row: ChangedExecution, commandArn: string, timestamp: number): { topic: string; payload: Record<string, unknown> } {
   const payload: Record<string, unknown> = { executionId: row.execution_id, status: row.status };
   if (row.reason_code !== null) payload.statusReason = { reasonCode: row.reason_code, reasonDescription: row.reason_description ?? '' };
   Object.assign(payload, { eventType: 'COMMAND_EXECUTION', commandArn, targetArn: row.target_arn, timestamp });
