@@ -5,6 +5,15 @@ import { CreateCommandCommand } from '@aws-sdk/client-iot';
 import { eventually, startServer, type TestServer } from '../support/harness.js';
 import { awsEnv, runCli, startCli, type CliRun } from '../support/cli.js';
 import { decide } from '../../src/cli/sim-mix.js';
+import { CreateThingCommand } from '@aws-sdk/client-iot';
+import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { CommandDevice } from '../support/command-device.js';
+import { readmeBlock } from '../support/readme.js';
+import { CLI } from '../support/process.js';
 import type { Totals } from '../../src/cli/sim-device.js';
 
 const totalsOf = (run: CliRun): Totals[] =>
@@ -67,5 +76,32 @@ describe('iot-jobs commands send, answered by iot-jobs simulate', () => {
     const refused = await runCli(['commands', 'send', `${prefix}0001`, cmd, '--param', 'level=6', '--param', 'other=1'], awsEnv(s.url));
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /ValidationException: .*other/);
+  });
+
+  test("README's Send a command, as written: the AWS CLI creates it, iot-jobs commands send prints the device's result", async () => {
+    const block = readmeBlock('send-command');
+    assert.equal(block.lang, 'sh');
+    await s.iot.send(new CreateThingCommand({ thingName: 'lamp-1' }));
+    const lamp = await CommandDevice.connect(s.app.mqttUrl!, 'lamp-1', 'thing');
+    const seen: string[] = [];
+    lamp.client.on('message', (topic, payload) => {
+      const m = /executions\/([^/]+)\/request\/json$/.exec(topic);
+      if (!m) return;
+      seen.push(payload.toString());
+      void lamp.update(m[1]!, { status: 'SUCCEEDED', result: { brightness: { s: '70%' } } });
+    });
+    const bin = mkdtempSync(join(tmpdir(), 'commands-bin-'));
+    try {
+      writeFileSync(join(bin, 'iot-jobs'), `#!/bin/sh\nexec ${process.execPath} ${CLI} "$@"\n`);
+      chmodSync(join(bin, 'iot-jobs'), 0o755);
+      // Not spawnSync: the server runs in this process.
+      const r = await promisify(execFile)('bash', ['-e', '-c', block.code], { env: awsEnv(s.url, { PATH: `${bin}:${process.env.PATH}`, AWS_DEFAULT_REGION: 'us-east-1' }), timeout: 60_000 });
+      assert.deepEqual(seen, ['{"level":7}']);
+      assert.match(r.stdout, /SUCCEEDED/);
+      assert.match(r.stdout, /result\.brightness\s*│?\s*70%/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+      await lamp.close();
+    }
   });
 });
