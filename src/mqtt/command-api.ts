@@ -11,7 +11,7 @@ import type { Reply } from './device-api.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-function rejected(topic: string, executionId: string, error: string, errorMessage: string): Reply {
+export function commandRejected(topic: string, executionId: string, error: string, errorMessage: string): Reply {
   return { topic: commandReplyTopic(topic, false), payload: JSON.stringify({ error, errorMessage, executionId }) };
 }
 
@@ -20,9 +20,9 @@ export async function handleCommandResponse(dispatch: Dispatch, topic: string, t
   try {
     body = JSON.parse(UTF8.decode(payload));
   } catch {
-    return rejected(topic, target.executionId, 'InvalidJson', 'The payload is not a valid UTF-8 JSON object');
+    return commandRejected(topic, target.executionId, 'InvalidJson', 'The payload is not a valid UTF-8 JSON object');
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return rejected(topic, target.executionId, 'InvalidJson', 'The payload must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return commandRejected(topic, target.executionId, 'InvalidJson', 'The payload must be a JSON object');
   const b = body as Record<string, unknown>;
   try {
     // Unknown members (the Java client sends deviceType, deviceId, executionId) are ignored.
@@ -30,9 +30,9 @@ export async function handleCommandResponse(dispatch: Dispatch, topic: string, t
     await dispatch('iot-jobs-data', 'UpdateCommandExecution', input);
     return { topic: commandReplyTopic(topic, true), payload: JSON.stringify({ executionId: target.executionId }) };
   } catch (err) {
-    if (err instanceof ServiceError && err.reason) return rejected(topic, target.executionId, err.reason, err.message);
-    if (err instanceof ServiceError && err.code === 'ThrottlingException') return rejected(topic, target.executionId, 'RequestThrottled', err.message);
+    if (err instanceof ServiceError && err.reason) return commandRejected(topic, target.executionId, err.reason, err.message);
+    if (err instanceof ServiceError && err.code === 'ThrottlingException') return commandRejected(topic, target.executionId, 'RequestThrottled', err.message);
     onInternalError?.(err);
-    return rejected(topic, target.executionId, 'InternalError', 'An internal error occurred');
+    return commandRejected(topic, target.executionId, 'InternalError', 'An internal error occurred');
   }
 }

@@ -8,7 +8,7 @@ import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
 import { Notifier } from './notifier.js';
 import { parseRequest } from './topics.js';
-import { handleCommandResponse } from './command-api.js';
+import { commandRejected, handleCommandResponse } from './command-api.js';
 import type { CommandResponseTopic } from './command-topics.js';
 import type { Logger } from './types.js';
 import { sentKind, type Metrics } from '../metrics.js';
@@ -80,19 +80,25 @@ function perThingQueue(deps: MqttDeps) {
 
 /** A device's command status updates run one after another per client, in arrival order (IN_PROGRESS before SUCCEEDED). */
 function perClientCommands(deps: MqttDeps) {
-  const tails = new Map<string, Promise<void>>();
+  const tails = new Map<string, { tail: Promise<void>; n: number }>();
   return (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
-    const run = (tails.get(clientId) ?? Promise.resolve())
+    const q = tails.get(clientId) ?? { tail: Promise.resolve(), n: 0 };
+    if (q.n >= MAX_QUEUED_PER_THING) {
+      const r = commandRejected(topic, target.executionId, 'RequestThrottled', `Too many updates in flight for client ${clientId}`);
+      return reply(r.topic, r.payload);
+    }
+    q.n++;
+    tails.set(clientId, q);
+    q.tail = q.tail
       .then(async () => {
         const r = await handleCommandResponse(deps.dispatch, topic, target, payload, (err) => deps.log.error({ err, topic }, 'mqtt command update failed'));
         deps.metrics?.mqttOut.inc({ kind: sentKind(r.topic) });
         reply(r.topic, r.payload);
       })
-      .catch((err: unknown) => deps.log.error({ err, topic }, 'mqtt command reply failed'));
-    tails.set(clientId, run);
-    void run.finally(() => {
-      if (tails.get(clientId) === run) tails.delete(clientId);
-    });
+      .catch((err: unknown) => deps.log.error({ err, topic }, 'mqtt command reply failed'))
+      .finally(() => {
+        if (--q.n === 0) tails.delete(clientId);
+      });
   };
 }
 
