@@ -14,7 +14,7 @@ import {
   UpdateCommandCommand,
 } from '@aws-sdk/client-iot';
 import { StartCommandExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { ACCOUNT, BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { ACCOUNT, BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, pgNodes, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { CommandDevice } from '../support/command-device.js';
 import { clockRequest } from '../../src/cli/clock-client.js';
 
@@ -462,3 +462,39 @@ for (const backend of BACKENDS)
         assert.deepEqual([ex.status, ex.statusReason?.reasonCode], ['REJECTED', 'BUSY']);
       });
   });
+
+// Two nodes on one PostgreSQL and Mosquitto: whichever node starts the execution publishes its
+// request, the lease holder consumes the device's updates, and either node's clock POST times out.
+describe('commands across two nodes (PostgreSQL, Mosquitto)', { skip: !BACKENDS.includes('postgres') && 'PostgreSQL backend not selected' }, () => {
+  const run = randomBytes(3).toString('hex');
+  let cluster: Awaited<ReturnType<typeof pgNodes>>;
+  let d: CommandDevice;
+  before(async () => {
+    cluster = await pgNodes(2, { mqttUrl: MOSQUITTO_URL });
+  });
+  after(async () => {
+    await d?.close().catch(() => {});
+    await cluster.close();
+  });
+
+  test('started on either node, answered through the lease holder, timed out by the other', async () => {
+    const [a, b] = cluster.nodes as [TestServer, TestServer];
+    const thing = `commands-mn-${run}`;
+    const cmd = `commands-mn-${run}`;
+    await a.iot.send(new CreateThingCommand({ thingName: thing }));
+    await a.iot.send(new CreateCommandCommand({ commandId: cmd, payload: { content: json({ op: 'x' }), contentType: 'application/json' } }));
+    d = await CommandDevice.connect(MOSQUITTO_URL, thing, 'thing', { protocolVersion: 5 });
+    const ids: string[] = [];
+    for (const node of [a, b]) {
+      const { executionId } = await node.data.send(new StartCommandExecutionCommand({ commandArn: commandArn(cmd), targetArn: thingArn(thing), executionTimeoutSeconds: 60 }));
+      await d.request(executionId!);
+      ids.push(executionId!);
+    }
+    assert.equal((await d.update(ids[0]!, { status: 'SUCCEEDED' })).accepted, true);
+    assert.equal((await b.iot.send(new GetCommandExecutionCommand({ executionId: ids[0]!, targetArn: thingArn(thing) }))).status, 'SUCCEEDED');
+    const r = await clockRequest({ url: a.url, region: REGION, credentials: CREDENTIALS }, { advanceSeconds: 61 });
+    assert.equal(r.status, 200);
+    const timed = await b.iot.send(new GetCommandExecutionCommand({ executionId: ids[1]!, targetArn: thingArn(thing) }));
+    assert.deepEqual([timed.status, timed.statusReason?.reasonCode], ['TIMED_OUT', '$NO_RESPONSE_FROM_DEVICE']);
+  });
+});
