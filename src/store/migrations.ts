@@ -284,6 +284,7 @@ function migrations(dialect: DialectName): Record<string, Migration> {
           await db.schema.createIndex(`command_executions_${by}`).on('command_executions').columns([by, 'execution_id']).execute();
           await db.schema.createIndex(`command_executions_cmd_${by}`).on('command_executions').columns(['command_id', by, 'execution_id']).execute();
           await db.schema.createIndex(`command_executions_target_${by}`).on('command_executions').columns(['target_arn', by, 'execution_id']).execute();
+          await db.schema.createIndex(`command_executions_status_${by}`).on('command_executions').columns(['status', by, 'execution_id']).execute();
         }
       },
     },
