@@ -281,7 +281,8 @@ export function templateError(template: string): string | undefined {
 
 /** thing/<name> or client/<id> of a targetArn in this account and region. */
 export function parseTarget(arn: string, region: string, accountId: string): { kind: 'thing' | 'client'; name: string } | undefined {
-  const m = /^arn:aws:iot:([^:]+):(\d{12}):(thing|client)\/(.+)$/.exec(arn);
+  // Thing names and the client ids the broker accepts: no '/', '+' or '#' that would break a topic.
+  const m = /^arn:aws:iot:([^:]+):(\d{12}):(thing|client)\/([a-zA-Z0-9:_-]{1,128})$/.exec(arn);
   if (!m || m[1] !== region || m[2] !== accountId) return undefined;
   return { kind: m[3] as 'thing' | 'client', name: m[4]! };
 }

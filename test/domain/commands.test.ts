@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkReport, isFinished, isTerminal, renderJson, resolveParameters, substitute, type CommandExecutionStatus } from '../../src/domain/commands.js';
+import { checkReport, parseTarget, isFinished, isTerminal, renderJson, resolveParameters, substitute, type CommandExecutionStatus } from '../../src/domain/commands.js';
 
 const state = (status: CommandExecutionStatus, timedOutByService = false) => ({ status, timedOutByService });
 
@@ -56,4 +56,11 @@ test('substitution: a whole placeholder is typed, an embedded one is text; UNSIG
   assert.equal(renderJson(doc), '{"i":7,"s":"i=7 t=false","u":18446744073709551615,"b":"AQID","to":15,"k":[false]}');
   // Placeholders are case-sensitive: another spelling is left as it is.
   assert.equal(renderJson(substitute('{"x":"${AWS:iot:commandexecution::parameter:i}"}', values, 1)), '{"x":"${AWS:iot:commandexecution::parameter:i}"}');
+});
+
+test('targets: a thing or a client of this account and region, with a name that fits in a topic level', () => {
+  assert.deepEqual(parseTarget('arn:aws:iot:us-east-1:000000000000:client/dev-1', 'us-east-1', '000000000000'), { kind: 'client', name: 'dev-1' });
+  assert.deepEqual(parseTarget('arn:aws:iot:us-east-1:000000000000:thing/t:1', 'us-east-1', '000000000000'), { kind: 'thing', name: 't:1' });
+  for (const arn of ['arn:aws:iot:us-east-1:000000000000:client/a/b', 'arn:aws:iot:us-east-1:000000000000:client/a+', 'arn:aws:iot:eu-west-1:000000000000:thing/t', 'arn:aws:iot:us-east-1:111111111111:thing/t', 'arn:aws:iot:us-east-1:000000000000:thinggroup/g'])
+    assert.equal(parseTarget(arn, 'us-east-1', '000000000000'), undefined, arn);
 });
