@@ -27,11 +27,13 @@ const SERVED = {
       'UpdateIndexingConfiguration', 'GetIndexingConfiguration', 'DescribeIndex', 'ListIndices', 'SearchIndex',
       'GetStatistics', 'GetCardinality', 'GetBucketsAggregation',
       'CreateDynamicThingGroup', 'UpdateDynamicThingGroup', 'DeleteDynamicThingGroup',
+      'CreateCommand', 'GetCommand', 'ListCommands', 'UpdateCommand', 'DeleteCommand',
+      'GetCommandExecution', 'ListCommandExecutions', 'DeleteCommandExecution',
     ],
   },
   'iot-jobs-data-service-2.json': {
     out: 'iot-jobs-data.json',
-    operations: ['DescribeJobExecution', 'GetPendingJobExecutions', 'StartNextPendingJobExecution', 'UpdateJobExecution'],
+    operations: ['DescribeJobExecution', 'GetPendingJobExecutions', 'StartNextPendingJobExecution', 'UpdateJobExecution', 'StartCommandExecution'],
   },
 };
 

@@ -19,6 +19,7 @@ import { Engine } from './workers/engine.js';
 import { fireTimeouts } from './store/steps/timeouts.js';
 import { TIMEOUT } from './store/timers.js';
 import { rolloutHandlers } from './store/steps/rollout.js';
+import { commandTimerHandlers } from './store/command-timeouts.js';
 import type { ClockControl } from './http/clock-route.js';
 import { EventConfig } from './store/event-config.js';
 import { RateLimiter } from './quotas/limiter.js';
@@ -104,7 +105,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     clock,
     scope,
     nodeId,
-    handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)) },
+    handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)), ...commandTimerHandlers },
     deletionRate: config.deletionRate,
     batchSize,
     batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,

@@ -14,11 +14,32 @@ export interface PendingChanged {
 }
 
 export type DomainEvent = PendingChanged;
+
+/** A command execution's request, owed to its device once StartCommandExecution committed. */
+export interface CommandRequest {
+  /** The MQTT client the request is for: the thing name, or the client id of a client target. */
+  clientId: string;
+  topic: string;
+  payload: Buffer;
+  contentType: string | undefined;
+  /** When the execution times out (epoch ms): MQTT 5 Message Expiry is the time left. */
+  deadline: number;
+}
 type Listener = (event: DomainEvent) => void;
 
 export class Events {
   private listeners: Listener[] = [];
   private capacityChecks: (() => Promise<void> | undefined)[] = [];
+  private commandListeners: ((r: CommandRequest) => void)[] = [];
+
+  /** The MQTT side delivers command requests; several nodes' listeners may each have the device. */
+  onCommandRequest(listener: (r: CommandRequest) => void): void {
+    this.commandListeners.push(listener);
+  }
+
+  commandRequested(r: CommandRequest): void {
+    for (const l of this.commandListeners) l(r);
+  }
 
   /** A listener with a backlog registers here, so that bulk producers can wait for it. */
   addCapacityCheck(check: () => Promise<void> | undefined): void {

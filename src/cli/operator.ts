@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { addJobsCommands } from './jobs.js';
 import { addSimulateCommand } from './simulate.js';
+import { addCommandsCommands } from './commands.js';
 
 /** The operator commands (jobs list|show|watch, simulate), kept out of main.ts. */
 export function addOperatorCommands(program: Command): void {
   addJobsCommands(program);
   addSimulateCommand(program);
+  addCommandsCommands(program);
 }

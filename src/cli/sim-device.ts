@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MqttClient } from 'mqtt';
-import { decide, type Mix, type Outcome } from './sim-mix.js';
+import { decide, type CommandTotals, type Mix, type Outcome } from './sim-mix.js';
 
-export interface Totals {
+export interface Totals extends CommandTotals {
   things: number;
   connected: number;
   working: number;

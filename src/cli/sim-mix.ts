@@ -54,3 +54,14 @@ export function decide(seed: string, thing: string, jobId: string, executionNumb
   }
   return { outcome, workMs: Math.round(workMs[0] + w * (workMs[1] - workMs[0])) };
 }
+
+/** What the simulated devices did with AWS IoT commands. */
+export interface CommandTotals {
+  commands: number;
+  commandsSucceeded: number;
+  commandsFailed: number;
+  commandsRejected: number;
+  commandsHung: number;
+}
+
+export const noCommands = (): CommandTotals => ({ commands: 0, commandsSucceeded: 0, commandsFailed: 0, commandsRejected: 0, commandsHung: 0 });

@@ -7,6 +7,7 @@ import mqtt, { type IClientOptions } from 'mqtt';
 import { action, customEndpoint, iotClient, UsageError, withAwsOptions, type AwsFlags } from './aws.js';
 import { SimDevice, type Totals } from './sim-device.js';
 import { OUTCOMES, parseMix, parseRange, type Outcome } from './sim-mix.js';
+import { answerCommands, noCommands } from './sim-commands.js';
 
 interface SimulateFlags extends AwsFlags, Partial<Record<Outcome, string>> {
   things: string;
@@ -26,7 +27,7 @@ interface SimulateFlags extends AwsFlags, Partial<Record<Outcome, string>> {
 const PARALLEL = 16;
 
 export function addSimulateCommand(program: Command): void {
-  const cmd = program.command('simulate').description('a simulated fleet: creates (or reuses) N things and runs an MQTT device for each that works its jobs');
+  const cmd = program.command('simulate').description('a simulated fleet: creates (or reuses) N things and runs an MQTT device for each that works its jobs and answers its commands');
   withAwsOptions(cmd)
     .requiredOption('--things <n>', 'how many things (named PREFIX0001, PREFIX0002, ...)')
     .option('--group <name>', 'a thing group the things are put in (created if missing)')
@@ -67,7 +68,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
   await ensureThings(iot, names, flags.group);
   info(`simulate: things ready; connecting to ${url}`);
 
-  const totals: Totals = { things: n, connected: 0, working: 0, started: 0, succeeded: 0, failed: 0, rejected: 0, hung: 0, interrupted: 0 };
+  const totals: Totals = { things: n, connected: 0, working: 0, started: 0, succeeded: 0, failed: 0, rejected: 0, hung: 0, interrupted: 0, ...noCommands() };
   const ca = flags.mqttCa ? readFileSync(flags.mqttCa) : undefined;
   const devices: SimDevice[] = [];
   await inParallel(names, async (thing) => {
@@ -86,6 +87,7 @@ async function simulate(flags: SimulateFlags): Promise<void> {
     const d = new SimDevice(thing, client, { seed, mix, workMs, totals });
     devices.push(d);
     await d.start();
+    await answerCommands(thing, client, { seed, mix, workMs, totals }, totals);
   });
   info(`simulate: ${n} devices connected; Ctrl-C to stop`);
 
@@ -128,7 +130,7 @@ async function inParallel<T>(items: T[], fn: (item: T) => Promise<void>): Promis
 }
 
 const FORMAT =
-  'devices {connected}/{things} | working {working} | started {started} | succeeded {succeeded} failed {failed} rejected {rejected} hung {hung} interrupted {interrupted}';
+  'devices {connected}/{things} | working {working} | started {started} | succeeded {succeeded} failed {failed} rejected {rejected} hung {hung} interrupted {interrupted} | commands {commands}: succeeded {commandsSucceeded} failed {commandsFailed} rejected {commandsRejected} hung {commandsHung}';
 
 /** Totals redrawn in place on a terminal, one line per interval otherwise, or JSON lines. */
 function liveTotals(output: AwsFlags['output'], interval: number, totals: Totals): { stop(): void } {

@@ -29,7 +29,11 @@ interface CompiledOperation {
   prune: Serialize;
   serialize: Serialize;
   outputHeaders: Bound[];
+  /** An output member bound to the HTTP status line (DeleteCommand's 202 or 204). */
+  statusMember: string | undefined;
   status: number;
+  /** The model's error for bad input: ValidationException for the commands operations, else InvalidRequestException. */
+  invalid: string;
 }
 
 export interface WireResponse {
@@ -105,6 +109,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 const fail = (errors: string[], value: unknown, path: string, constraint: string) =>
   errors.push(`Value ${value === undefined ? 'null' : show(value)} at '${path}' failed to satisfy constraint: ${constraint}`);
 
+const invalidInputError = (errors: { shape: string }[] | undefined): string =>
+  errors?.some((e) => e.shape === 'ValidationException') && !errors.some((e) => e.shape === 'InvalidRequestException') ? 'ValidationException' : 'InvalidRequestException';
+
 class ServiceCodec {
   private readonly checks = new Map<string, Check>();
   private readonly serializers = new Map<string, Serialize>();
@@ -144,7 +151,9 @@ class ServiceCodec {
       outputHeaders: Object.entries(output?.members ?? {})
         .filter(([, m]) => m.location === 'header')
         .map(([n, m]) => ({ name: n, wire: m.locationName ?? n, shape: this.shape(m.shape) })),
+      statusMember: Object.entries(output?.members ?? {}).find(([, m]) => m.location === 'statusCode')?.[0],
       status: op.http.responseCode ?? 200,
+      invalid: invalidInputError(op.errors),
     };
   }
 
@@ -402,7 +411,7 @@ export function decodeRequest(service: ServiceName, operation: string, parts: Re
   }
   if (errors.length) {
     throw new ServiceError(
-      'InvalidRequestException',
+      op.invalid,
       `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`,
     );
   }
@@ -415,7 +424,7 @@ export function validateInput(service: ServiceName, operation: string, input: In
   if (!op) throw new ServiceError('UnknownOperationException', `Unknown operation ${operation}`);
   const errors: string[] = [];
   op.check(input, '', errors);
-  if (errors.length) throw new ServiceError('InvalidRequestException', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+  if (errors.length) throw new ServiceError(op.invalid, `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
   return op.prune(input) as Input;
 }
 
@@ -433,7 +442,8 @@ export function encodeResponse(service: ServiceName, operation: string, output: 
     const v = output?.[h.name];
     if (v !== undefined && v !== null) headers[h.wire] = String(v);
   }
-  return { statusCode: op.status, headers, body: JSON.stringify(serializeOutput(service, operation, output)) };
+  const bound = op.statusMember === undefined ? undefined : output?.[op.statusMember];
+  return { statusCode: typeof bound === 'number' ? bound : op.status, headers, body: JSON.stringify(serializeOutput(service, operation, output)) };
 }
 
 /** Errors the models do not define, with the statuses AWS front ends use for them. */

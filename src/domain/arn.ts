@@ -48,3 +48,6 @@ export function parseJobArn(s: Scope, arn: string): string | undefined {
   const m = JOB.exec(arn);
   return m && m[1] === s.region && m[2] === s.accountId ? m[3] : undefined;
 }
+
+export const commandArn = (s: Scope, commandId: string) => `arn:aws:iot:${s.region}:${s.accountId}:command/${commandId}`;
+export const clientArn = (s: Scope, clientId: string) => `arn:aws:iot:${s.region}:${s.accountId}:client/${clientId}`;

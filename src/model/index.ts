@@ -4,7 +4,7 @@ import type { ServiceName } from '../operations/types.js';
 /** The trimmed botocore models (made by scripts/gen-model.mjs), the codec's source of truth. */
 export interface MemberRef {
   shape: string;
-  location?: 'uri' | 'querystring' | 'header' | 'headers';
+  location?: 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
   locationName?: string;
   timestampFormat?: string;
 }

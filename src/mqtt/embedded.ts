@@ -5,6 +5,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { Broker } from './broker.js';
 import { MAX_PACKET, type Connection } from './connection.js';
 import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { awsFilterMatches, mayPublishCommands, mayUseCommands, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
+import type { CommandRequest } from '../events.js';
 import type { MqttTls } from '../config/types.js';
 import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
 import { RC } from './reason-codes.js';
@@ -21,6 +23,8 @@ export interface EmbeddedBrokerOptions {
   deviceCredentials: Map<string, string>;
   /** A device request, already authorized; replies go back through `reply`. */
   onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
+  /** A device's command status update (`$aws/commands/.../response/json`), already authorized. */
+  onCommandResponse?: (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
   metrics?: Metrics | undefined;
   /** A thing's client connected or disconnected (connectivity indexing). */
@@ -43,6 +47,8 @@ export interface EmbeddedBroker {
   onClient(listener: (clientId: string) => void | Promise<void>): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
+  /** Sends a command request to its client, if connected and subscribed (at the QoS granted, at most 1). */
+  deliverCommand(r: CommandRequest, now: number): void;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
   attachWebSocket(http: HttpServer, path: string): void;
   close(): Promise<void>;
@@ -81,15 +87,18 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
       return RC.SUCCESS;
     },
-    mayPublish: (clientId, topic) => mayUse(clientId, topic) && !isServiceTopic(topic),
+    mayPublish: (clientId, topic) => (mayUse(clientId, topic) && !isServiceTopic(topic)) || mayPublishCommands(clientId, topic),
     // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
-    maySubscribe: mayUse,
+    maySubscribe: (clientId, filter) => mayUse(clientId, filter) || mayUseCommands(clientId, filter),
     published(client, packet) {
-      if (parseRequest(packet.topic) === undefined) return;
+      const command = parseCommandResponse(packet.topic);
+      if (command === undefined && parseRequest(packet.topic) === undefined) return;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       // An MQTT 5 requester's Correlation Data comes back on the reply (MQTT 5 §4.10).
       const correlation = packet.properties?.correlationData;
-      o.onRequest(client.id, packet.topic, payload, (topic, body) => sendTo(client, topic, body, correlation));
+      const reply = (topic: string, body: string) => sendTo(client, topic, body, correlation);
+      if (command) o.onCommandResponse?.(client.id, packet.topic, command, payload, reply);
+      else o.onRequest(client.id, packet.topic, payload, reply);
     },
     // What the client learns from its CONNACK on starts from the state the listeners read now.
     accepted: async (clientId) => {
@@ -165,6 +174,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     onClient(listener) {
       clientListeners.push(listener);
+    },
+    deliverCommand(r, now) {
+      const client = broker.clients.get(r.clientId);
+      if (!client) return;
+      let qos = -1;
+      for (const [filter, sub] of client.session!.subscriptions)
+        if (sub.qos > qos && awsFilterMatches(filter, r.topic)) qos = sub.qos;
+      if (qos < 0) return;
+      // AWS sends the content type and the time left as the message expiry (MQTT 5 only).
+      const expiry = Math.max(1, Math.ceil((r.deadline - now) / 1000));
+      client.publish(r.topic, r.payload, qos as 0 | 1, { ...(r.contentType ? { contentType: r.contentType } : {}), messageExpiryInterval: expiry });
     },
     subscribed(clientId, topic) {
       const client = broker.clients.get(clientId);

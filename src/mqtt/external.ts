@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import { holdLease, releaseLease } from '../store/leases.js';
 import type { Store } from '../store/store.js';
 import { parseRequest, REQUEST_FILTER, topicThing } from './topics.js';
+import { COMMAND_RESPONSE_FILTER, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
+import type { CommandRequest } from '../events.js';
 import type { Logger } from './types.js';
 
 export interface ExternalBrokerOptions {
@@ -11,6 +13,7 @@ export interface ExternalBrokerOptions {
   store: Store;
   clock: Clock;
   onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
+  onCommandResponse?: (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
   leaseMs?: number;
 }
@@ -20,6 +23,8 @@ export interface ExternalBroker {
   publish(topic: string, payload: string): void;
   /** An event at QoS 1: resolves on the broker's PUBACK (mqtt.js keeps it while reconnecting). */
   publishEvent(topic: string, payload: string): Promise<void>;
+  /** Publishes a command request at QoS 1, with its content type and expiry when the broker speaks MQTT 5. */
+  publishCommand(r: CommandRequest, now: number): void;
   /** Whether this node consumes device requests now. */
   consuming(): boolean;
   close(): Promise<void>;
@@ -53,6 +58,13 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
   const consuming = () => leaseUntil > Date.now();
 
   client.on('message', (topic, payload, packet) => {
+    const command = parseCommandResponse(topic);
+    if (command !== undefined) {
+      if (!consuming()) return;
+      const correlationData = packet.properties?.correlationData;
+      o.onCommandResponse?.(command.id, topic, command, payload, (t, body) => client.publish(t, body, correlationData ? { qos: 0, properties: { correlationData } } : { qos: 0 }));
+      return;
+    }
     const request = parseRequest(topic);
     if (request === undefined || !consuming()) return;
     const thingName = request === 'invalid' ? topicThing(topic)! : request.thingName;
@@ -78,12 +90,12 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
       leaseUntil = held ? now + leaseMs : 0;
       if (held && !subscribed && client.connected) {
         // No Local (MQTT 5): the replies this node publishes under the filter do not come back to it.
-        await client.subscribeAsync(REQUEST_FILTER, { qos: 1, nl: true });
+        await client.subscribeAsync([REQUEST_FILTER, COMMAND_RESPONSE_FILTER], { qos: 1, nl: true });
         subscribed = true;
         o.log.info({ nodeId: o.nodeId }, 'this node now consumes MQTT device requests');
       } else if (!held && subscribed) {
         subscribed = false;
-        await client.unsubscribeAsync(REQUEST_FILTER).catch(() => {});
+        await client.unsubscribeAsync([REQUEST_FILTER, COMMAND_RESPONSE_FILTER]).catch(() => {});
       }
     } catch (err) {
       o.log.warn({ err: (err as Error).message }, 'mqtt consumer lease step failed');
@@ -101,6 +113,12 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
     },
     async publishEvent(topic, payload) {
       await client.publishAsync(topic, payload, { qos: 1 });
+    },
+    publishCommand(r, now) {
+      if (!client.connected) return;
+      const v5 = client.options.protocolVersion === 5;
+      const expiry = Math.max(1, Math.ceil((r.deadline - now) / 1000));
+      client.publish(r.topic, r.payload, v5 ? { qos: 1, properties: { ...(r.contentType ? { contentType: r.contentType } : {}), messageExpiryInterval: expiry } } : { qos: 1 });
     },
     consuming,
     async close() {

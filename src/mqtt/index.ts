@@ -10,6 +10,8 @@ import { Notifier } from './notifier.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Scope } from '../domain/arn.js';
 import { parseRequest } from './topics.js';
+import { commandRejected, handleCommandResponse } from './command-api.js';
+import type { CommandResponseTopic } from './command-topics.js';
 import type { Logger } from './types.js';
 import { pendingCaps } from '../quotas/pending.js';
 import { sentKind, type Metrics } from '../metrics.js';
@@ -85,10 +87,35 @@ function perThingQueue(deps: MqttDeps) {
   };
 }
 
+/** A device's command status updates run one after another per client, in arrival order (IN_PROGRESS before SUCCEEDED). */
+function perClientCommands(deps: MqttDeps) {
+  const tails = new Map<string, { tail: Promise<void>; n: number }>();
+  return (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void): void => {
+    const q = tails.get(clientId) ?? { tail: Promise.resolve(), n: 0 };
+    if (q.n >= MAX_QUEUED_PER_THING) {
+      const r = commandRejected(topic, target.executionId, 'RequestThrottled', `Too many updates in flight for client ${clientId}`);
+      return reply(r.topic, r.payload);
+    }
+    q.n++;
+    tails.set(clientId, q);
+    q.tail = q.tail
+      .then(async () => {
+        const r = await handleCommandResponse(deps.dispatch, topic, target, payload, (err) => deps.log.error({ err, topic }, 'mqtt command update failed'));
+        deps.metrics?.mqttOut.inc({ kind: sentKind(r.topic) });
+        reply(r.topic, r.payload);
+      })
+      .catch((err: unknown) => deps.log.error({ err, topic }, 'mqtt command reply failed'))
+      .finally(() => {
+        if (--q.n === 0) tails.delete(clientId);
+      });
+  };
+}
+
 /** Starts the MQTT side of a node: the embedded broker or a client of an external one, and the notifier. */
 export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   const { config, store, events, clock, log } = deps;
   const onRequest = perThingQueue(deps);
+  const onCommandResponse = perClientCommands(deps);
   const counted = (publish: (thing: string, topic: string, payload: string) => void) => (thing: string, topic: string, payload: string) => {
     deps.metrics?.mqttOut.inc({ kind: sentKind(topic) });
     publish(thing, topic, payload);
@@ -97,7 +124,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   let notifier: Notifier;
   let publishEvent: ((topic: string, payload: string) => Promise<void>) | undefined;
   if (config.mqttUrl !== undefined) {
-    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
+    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
+    events.onCommandRequest((r) => external.publishCommand(r, clock.now()));
     broker = external;
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
@@ -110,10 +138,12 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       tls: config.mqttTls,
       deviceCredentials: config.deviceCredentials,
       onRequest,
+      onCommandResponse,
       log,
       metrics: deps.metrics,
       onPresence: deps.onPresence,
     });
+    events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
     const local = new Notifier({

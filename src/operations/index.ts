@@ -12,6 +12,9 @@ import * as thingTypes from './thing-types.js';
 import * as events from './events.js';
 import * as fleet from './fleet-index.js';
 import * as dynamicGroups from './dynamic-groups.js';
+import * as commands from './commands.js';
+import * as commandExecutions from './command-executions.js';
+import * as commandDevice from './command-device.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -71,12 +74,23 @@ export const operations: OperationTable = {
     CreateDynamicThingGroup: dynamicGroups.CreateDynamicThingGroup,
     UpdateDynamicThingGroup: dynamicGroups.UpdateDynamicThingGroup,
     DeleteDynamicThingGroup: dynamicGroups.DeleteDynamicThingGroup,
+    CreateCommand: commands.CreateCommand,
+    GetCommand: commands.GetCommand,
+    ListCommands: commands.ListCommands,
+    UpdateCommand: commands.UpdateCommand,
+    DeleteCommand: commands.DeleteCommand,
+    GetCommandExecution: commandExecutions.GetCommandExecution,
+    ListCommandExecutions: commandExecutions.ListCommandExecutions,
+    DeleteCommandExecution: commandExecutions.DeleteCommandExecution,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,
     GetPendingJobExecutions: device.GetPendingJobExecutions,
     StartNextPendingJobExecution: device.StartNextPendingJobExecution,
     UpdateJobExecution: device.UpdateJobExecution,
+    StartCommandExecution: commandExecutions.StartCommandExecution,
+    // MQTT only (not in the model, so HTTP cannot reach it): a device's command status update.
+    UpdateCommandExecution: commandDevice.UpdateCommandExecution,
   },
 };
 

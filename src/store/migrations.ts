@@ -328,6 +328,66 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         await backfillGroupFields(db);
       },
     },
+    '0015_commands': {
+      // AWS IoT commands (docs/compatibility.md, Commands): the lists' keyset orders are indexes.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('commands')
+          .addColumn('command_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('namespace', 'varchar(32)', (c) => c.notNull())
+          .addColumn('display_name', 'varchar(64)')
+          .addColumn('description', 'text')
+          .addColumn('payload_content', 'text')
+          .addColumn('payload_content_type', 'text')
+          .addColumn('payload_template', 'text')
+          .addColumn('preprocessor', 'text')
+          .addColumn('mandatory_parameters', 'text')
+          .addColumn('role_arn', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('last_updated_at', bigint, (c) => c.notNull())
+          .addColumn('deprecated', 'integer', (c) => c.notNull())
+          .addColumn('deprecated_at', bigint)
+          .addColumn('pending_deletion', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('commands_created').on('commands').columns(['created_at', 'command_id']).execute();
+        await db.schema.createIndex('commands_ns_created').on('commands').columns(['namespace', 'created_at', 'command_id']).execute();
+        await db.schema
+          .createTable('command_parameters')
+          .addColumn('command_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('name', 'varchar(192)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('command_parameters_pk', ['name', 'command_id'])
+          .execute();
+        await db.schema
+          .createTable('command_executions')
+          .addColumn('execution_id', 'varchar(64)', (c) => c.primaryKey())
+          .addColumn('command_id', 'varchar(64)', (c) => c.notNull())
+          .addColumn('namespace', 'varchar(32)', (c) => c.notNull())
+          .addColumn('target_arn', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('status', 'varchar(16)', (c) => c.notNull())
+          .addColumn('timed_out_by_service', 'integer', (c) => c.notNull())
+          .addColumn('reason_code', 'varchar(64)')
+          .addColumn('reason_description', 'text')
+          .addColumn('result', 'text')
+          .addColumn('parameters', 'text')
+          .addColumn('execution_timeout_seconds', bigint, (c) => c.notNull())
+          .addColumn('client_token', 'varchar(64)')
+          .addColumn('request_hash', 'text')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('last_updated_at', bigint, (c) => c.notNull())
+          .addColumn('started_at', bigint, (c) => c.notNull())
+          .addColumn('completed_at', bigint)
+          .addColumn('time_to_live', bigint, (c) => c.notNull())
+          .addColumn('version', bigint, (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('command_executions_token').on('command_executions').column('client_token').unique().execute();
+        for (const by of ['started_at', 'completed_at']) {
+          await db.schema.createIndex(`command_executions_${by}`).on('command_executions').columns([by, 'execution_id']).execute();
+          await db.schema.createIndex(`command_executions_cmd_${by}`).on('command_executions').columns(['command_id', by, 'execution_id']).execute();
+          await db.schema.createIndex(`command_executions_target_${by}`).on('command_executions').columns(['target_arn', by, 'execution_id']).execute();
+          await db.schema.createIndex(`command_executions_status_${by}`).on('command_executions').columns(['status', by, 'execution_id']).execute();
+        }
+      },
+    },
   };
 }
 

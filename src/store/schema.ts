@@ -234,6 +234,55 @@ export interface QuotaNodesTable {
   demand: string;
 }
 
+/** A command (AWS IoT commands): payload bytes as base64, JSON members as text. */
+export interface CommandsTable {
+  command_id: string;
+  namespace: string;
+  display_name: string | null;
+  description: string | null;
+  payload_content: string | null;
+  payload_content_type: string | null;
+  payload_template: string | null;
+  preprocessor: string | null;
+  mandatory_parameters: string | null;
+  role_arn: string | null;
+  created_at: number;
+  last_updated_at: number;
+  deprecated: number;
+  deprecated_at: number | null;
+  pending_deletion: number;
+}
+
+/** A command's parameter names, for ListCommands' commandParameterName filter (indexed by name). */
+export interface CommandParametersTable {
+  command_id: string;
+  name: string;
+}
+
+/** One execution of a command on one target (a thing or an MQTT client). */
+export interface CommandExecutionsTable {
+  execution_id: string;
+  command_id: string;
+  namespace: string;
+  target_arn: string;
+  status: string;
+  /** 1 when the service set TIMED_OUT (the device may still report a final status). */
+  timed_out_by_service: number;
+  reason_code: string | null;
+  reason_description: string | null;
+  result: string | null;
+  parameters: string | null;
+  execution_timeout_seconds: number;
+  client_token: string | null;
+  request_hash: string | null;
+  created_at: number;
+  last_updated_at: number;
+  started_at: number;
+  completed_at: number | null;
+  time_to_live: number;
+  version: number;
+}
+
 export interface DB {
   event_outbox: EventOutboxTable;
   things: ThingsTable;
@@ -256,4 +305,7 @@ export interface DB {
   group_fields: GroupFieldsTable;
   thing_connectivity: ThingConnectivityTable;
   fleet_indexing: FleetIndexingTable;
+  commands: CommandsTable;
+  command_parameters: CommandParametersTable;
+  command_executions: CommandExecutionsTable;
 }
