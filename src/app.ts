@@ -20,6 +20,8 @@ import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { loadOrCreateCa } from './certs/own-ca.js';
+import type { Ca } from './certs/x509.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -51,6 +53,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   try {
     store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
   } catch (err) {
+    unlock();
+    throw err;
+  }
+  let ca: Ca;
+  try {
+    // Made at the first start and shared by every node: devices trust it as their --ca_file.
+    // X.509 validity is wall time on purpose: TLS peers check it against their own clocks.
+    ca = await loadOrCreateCa(store, Date.now());
+  } catch (err) {
+    await store.close();
     unlock();
     throw err;
   }
@@ -95,6 +107,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttEndpointAddress: () => mqttEndpoint,
     objects,
     manualClock: config.clock === 'manual',
+    ca: async () => ca,
   };
   const inner = createDispatch(ctx);
   const dispatch: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
@@ -114,7 +127,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, caPem: ca.certPem });
   } catch (err) {
     await store.close();
     unlock();
@@ -134,6 +147,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       metrics,
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
+      ca,
+      scope,
     });
   } catch (err) {
     await http.close();
@@ -141,7 +156,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     unlock();
     throw err;
   }
-  if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
+  // Devices are pointed at the TLS listener, as AWS points them at iot:Data-ATS; AWS answers a
+  // host name alone, which means its port 8883: so does iot-jobs there, else host:port.
+  if (mqtt) {
+    const device = new URL(mqtt.tlsUrl ?? mqtt.url);
+    mqttEndpoint = mqtt.tlsUrl && device.port === '8883' ? device.hostname : device.host;
+  }
   worker.start();
   timers.start();
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');

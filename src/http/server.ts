@@ -11,6 +11,8 @@ import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
 import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
 
+export const CA_PEM_PATH = '/_iot-jobs/ca.pem';
+
 export interface HttpServerOptions {
   config: Config;
   dispatch: Dispatch;
@@ -23,6 +25,8 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET/POST /_iot-jobs/clock. */
   clockControl?: ClockControl;
+  /** The own CA's certificate, public like AmazonRootCA1.pem: GET /_iot-jobs/ca.pem, unsigned. */
+  caPem?: string;
 }
 
 /** What the request line says about a request, filled in as the request is handled. */
@@ -139,6 +143,14 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const ok = opts.ready ? await opts.ready() : true;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
+
+  const caPem = opts.caPem;
+  if (caPem !== undefined) {
+    app.get(CA_PEM_PATH, async (req, reply) => {
+      note(req).operation = 'ca.pem';
+      return reply.code(200).header('content-type', 'application/x-pem-file').send(caPem);
+    });
+  }
 
   await registerUi(app, opts.log);
   // Unsigned, like /health: Prometheus scrapers do not sign. It shows counts, never ids.

@@ -7,16 +7,22 @@ import { MAX_PACKET, type Connection } from './connection.js';
 import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
 import type { MqttTls } from '../config/types.js';
 import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
+import { TLSSocket } from 'node:tls';
 import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 import type { Metrics } from '../metrics.js';
+import { isLoopback } from '../config/config.js';
+import { CertAuthority, peerCertificate, type CertIdentity } from './cert-auth.js';
+import type { Duplex } from 'node:stream';
 
 export interface EmbeddedBrokerOptions {
   host: string;
   /** Plain TCP port; undefined = no plain listener. */
   port: number | undefined;
-  /** A TLS listener as well (or instead). */
-  tls?: MqttTls | undefined;
+  /** A TLS listener as well (or instead); its certificate and key resolved (given, or from the own CA). */
+  tls?: (MqttTls & { cert: Buffer; key: Buffer }) | undefined;
+  /** Registered device certificates and their IoT policies (the registry); absent: CN mode and passwords only. */
+  certs?: CertAuthority | undefined;
   /** Passwords by thing name (`*` = any thing); empty = open (loopback only, checked by config). */
   deviceCredentials: Map<string, string>;
   /** A device request, already authorized; replies go back through `reply`. */
@@ -41,6 +47,8 @@ export interface EmbeddedBroker {
   onClient(listener: (clientId: string) => void | Promise<void>): void;
   /** True when that client is connected and subscribed to a filter matching `topic`. */
   subscribed(clientId: string, topic: string): boolean;
+  /** Closes that client's connection if it is still the one on `stream` (MQTT 5: DISCONNECT 0x87 first). */
+  disconnect(clientId: string, stream: unknown, reason: string): void;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
   attachWebSocket(http: HttpServer, path: string): void;
   close(): Promise<void>;
@@ -48,11 +56,6 @@ export interface EmbeddedBroker {
 
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
-/** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
-function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
-  // mqtt-packet writes a string payload as UTF-8 straight into the packet.
-  client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
-}
 
 function samePassword(a: string, b: Buffer): boolean {
   const x = Buffer.from(a);
@@ -66,22 +69,56 @@ function samePassword(a: string, b: Buffer): boolean {
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const open = o.deviceCredentials.size === 0;
+  // Certificate identities by connection: their rights are their policies, not their client id.
+  const identities = new WeakMap<Duplex, CertIdentity>();
+  const certs = o.certs;
+  const tlsCa = o.tls?.ca !== undefined;
+  const refused = (clientId: string, remote: string | undefined, reason: string, extra: object = {}) => {
+    o.log.info({ clientId, remote, reason, ...extra }, 'mqtt connection refused');
+    return RC.NOT_AUTHORIZED;
+  };
   const broker = new Broker({
     log: o.log,
-    authenticate({ clientId, username, password, stream }) {
+    async authenticate({ clientId, username, password, stream }) {
       if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
-      // A device certificate signed by our CA authenticates the thing it names, as in AWS IoT.
-      const certified = certificateThing(stream);
-      if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+      const peer = peerCertificate(stream);
+      const remote = remoteOf(stream);
+      if (peer) {
+        // A registered certificate: its IoT policies decide (perimeter.md §3.6, §4).
+        if (certs) {
+          const r = await certs.load(peer, clientId, stream);
+          if (r.ok) {
+            identities.set(stream, r.identity);
+            return RC.SUCCESS;
+          }
+          if (r.reason !== 'certificate not registered' || !tlsCa) return refused(clientId, remote, r.reason, r.log);
+        }
+        // --mqtt-tls-ca: a certificate signed by that CA authenticates the thing its CN names.
+        const certified = tlsCa ? certificateThing(stream) : undefined;
+        if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+        return refused(clientId, remote, 'certificate not registered');
+      }
+      const overTls = stream instanceof TLSSocket;
+      // Over TLS without a certificate: a password, or the open mode on loopback (never with --mqtt-tls-ca).
+      if (overTls && (tlsCa || (open && !isLoopback(o.host)))) return refused(clientId, remote, 'no client certificate');
       if (open) return RC.SUCCESS;
       if (username !== undefined && username !== clientId) return RC.BAD_USERNAME_OR_PASSWORD;
       const expected = o.deviceCredentials.get(clientId) ?? o.deviceCredentials.get('*');
       if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
       return RC.SUCCESS;
     },
-    mayPublish: (clientId, topic) => mayUse(clientId, topic) && !isServiceTopic(topic),
+    mayPublish(clientId, topic, stream) {
+      const id = stream && identities.get(stream);
+      if (id) return !isServiceTopic(topic) && certs!.may(id, 'iot:Publish', topic);
+      return mayUse(clientId, topic) && !isServiceTopic(topic);
+    },
     // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
-    maySubscribe: mayUse,
+    maySubscribe(clientId, filter, stream) {
+      const id = stream && identities.get(stream);
+      return id ? certs!.may(id, 'iot:Subscribe', filter) : mayUse(clientId, filter);
+    },
+    mayReceive,
+    pubackDenial: (stream) => identities.has(stream),
     published(client, packet) {
       if (parseRequest(packet.topic) === undefined) return;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
@@ -95,6 +132,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     // A device coming and going is the first thing to look for when it gets no jobs.
     attached(c) {
+      const id = identities.get(c.stream);
+      if (id) {
+        certs!.attach(id);
+        c.stream.once('close', () => certs!.detach(id));
+      }
       o.metrics?.mqttConnectionsTotal.inc();
       o.metrics?.mqttConnections.set(broker.clients.size);
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device connected');
@@ -105,6 +147,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
   });
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
+  // A message a certificate's policies do not let it receive is not delivered (iot:Receive).
+  function mayReceive(stream: Duplex, topic: string): boolean {
+    const id = identities.get(stream);
+    return !id || certs!.may(id, 'iot:Receive', topic);
+  }
+  /** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
+  function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
+    if (!mayReceive(client.stream, topic)) return;
+    // mqtt-packet writes a string payload as UTF-8 straight into the packet.
+    client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
+  }
 
   const handle = (socket: Socket) => broker.handle(socket);
   const servers: Server[] = [];
@@ -131,12 +184,20 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   }
   if (o.tls) {
     const server = tlsListener(o.tls, handle, o.log);
+    let port: number;
     try {
-      tlsUrl = `mqtts://${host}:${await listen(server, o.tls.port, o.host)}`;
+      port = await listen(server, o.tls.port, o.host);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT TLS port ${o.tls.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
+      // The default port may move: a TLS device verifies the server, so it cannot be misrouted silently.
+      if (e.code === 'EADDRINUSE' && o.tls.movable) {
+        port = await listen(server, 0, o.host);
+        o.log.warn({ port: o.tls.port, instead: port }, `MQTT TLS port ${o.tls.port} on ${o.host} is in use; listening on ${port} instead`);
+      } else {
+        return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT TLS port ${o.tls.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
+      }
     }
+    tlsUrl = `mqtts://${host}:${port}`;
     servers.push(server);
     url ||= tlsUrl;
   }
@@ -158,6 +219,11 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     connected(clientId) {
       return broker.clients.has(clientId);
+    },
+    disconnect(clientId, stream, reason) {
+      const client = broker.clients.get(clientId);
+      if (client && client.stream === stream) void client.disconnect(RC.NOT_AUTHORIZED, reason);
+      else (stream as Duplex).destroy();
     },
     onClient(listener) {
       clientListeners.push(listener);
@@ -182,6 +248,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       });
     },
     async close() {
+      certs?.close();
       for (const ws of sockets?.clients ?? []) ws.terminate();
       sockets?.close();
       const listening = servers.map((server) => new Promise<void>((r) => server.close(() => r())));

@@ -4,6 +4,7 @@ import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
 import { removePending } from '../store/executions.js';
 import { requireUsableType } from './thing-types.js';
+import { refuseAttachedThing } from './principals.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 
@@ -112,6 +113,7 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
     if (!t) return false;
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
+    await refuseAttachedThing(db, name);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
     return removePending(db, name, undefined, ctx.clock.now());

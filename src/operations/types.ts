@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { Store } from '../store/store.js';
 import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
+import type { Ca } from '../certs/x509.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -28,6 +29,8 @@ export interface OperationContext {
   objects?: ObjectStore;
   /** `--clock manual`: paced rollouts release whole minutes' worth as the clock is moved. */
   manualClock?: boolean;
+  /** iot-jobs' own CA (kept in the store), which issues CreateKeysAndCertificate's certificates. */
+  ca?: () => Promise<Ca>;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

@@ -168,7 +168,9 @@ export interface TimersTable {
   lease_until: number | null;
 }
 
-export interface DB {
+import type { RegistryTables } from './registry-schema.js';
+
+export interface DB extends RegistryTables {
   things: ThingsTable;
   thing_groups: ThingGroupsTable;
   group_members: GroupMembersTable;
