@@ -22,6 +22,9 @@ import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
 import { loadOrCreateCa } from './certs/own-ca.js';
 import type { Ca } from './certs/x509.js';
+import { Iam } from './iam/iam.js';
+import { httpAuthorizer } from './iam/http.js';
+import { resourceTags } from './iam/resource-tags.js';
 
 export interface AppOptions {
   clock?: Clock;
@@ -38,6 +41,8 @@ export interface App {
   mqttTlsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
+  /** With --iam-policies: the users, their policies, reload() and authorize() for other wires. */
+  iam?: Iam;
   store: Store;
   events: Events;
   clock: Clock;
@@ -47,6 +52,8 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  // First: a bad users file stops the start before anything is opened (IamFileError, exit 2).
+  const iam = config.iamPolicies === undefined ? undefined : new Iam(config.iamPolicies, config.accountId, log);
   // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
@@ -126,8 +133,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
-    const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, caPem: ca.certPem });
+    const iamHttp = iam && { secretOf: iam.secretOf, authorize: httpAuthorizer(iam, { now: () => clock.now(), tagsOf: (arns) => resourceTags(store, arns) }) };
+    // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
+    const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]!] : config.credentials;
+    const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem });
   } catch (err) {
     await store.close();
     unlock();
@@ -164,6 +174,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   worker.start();
   timers.start();
+  if (iam) {
+    iam.watch();
+    log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
+  }
   log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
   let closed = false;
   return {
@@ -172,12 +186,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttWsUrl: mqtt?.wsUrl,
     mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
+    iam,
     store,
     events,
     clock,
     async close() {
       if (closed) return;
       closed = true;
+      iam?.close();
       // MQTT first: its WebSocket clients hold upgraded sockets of the HTTP server.
       await mqtt?.close();
       await http.close();

@@ -9,6 +9,8 @@ import { MAX_OBJECT_BYTES } from '../s3/route.js';
 import { systemClock } from '../clock.js';
 import { addOperatorCommands } from './operator.js';
 import { clockRequest, parseDuration } from './clock-client.js';
+import { addIamCommands } from './iam.js';
+import { IamFileError } from '../iam/users.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -53,6 +55,7 @@ program
   .option('--s3-credentials <KEY:SECRET>', 'key pair for --s3-endpoint; default: the first --credentials pair (env IOT_JOBS_S3_CREDENTIALS)')
   .option('--log-format <format>', 'pretty or json (env IOT_JOBS_LOG_FORMAT; default pretty on a terminal, json otherwise)')
   .option('--clock <mode>', 'system, or manual: time moves only through POST /_iot-jobs/clock (env IOT_JOBS_CLOCK; default system)')
+  .option('--iam-policies <file>', 'IAM users file: only its key pairs are accepted and every request is authorized by their policies; reloaded on SIGHUP and on change (env IOT_JOBS_IAM_POLICIES)')
   .action(async (flags: Flags) => {
     let config;
     try {
@@ -65,6 +68,7 @@ program
     try {
       app = await startApp(config);
     } catch (err) {
+      if (err instanceof IamFileError) die(err.message, 2);
       const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
       if (e.code === 'EDATADIRLOCKED') die(e.message, 2);
       // A --data-dir that cannot be made or opened is a bad flag value too.
@@ -84,6 +88,7 @@ program
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    if (app.iam) process.on('SIGHUP', () => app.iam!.reload('SIGHUP'));
   });
 
 const files = program.command('files').description("objects iot-jobs serves itself for presigned-URL placeholders and documentSource (when no --s3-endpoint is given)");
@@ -119,6 +124,7 @@ files
     process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
   });
 addOperatorCommands(program);
+addIamCommands(program, die);
 const clockCmd = program
   .command('clock')
   .description('show or move the clock of a server started with --clock manual (GET/POST /_iot-jobs/clock)')

@@ -28,6 +28,7 @@ export interface Flags {
   s3Credentials?: string;
   logFormat?: string;
   clock?: string;
+  iamPolicies?: string;
 }
 
 function clockMode(raw: string | undefined): 'manual' | 'system' {
@@ -139,7 +140,9 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
   const rawCredentials = flags.credentials?.length ? flags.credentials : (env.IOT_JOBS_CREDENTIALS ?? '').split(',').filter(Boolean);
   const credentials = rawCredentials.map(credential);
   const defaultCredentials = credentials.length === 0;
-  if (defaultCredentials && !isLoopback(host))
+  const iamPolicies = pick(flags.iamPolicies, env.IOT_JOBS_IAM_POLICIES);
+  // With a users file the API accepts only its keys: test/test then only presigns the server's own S3 URLs.
+  if (defaultCredentials && iamPolicies === undefined && !isLoopback(host))
     throw new ConfigError(`refusing to listen on ${host} with the default development credentials; pass --credentials KEY:SECRET`);
   const mqttUrl = pick(flags.mqttUrl, env.IOT_JOBS_MQTT_URL);
   if (mqttUrl !== undefined && !/^mqtts?:\/\/[^/]+/.test(mqttUrl)) throw new ConfigError(`--mqtt-url must look like mqtt://host:port, not '${mqttUrl}'`);
@@ -180,5 +183,6 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
     logLevel: logLevel(pick(flags.logLevel, env.IOT_JOBS_LOG_LEVEL) ?? 'info'),
     logFormat: logFormat(pick(flags.logFormat, env.IOT_JOBS_LOG_FORMAT), tty),
     clock: clockMode(pick(flags.clock, env.IOT_JOBS_CLOCK)),
+    iamPolicies,
   };
 }

@@ -49,4 +49,6 @@ export interface Config {
   logFormat?: 'pretty' | 'json';
   /** 'manual': time moves only through POST /_iot-jobs/clock, kept in the store. Default 'system'. */
   clock?: 'manual' | 'system';
+  /** --iam-policies: the IAM users file; only its keys are accepted and every request is authorized. */
+  iamPolicies?: string | undefined;
 }

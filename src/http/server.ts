@@ -10,6 +10,8 @@ import { claimedAccessKeyId, createVerifier } from './sigv4.js';
 import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
 import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
+import { checksFor, clockCheck, type Check } from '../iam/actions.js';
+import type { HttpAuthorize } from '../iam/http.js';
 
 export const CA_PEM_PATH = '/_iot-jobs/ca.pem';
 
@@ -27,6 +29,8 @@ export interface HttpServerOptions {
   clockControl?: ClockControl;
   /** The own CA's certificate, public like AmazonRootCA1.pem: GET /_iot-jobs/ca.pem, unsigned. */
   caPem?: string;
+  /** With --iam-policies: the accepted keys, and each request's authorization after its signature check. */
+  iam?: { secretOf: (accessKeyId: string) => string | undefined; authorize: HttpAuthorize };
 }
 
 /** What the request line says about a request, filled in as the request is handled. */
@@ -38,6 +42,8 @@ interface RequestNote {
   accessKeyId?: string | undefined;
   /** The signature check failed (logged as such, with the access key id it claimed). */
   denied?: boolean;
+  /** The IAM decision(s), with --iam-policies. */
+  iam?: unknown;
 }
 
 export interface HttpServer {
@@ -125,6 +131,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       thingName: n.thingName,
       jobId: n.jobId,
       accessKeyId: n.accessKeyId,
+      ...(n.iam !== undefined && { iam: n.iam }),
     };
     // Probes and scrapes come every few seconds: they stay out of the info log.
     if (n.operation === 'health' || n.operation === 'metrics') req.log.debug(line, 'request');
@@ -132,7 +139,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     else req.log.info(line, 'request');
   });
   // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
-  const verify = createVerifier({ credentials: config.credentials, region: config.region, alsoAccept: opts.clock ? () => opts.clock!.now() : undefined });
+  const verify = createVerifier({ credentials: config.credentials, secretOf: opts.iam?.secretOf, region: config.region, alsoAccept: opts.clock ? () => opts.clock!.now() : undefined });
 
   // SigV4 covers the exact body bytes: keep every body raw, whatever its content type.
   app.removeAllContentTypeParsers();
@@ -170,6 +177,14 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     });
   }
 
+  const scope = { region: config.region, accountId: config.accountId };
+  /** Throws AWS's AccessDeniedException when the signing user's policies do not allow every check. */
+  const authorize = async (req: FastifyRequest, n: RequestNote, checks: Check[]) => {
+    const r = await opts.iam!.authorize({ accessKeyId: n.accessKeyId!, sourceIp: req.ip, secure: req.protocol === 'https', checks });
+    n.iam = r.iam;
+    if (r.error) throw r.error;
+  };
+
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const requestId = randomUUID();
     let service: ServiceName = 'iot';
@@ -187,7 +202,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       n.service = service;
       const q = rawUrl.indexOf('?');
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
-      if (path === CLOCK_PATH && opts.clockControl) return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
+      if (path === CLOCK_PATH && opts.clockControl) {
+        if (opts.iam) await authorize(req, n, [clockCheck(req.method)]);
+        return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
+      }
       const match = matchOperation(service, req.method, path);
       if (!match) throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);
       n.operation = match.operation;
@@ -199,6 +217,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
         headers: req.headers,
         body,
       });
+      if (opts.iam) await authorize(req, n, checksFor(service, match.operation, input, scope));
       const output = await dispatch(service, match.operation, input);
       return send(reply, requestId, encodeResponse(service, match.operation, output));
     } catch (err) {

@@ -53,6 +53,8 @@ export interface VerifierOptions<S extends string = ServiceName> {
   /** False for S3, whose paths are escaped once (every other service escapes them twice). */
   uriEscapePath?: boolean;
   credentials: Credential[];
+  /** When set, the accepted keys instead of `credentials`, looked up per request (a reloadable IAM users file). */
+  secretOf?: (accessKeyId: string) => string | undefined;
   /** The region clients must sign for. */
   region: string;
   /** Epoch milliseconds; Date.now by default. */
@@ -196,13 +198,14 @@ export function createVerifier<S extends string>(opts: VerifierOptions<S>): Veri
   const canonicalizer = canonicalizers[opts.uriEscapePath === false ? 'false' : 'true'];
   const scopes = [...services.keys()].filter((k) => k !== 'execute-api').map((k) => `'${k}'`).join(' or ');
   const secrets = new Map(opts.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
+  const secretOf = opts.secretOf ?? ((id: string) => secrets.get(id));
   const now = opts.clock ?? Date.now;
   const maxSkew = opts.maxSkewMs ?? 5 * 60 * 1000;
   const skewWords = `${Math.round(maxSkew / 60_000)} min.`;
-  // Derived signing keys, per access key (whose secret is fixed) and scope: one HMAC chain a day.
+  // Derived signing keys, per key pair and scope: one HMAC chain a day (a reload may change a secret).
   const signingKeys = new Map<string, Buffer>();
   const signingKey = (accessKeyId: string, secret: string, scope: Authorization) => {
-    const id = `${accessKeyId}/${scope.scopeDate}/${scope.region}/${scope.scopeService}`;
+    const id = `${accessKeyId}\0${secret}/${scope.scopeDate}/${scope.region}/${scope.scopeService}`;
     let key = signingKeys.get(id);
     if (!key) {
       key = createHmac('sha256', `AWS4${secret}`).update(scope.scopeDate).digest();
@@ -230,7 +233,7 @@ export function createVerifier<S extends string>(opts: VerifierOptions<S>): Veri
 
     const service = services.get(auth.scopeService);
     if (!service) throw invalid(`Credential should be scoped to correct service: ${scopes}, not '${auth.scopeService}'.`);
-    const secret = secrets.get(auth.accessKeyId);
+    const secret = secretOf(auth.accessKeyId);
     if (secret === undefined) throw deny('UnrecognizedClientException', 'The security token included in the request is invalid.');
     if (auth.region !== opts.region) throw invalid(`Credential should be scoped to a valid region, not '${auth.region}'. This server serves '${opts.region}'.`);
 

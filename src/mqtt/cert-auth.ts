@@ -3,8 +3,7 @@ import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { Scope } from '../domain/arn.js';
-import { CompiledPolicies, type Decision, type NamedPolicy, type Variables } from '../domain/iot-policy/evaluate.js';
-import { parsePolicy } from '../domain/iot-policy/document.js';
+import { PolicySet, describeStatement, type Context, type Decision, type VariableResolver } from '../domain/policy/index.js';
 import { authVersion } from '../certs/own-ca.js';
 import { effectivePolicies } from '../operations/policies.js';
 import type { Store } from '../store/store.js';
@@ -29,6 +28,34 @@ export interface CertIdentity {
 }
 
 export type Action = 'iot:Connect' | 'iot:Publish' | 'iot:Subscribe' | 'iot:Receive';
+
+/**
+ * One connection's policies, compiled once by the shared policy engine (src/domain/policy), its
+ * variables resolved for this connection; decisions are remembered per action and resource, so a
+ * device's packets on its usual topics cost a map lookup.
+ */
+export class CompiledPolicies {
+  private readonly cache = new Map<string, Decision>();
+  constructor(
+    private readonly set: PolicySet,
+    /** Condition keys (Bool on iot:Connection.Thing.IsAttached, ...); the resolver serves variables beyond them. */
+    private readonly context: Context,
+    private readonly resolve: VariableResolver,
+    readonly names: string[],
+  ) {}
+
+  decide(action: Action, resource: string): Decision {
+    const key = `${action} ${resource}`;
+    let d = this.cache.get(key);
+    if (!d) {
+      d = this.set.evaluate({ action, resources: [resource], context: this.context, resolve: this.resolve });
+      // A device uses a handful of topics; a flood of distinct ones must not grow this without end.
+      if (this.cache.size >= 512) this.cache.clear();
+      this.cache.set(key, d);
+    }
+    return d;
+  }
+}
 
 /** The peer certificate's DER, or undefined (no certificate, or not TLS). */
 export function peerCertificate(stream: unknown): X509Certificate | undefined {
@@ -62,17 +89,32 @@ function dnValues(dn: string, short: string): string[] {
 }
 
 /** A certificate value with a wildcard character or over 1024 characters is left unreplaced (PVAR). */
-const usable = (v: string | undefined) => (v === undefined || v.length > 1024 || /[*$+?#]/.test(v) ? undefined : v);
+const plainValue = (v: string | undefined) => (v === undefined || v.length > 1024 || /[*$+?#]/.test(v) ? undefined : v);
 
 function certificateVariable(cert: X509Certificate, name: string): string | string[] | undefined {
-  if (name === 'SerialNumber') return usable(cert.serialNumber);
+  if (name === 'SerialNumber') return plainValue(cert.serialNumber);
   const m = /^(Subject|Issuer)\.([A-Za-z]+)(?:\.(\d+|List))?$/.exec(name);
   if (!m) return undefined;
   const short = DN[m[2]!];
   if (!short) return undefined;
   const values = dnValues(m[1] === 'Subject' ? cert.subject : cert.issuer, short);
-  if (m[3] === 'List') return values.slice(0, 5).map(usable).filter((v): v is string => v !== undefined);
-  return usable(values[m[3] ? Number(m[3]) - 1 : 0]);
+  if (m[3] === 'List') return values.slice(0, 5).map(plainValue).filter((v): v is string => v !== undefined);
+  return plainValue(values[m[3] ? Number(m[3]) - 1 : 0]);
+}
+
+/** Every condition key this connection has a value for (variables resolve through the same function). */
+function contextOf(vars: VariableResolver, cert: X509Certificate, attributes: Record<string, string>): Context {
+  const names = ['iot:ClientId', 'aws:SourceIp', 'iot:Connection.Thing.ThingName', 'iot:Connection.Thing.ThingTypeName', 'iot:Connection.Thing.IsAttached', 'iot:Certificate.SerialNumber'];
+  for (const k of Object.keys(attributes)) names.push(`iot:Connection.Thing.Attributes[${k}]`);
+  for (const side of ['Subject', 'Issuer']) {
+    for (const attr of Object.keys(DN)) if (dnValues(side === 'Subject' ? cert.subject : cert.issuer, DN[attr]!).length) names.push(`iot:Certificate.${side}.${attr}`, `iot:Certificate.${side}.${attr}.List`);
+  }
+  const out: Record<string, string | readonly string[]> = {};
+  for (const n of names) {
+    const v = vars(n);
+    if (v !== undefined) out[n] = v;
+  }
+  return out;
 }
 
 export const resourceArn = (s: Scope, type: 'client' | 'topic' | 'topicfilter', name: string) => `arn:aws:iot:${s.region}:${s.accountId}:${type}/${name}`;
@@ -118,7 +160,7 @@ export class CertAuthority {
     const thing = thingName ? await db.selectFrom('things').select(['thing_type_name', 'attributes']).where('thing_name', '=', thingName).executeTakeFirst() : undefined;
     const attributes = thing ? (JSON.parse(thing.attributes) as Record<string, string>) : {};
     const remote = (stream as { remoteAddress?: string }).remoteAddress;
-    const vars: Variables = (name) => {
+    const vars: VariableResolver = (name) => {
       if (name === 'iot:ClientId') return clientId;
       if (name === 'aws:SourceIp') return remote;
       if (name.startsWith('iot:Certificate.')) return certificateVariable(cert, name.slice('iot:Certificate.'.length));
@@ -130,16 +172,18 @@ export class CertAuthority {
       return attr ? attributes[attr[1]!] : undefined;
     };
     const rows = await effectivePolicies(scope, db, certificateArn, thing ? thingName : undefined);
-    // Documents were checked when stored; one that no longer parses counts as no policy.
-    const named: NamedPolicy[] = [];
-    for (const r of rows) {
+    // Documents were checked when stored; one that no longer compiles counts as no policy.
+    const usable = rows.filter((r) => {
       try {
-        named.push({ name: r.name, statements: parsePolicy(r.document) });
+        return new PolicySet([{ document: r.document }]) !== undefined;
       } catch {
-        this.o.log.warn({ policyName: r.name }, 'stored IoT policy does not parse; ignored');
+        this.o.log.warn({ policyName: r.name }, 'stored IoT policy does not compile; ignored');
+        return false;
       }
-    }
-    const identity: CertIdentity = { certificateId, certificateArn, clientId, thingName: thing ? thingName : undefined, policies: new CompiledPolicies(named, vars), stream };
+    });
+    const set = new PolicySet(usable.map((r) => ({ document: r.document, name: `policy ${r.name}` })));
+    const policies = new CompiledPolicies(set, contextOf(vars, cert, attributes), vars, usable.map((r) => r.name));
+    const identity: CertIdentity = { certificateId, certificateArn, clientId, thingName: thing ? thingName : undefined, policies, stream };
     const d = this.check(identity, 'iot:Connect', resourceArn(scope, 'client', clientId));
     if (!d) return { ok: false, reason: 'iot:Connect not allowed', log: { certificateId } };
     return { ok: true, identity };
@@ -148,17 +192,17 @@ export class CertAuthority {
   /** A decision, logged at info when it denies: which action, resource, and which policies (perimeter.md §4.5). */
   check(identity: CertIdentity, action: Action, resource: string): boolean {
     const d: Decision = identity.policies.decide(action, resource);
-    if (d.decision === 'ALLOWED') return true;
+    if (d.allowed) return true;
     this.o.log.info(
       {
         clientId: identity.clientId,
         certificateId: identity.certificateId,
         action,
         resource,
-        decision: d.decision,
-        ...(d.deniedBy ? { deniedBy: d.deniedBy } : {}),
-        // An Allow that the Deny overrode: the policy that would have allowed it.
-        ...(d.allowedBy ? { wouldBeAllowedBy: d.allowedBy } : {}),
+        decision: d.kind,
+        ...(d.statement ? { deniedBy: describeStatement(d.statement) } : {}),
+        // What would have allowed it: the Allow to add, or the Deny to narrow.
+        needed: d.needed,
         policies: identity.policies.names,
       },
       'mqtt not authorized by IoT policy',

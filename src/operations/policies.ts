@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError, alreadyExists, invalidRequest, limitExceeded, notFound } from '../errors.js';
-import { MalformedPolicy, parsePolicy } from '../domain/iot-policy/document.js';
+import { PolicyError, PolicySet } from '../domain/policy/index.js';
 import { thingGroupArn, type Scope } from '../domain/arn.js';
 import { bumpAuthVersion } from '../certs/own-ca.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
@@ -20,12 +20,16 @@ const MAX_VERSIONS = 5;
 const MAX_POLICIES_PER_TARGET = 10;
 const DEFAULT_POLICY_PAGE = 25;
 
-/** The document, checked; MalformedPolicyException says why it is refused. */
+/** The guide's and the model doc's limit: 2048 characters, whitespace not counted (perimeter.md §4.1). */
+export const MAX_POLICY_CHARS = 2048;
+
+/** The document, checked by the policy engine the broker evaluates it with; MalformedPolicyException says why it is refused. */
 function checkDocument(text: string): string {
+  if (text.replace(/\s/g, '').length > MAX_POLICY_CHARS) throw new ServiceError('MalformedPolicyException', `The policy document is longer than ${MAX_POLICY_CHARS} characters (whitespace not counted)`);
   try {
-    parsePolicy(text);
+    new PolicySet([{ document: text }]);
   } catch (err) {
-    if (err instanceof MalformedPolicy) throw new ServiceError('MalformedPolicyException', err.message);
+    if (err instanceof PolicyError) throw new ServiceError('MalformedPolicyException', err.message);
     throw err;
   }
   return text;

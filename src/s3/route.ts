@@ -6,6 +6,8 @@ import type { Credential } from '../config/types.js';
 import { createVerifier } from '../http/sigv4.js';
 import type { Store } from '../store/store.js';
 import { OWN_S3_PATH, putObject } from './objects.js';
+import { s3Check } from '../iam/actions.js';
+import type { HttpAuthorize } from '../iam/http.js';
 
 /**
  * iot-jobs's own S3, enough for devices and for uploads: GET/HEAD of an object with a presigned
@@ -18,6 +20,12 @@ export interface OwnS3Options {
   clock: Clock;
   region: string;
   credentials: Credential[];
+  /**
+   * With --iam-policies: users' keys are accepted too, and their requests need s3:GetObject or
+   * s3:PutObject on arn:aws:s3:::bucket/key. `credentials` then holds only the key the server
+   * presigns its own GET URLs with, which may read and never write.
+   */
+  iam?: { secretOf: (accessKeyId: string) => string | undefined; authorize: HttpAuthorize };
 }
 
 export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
@@ -49,18 +57,29 @@ function location(rawUrl: string): { bucket: string; key: string } | undefined {
 
 export function registerOwnS3(app: FastifyInstance, o: OwnS3Options): void {
   // The injected clock alone (no second, wall clock): a URL stops working when that clock says so.
-  const verify = createVerifier({ credentials: o.credentials, region: o.region, clock: () => o.clock.now(), services: new Map([['s3', 's3']]), uriEscapePath: false });
+  const own = new Map(o.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
+  const iam = o.iam;
+  const secretOf = iam && ((id: string) => iam.secretOf(id) ?? own.get(id));
+  const verify = createVerifier({ credentials: o.credentials, secretOf, region: o.region, clock: () => o.clock.now(), services: new Map([['s3', 's3']]), uriEscapePath: false });
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     const rawUrl = req.raw.url ?? '/';
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+    let accessKeyId: string;
     try {
-      verify({ method: req.method, rawUrl, headers: req.headers, body });
+      ({ accessKeyId } = verify({ method: req.method, rawUrl, headers: req.headers, body }));
     } catch (err) {
       const message = err instanceof ServiceError ? err.message : 'Access Denied';
       return s3Error(reply, 403, /expired/i.test(message) ? 'AccessDenied' : 'SignatureDoesNotMatch', /expired/i.test(message) ? 'Request has expired' : message);
     }
     const loc = location(rawUrl);
     if (!loc) return s3Error(reply, 400, 'InvalidRequest', 'The path must be /_iot-jobs/s3/{bucket}/{key}');
+    if (iam && iam.secretOf(accessKeyId) !== undefined) {
+      const r = await iam.authorize({ accessKeyId, sourceIp: req.ip, secure: req.protocol === 'https', checks: [s3Check(req.method, loc.bucket, loc.key)] });
+      req.log.info({ iam: r.iam }, r.error ? 'S3 request denied by IAM policy' : 'S3 request allowed by IAM policy');
+      if (r.error) return s3Error(reply, 403, 'AccessDenied', r.error.message);
+    } else if (iam && req.method === 'PUT') {
+      return s3Error(reply, 403, 'AccessDenied', 'The presigning key of iot-jobs may only read objects');
+    }
     if (req.method === 'PUT') {
       const type = req.headers['content-type'];
       const bytes = body ?? Buffer.alloc(0);

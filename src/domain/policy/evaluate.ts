@@ -1,0 +1,148 @@
+/**
+ * AWS's evaluation logic for identity-based policies: an explicit Deny that matches any of the
+ * request's resources wins; otherwise every resource needs a matching Allow; otherwise the request
+ * is implicitly denied. Statements are filtered by action once per distinct action and remembered.
+ */
+import { testClause, type KeyLookup } from './conditions.js';
+import { compilePolicy, describeStatement, type CompiledStatement, type PolicyInput } from './compile.js';
+import { arnMatcher, type Matcher } from './wildcard.js';
+import { resolveTemplate, type Lookup } from './variables.js';
+import type { AuthRequest, Context, ContextValue, Decision, StatementRef } from './types.js';
+
+const resolvedCache = new Map<string, Matcher>();
+function resolvedMatcher(pattern: string): Matcher {
+  let m = resolvedCache.get(pattern);
+  if (!m) {
+    if (resolvedCache.size > 10_000) resolvedCache.clear();
+    resolvedCache.set(pattern, (m = arnMatcher(pattern)));
+  }
+  return m;
+}
+
+function normalize(context: Context | undefined): Map<string, readonly string[]> {
+  const map = new Map<string, readonly string[]>();
+  if (!context) return map;
+  for (const [k, v] of Object.entries(context)) {
+    if (v === undefined) continue;
+    const list = Array.isArray(v) ? (v as ContextValue[]).map(String) : [String(v)];
+    if (list.length > 0) map.set(k.toLowerCase(), list);
+  }
+  return map;
+}
+
+/** Per-request state, built lazily: most statements have no conditions or variables. */
+class RequestScope {
+  private map?: Map<string, readonly string[]>;
+  /** `extra`: the keys of one resource (aws:ResourceTag/...), over the request's. */
+  constructor(private readonly req: AuthRequest, private readonly extra?: Context) {}
+  readonly get: KeyLookup = (key) => (this.map ??= this.build()).get(key);
+  private build(): Map<string, readonly string[]> {
+    const map = normalize(this.req.context);
+    if (this.extra) for (const [k, v] of normalize(this.extra)) map.set(k, v);
+    return map;
+  }
+  readonly vars: Lookup = (name) => {
+    const v = this.get(name.toLowerCase());
+    if (v !== undefined) return v.length === 1 ? v[0] : undefined;
+    const r = this.req.resolve?.(name);
+    if (r === undefined || typeof r === 'string') return r;
+    return r.length === 1 ? r[0] : undefined;
+  };
+}
+
+function resourceMatches(s: CompiledStatement, resource: string, scope: RequestScope): boolean {
+  let hit = false;
+  for (const p of s.resources) {
+    if (p.matcher) hit = p.matcher(resource);
+    else {
+      const text = resolveTemplate(p.template, scope.vars);
+      hit = text !== undefined && resolvedMatcher(text)(resource);
+    }
+    if (hit) break;
+  }
+  return s.notResource ? !hit : hit;
+}
+
+function applies(s: CompiledStatement, resource: string, scope: RequestScope): boolean {
+  if (!resourceMatches(s, resource, scope)) return false;
+  for (const c of s.conditions) if (!testClause(c, scope.get, scope.vars)) return false;
+  return true;
+}
+
+export class PolicySet {
+  private readonly statements: CompiledStatement[];
+  private readonly byAction = new Map<string, CompiledStatement[]>();
+  private readonly keys = new Map<string, ReadonlySet<string>>();
+
+  /** Compiles every document now; throws PolicyError naming the policy and statement at fault. */
+  constructor(policies: readonly PolicyInput[]) {
+    this.statements = policies.flatMap((p, i) => compilePolicy(p, i));
+  }
+
+  get size(): number {
+    return this.statements.length;
+  }
+
+  private forAction(action: string): CompiledStatement[] {
+    const key = action.toLowerCase();
+    let list = this.byAction.get(key);
+    if (!list) {
+      list = this.statements.filter((s) => s.actions.some((m) => m(action)) !== s.notAction);
+      if (this.byAction.size > 10_000) this.byAction.clear();
+      this.byAction.set(key, list);
+    }
+    return list;
+  }
+
+  /**
+   * The condition keys (lower-cased) that the statements for this action read: a caller fetches
+   * costly context (stored tags) only when some statement needs it.
+   */
+  keysFor(action: string): ReadonlySet<string> {
+    const key = action.toLowerCase();
+    let keys = this.keys.get(key);
+    if (!keys) {
+      keys = new Set(this.forAction(action).flatMap((s) => s.conditions.map((c) => c.key)));
+      this.keys.set(key, keys);
+    }
+    return keys;
+  }
+
+  evaluate(req: AuthRequest): Decision {
+    const { action } = req;
+    const resources = req.resources.length ? req.resources : ['*'];
+    const candidates = this.forAction(action);
+    const shared = new RequestScope(req);
+    const allowedBy: { resource: string; statement: StatementRef }[] = [];
+    let missing: string | undefined;
+    for (const resource of resources) {
+      const extra = req.resourceContext?.(resource);
+      const scope = extra ? new RequestScope(req, extra) : shared;
+      let allow: StatementRef | undefined;
+      for (const s of candidates) {
+        if (allow && !s.deny) continue;
+        if (!applies(s, resource, scope)) continue;
+        if (s.deny) {
+          return {
+            allowed: false, kind: 'explicitDeny', action, resource, statement: s.ref,
+            needed: `${describeStatement(s.ref)} denies ${action} on ${resource}: narrow or remove that Deny`,
+          };
+        }
+        allow = s.ref;
+      }
+      if (allow) allowedBy.push({ resource, statement: allow });
+      else missing ??= resource;
+    }
+    if (missing !== undefined) {
+      return {
+        allowed: false, kind: 'implicitDeny', action, resource: missing,
+        needed: `an Allow statement with Action ${action} and Resource ${missing}${this.hasConditions(candidates) ? ' whose Condition holds' : ''}`,
+      };
+    }
+    return { allowed: true, kind: 'allow', action, resource: resources[0]!, statement: allowedBy[allowedBy.length - 1]!.statement, allowedBy };
+  }
+
+  private hasConditions(list: CompiledStatement[]): boolean {
+    return list.some((s) => !s.deny && s.conditions.length > 0);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * What each served operation is authorized as: the IAM action and the resources AWS's service
+ * authorization reference gives (docs/compatibility.md has the table), and the request's own
+ * condition keys (aws:RequestTag/<k>, aws:TagKeys, iot:JobId). Several resources where AWS checks
+ * several (CreateJob: the job, each target, the template); tags given at creation are a second
+ * check, iot:TagResource on the new resource, as the IoT Jobs IAM page says.
+ *
+ * An operation missing from the table is authorized as `iot:<Operation>` (or `iotjobsdata:`)
+ * against `*`, as AWS does for actions without a resource type.
+ */
+import type { Context } from '../domain/policy/index.js';
+import { jobArn, jobTemplateArn, managedTemplateArn, thingArn, thingGroupArn, thingTypeArn, type Scope } from '../domain/arn.js';
+import type { Input, ServiceName } from '../operations/types.js';
+
+export interface Check {
+  action: string;
+  resources: string[];
+  /** Condition keys of the request itself (tags it sets, the job it names). */
+  context?: Context;
+}
+
+
+type Rule = (input: Input, s: Scope) => Check[];
+
+interface Tag {
+  Key: string;
+  Value?: string;
+}
+
+/** aws:RequestTag/<k> for each tag the request sets, and aws:TagKeys. */
+function tagContext(tags: Tag[] | Record<string, string> | undefined): Context | undefined {
+  if (!tags) return undefined;
+  const list: Tag[] = Array.isArray(tags) ? tags : Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+  if (list.length === 0) return undefined;
+  const ctx: Record<string, string | string[]> = { 'aws:TagKeys': list.map((t) => t.Key) };
+  for (const t of list) ctx[`aws:RequestTag/${t.Key}`] = t.Value ?? '';
+  return ctx;
+}
+
+const iot = (op: string) => `iot:${op}`;
+const check = (action: string, resources: (string | undefined)[], context?: Context): Check => ({
+  action,
+  resources: resources.filter((r): r is string => typeof r === 'string' && r !== ''),
+  ...(context && { context }),
+});
+
+/** A create operation that may carry tags: the create itself, then iot:TagResource on the new resource. */
+const creating = (op: string, created: (i: Input, s: Scope) => string, others: (i: Input, s: Scope) => (string | undefined)[] = () => [], tags = (i: Input) => i.tags) =>
+  (i: Input, s: Scope): Check[] => {
+    const ctx = tagContext(tags(i));
+    const arn = created(i, s);
+    const checks = [check(iot(op), [arn, ...others(i, s)], ctx)];
+    if (ctx) checks.push(check('iot:TagResource', [arn], ctx));
+    return checks;
+  };
+
+const on = (op: string, resources: (i: Input, s: Scope) => (string | undefined)[]): Rule => (i, s) => [check(iot(op), resources(i, s))];
+const job = (i: Input, s: Scope) => jobArn(s, i.jobId);
+const thing = (i: Input, s: Scope) => thingArn(s, i.thingName);
+const group = (i: Input, s: Scope) => thingGroupArn(s, i.thingGroupName);
+const template = (i: Input, s: Scope) => jobTemplateArn(s, i.jobTemplateId);
+const thingType = (i: Input, s: Scope) => thingTypeArn(s, i.thingTypeName);
+const targets = (i: Input) => (Array.isArray(i.targets) ? (i.targets as string[]) : []);
+const groupsNamed = (names: unknown, s: Scope) => (Array.isArray(names) ? names.map((n: string) => thingGroupArn(s, n)) : []);
+
+const CONTROL: Record<string, Rule> = {
+  CreateJob: creating('CreateJob', job, (i) => [...targets(i), i.jobTemplateArn]),
+  AssociateTargetsWithJob: on('AssociateTargetsWithJob', (i, s) => [job(i, s), ...targets(i)]),
+  DescribeJob: on('DescribeJob', (i, s) => [job(i, s)]),
+  UpdateJob: on('UpdateJob', (i, s) => [job(i, s)]),
+  CancelJob: on('CancelJob', (i, s) => [job(i, s)]),
+  DeleteJob: on('DeleteJob', (i, s) => [job(i, s)]),
+  GetJobDocument: on('GetJobDocument', (i, s) => [job(i, s)]),
+  ListJobExecutionsForJob: on('ListJobExecutionsForJob', (i, s) => [job(i, s)]),
+  DescribeJobExecution: on('DescribeJobExecution', (i, s) => [job(i, s), thing(i, s)]),
+  CancelJobExecution: on('CancelJobExecution', (i, s) => [job(i, s), thing(i, s)]),
+  DeleteJobExecution: on('DeleteJobExecution', (i, s) => [job(i, s), thing(i, s)]),
+  ListJobExecutionsForThing: on('ListJobExecutionsForThing', (i, s) => [thing(i, s)]),
+  CreateJobTemplate: creating('CreateJobTemplate', template, (i) => [i.jobArn]),
+  DescribeJobTemplate: on('DescribeJobTemplate', (i, s) => [template(i, s)]),
+  DeleteJobTemplate: on('DeleteJobTemplate', (i, s) => [template(i, s)]),
+  DescribeManagedJobTemplate: on('DescribeManagedJobTemplate', (i, s) => [
+    i.templateVersion ? managedTemplateArn(s, i.templateName, i.templateVersion) : `arn:aws:iot:${s.region}::jobtemplate/${i.templateName}`,
+  ]),
+  TagResource: (i) => [check('iot:TagResource', [i.resourceArn], tagContext(i.tags))],
+  UntagResource: (i) => [check('iot:UntagResource', [i.resourceArn], Array.isArray(i.tagKeys) && i.tagKeys.length ? { 'aws:TagKeys': i.tagKeys } : undefined)],
+  ListTagsForResource: on('ListTagsForResource', (i) => [i.resourceArn]),
+  CreateThing: on('CreateThing', (i, s) => [thing(i, s)]),
+  DescribeThing: on('DescribeThing', (i, s) => [thing(i, s)]),
+  UpdateThing: on('UpdateThing', (i, s) => [thing(i, s)]),
+  DeleteThing: on('DeleteThing', (i, s) => [thing(i, s)]),
+  CreateThingGroup: creating('CreateThingGroup', group),
+  DescribeThingGroup: on('DescribeThingGroup', (i, s) => [group(i, s)]),
+  UpdateThingGroup: on('UpdateThingGroup', (i, s) => [group(i, s)]),
+  DeleteThingGroup: on('DeleteThingGroup', (i, s) => [group(i, s)]),
+  ListThingsInThingGroup: on('ListThingsInThingGroup', (i, s) => [group(i, s)]),
+  ListThingGroupsForThing: on('ListThingGroupsForThing', (i, s) => [thing(i, s)]),
+  AddThingToThingGroup: on('AddThingToThingGroup', (i, s) => [i.thingGroupArn ?? (i.thingGroupName && group(i, s)), i.thingArn ?? (i.thingName && thing(i, s))]),
+  RemoveThingFromThingGroup: on('RemoveThingFromThingGroup', (i, s) => [i.thingGroupArn ?? (i.thingGroupName && group(i, s)), i.thingArn ?? (i.thingName && thing(i, s))]),
+  UpdateThingGroupsForThing: on('UpdateThingGroupsForThing', (i, s) => [thing(i, s), ...groupsNamed(i.thingGroupsToAdd, s), ...groupsNamed(i.thingGroupsToRemove, s)]),
+  CreateThingType: creating('CreateThingType', thingType),
+  DescribeThingType: on('DescribeThingType', (i, s) => [thingType(i, s)]),
+  DeprecateThingType: on('DeprecateThingType', (i, s) => [thingType(i, s)]),
+  DeleteThingType: on('DeleteThingType', (i, s) => [thingType(i, s)]),
+};
+
+/** The data plane: iotjobsdata:<Operation> on the thing; iot:JobId where the reference lists it. */
+const DATA: Record<string, Rule> = {
+  DescribeJobExecution: (i, s) => [check('iotjobsdata:DescribeJobExecution', [thing(i, s)], { 'iot:JobId': i.jobId })],
+  GetPendingJobExecutions: (i, s) => [check('iotjobsdata:GetPendingJobExecutions', [thing(i, s)])],
+  StartNextPendingJobExecution: (i, s) => [check('iotjobsdata:StartNextPendingJobExecution', [thing(i, s)])],
+  UpdateJobExecution: (i, s) => [check('iotjobsdata:UpdateJobExecution', [thing(i, s)], { 'iot:JobId': i.jobId })],
+};
+
+/** The checks an HTTP request must pass; `*` as the resource where the reference lists none. */
+export function checksFor(service: ServiceName, operation: string, input: Input, scope: Scope): Check[] {
+  const rule = (service === 'iot' ? CONTROL : DATA)[operation];
+  const checks = rule ? rule(input, scope) : [check(`${service === 'iot' ? 'iot' : 'iotjobsdata'}:${operation}`, [])];
+  for (const c of checks) if (c.resources.length === 0) c.resources.push('*');
+  return checks;
+}
+
+/** The operations the table names, for docs and tests. */
+export const AUTHORIZED_OPERATIONS = { iot: Object.keys(CONTROL), 'iot-jobs-data': Object.keys(DATA) };
+
+/** iot-jobs's own routes: the clock, and its S3 with S3's own actions. */
+export const clockCheck = (method: string): Check => check(method === 'GET' ? 'iotjobs:GetClock' : 'iotjobs:SetClock', ['*']);
+export const s3Check = (method: string, bucket: string, key: string): Check =>
+  check(method === 'PUT' ? 's3:PutObject' : 's3:GetObject', [`arn:aws:s3:::${bucket}/${key}`]);

@@ -1,0 +1,127 @@
+/**
+ * IAM users and their policies at run time: the users file loaded and compiled once, reloaded on
+ * SIGHUP and when the file changes (a reload that fails keeps the policies in force and logs why),
+ * and `authorize`, the one decision every wire asks for.
+ */
+import { unwatchFile, watchFile, type Stats } from 'node:fs';
+import type { Logger } from 'pino';
+import { ServiceError } from '../errors.js';
+import { describeStatement, type Context, type Decision } from '../domain/policy/index.js';
+import { loadUsers, type IamDirectory, type IamUser } from './users.js';
+
+export interface AuthorizeOptions {
+  /** Keys of one resource (its stored tags as aws:ResourceTag/<k>). */
+  resourceContext?: (resource: string) => Context | undefined;
+  /** Policy variables beyond the context (iot:Connection.Thing.*, for MQTT clients). */
+  resolve?: (name: string) => string | undefined;
+}
+
+/** The keys every request of a user carries. */
+export function principalContext(user: IamUser, accountId: string): Record<string, string> {
+  return {
+    'aws:username': user.name,
+    'aws:userid': user.userId,
+    'aws:PrincipalArn': user.arn,
+    'aws:PrincipalAccount': accountId,
+    'aws:PrincipalType': 'User',
+  };
+}
+
+/** AWS's denial: 403 AccessDeniedException with its message, for implicit and explicit denies. */
+export function accessDenied(user: IamUser, d: Decision): ServiceError {
+  const why =
+    d.kind === 'explicitDeny'
+      ? `with an explicit deny in an identity-based policy`
+      : `because no identity-based policy allows the ${d.action} action`;
+  return new ServiceError('AccessDeniedException', `User: ${user.arn} is not authorized to perform: ${d.action} on resource: ${d.resource} ${why}`);
+}
+
+/** The decision as a log line's fields. */
+export function decisionFields(user: IamUser, resources: readonly string[], d: Decision): Record<string, unknown> {
+  return {
+    user: user.name,
+    action: d.action,
+    resources,
+    decision: d.kind,
+    ...(d.statement && { statement: describeStatement(d.statement) }),
+    ...(d.needed && { needed: d.needed }),
+  };
+}
+
+export class Iam {
+  private dir: IamDirectory;
+  private watching = false;
+
+  /** Loads the file now; throws IamFileError (one line) when it cannot be used. */
+  constructor(readonly path: string, private readonly accountId: string, private readonly log: Logger) {
+    this.dir = loadUsers(path, accountId);
+  }
+
+  get users(): number {
+    return this.dir.byKey.size;
+  }
+
+  /** The secret of a key the file names; undefined for any other key (UnrecognizedClientException). */
+  readonly secretOf = (accessKeyId: string): string | undefined => this.dir.byKey.get(accessKeyId)?.secretAccessKey;
+  userByKey(accessKeyId: string): IamUser | undefined {
+    return this.dir.byKey.get(accessKeyId);
+  }
+  userByName(name: string): IamUser | undefined {
+    return this.dir.byName.get(name);
+  }
+
+  /** Loads the file again; on failure the policies in force stay and the reason is logged. */
+  reload(why: string): boolean {
+    try {
+      this.dir = loadUsers(this.path, this.accountId);
+      this.log.info({ file: this.path, users: this.dir.byKey.size, trigger: why }, 'IAM policies reloaded');
+      return true;
+    } catch (err) {
+      this.log.error({ file: this.path, trigger: why, err: (err as Error).message }, 'IAM policies not reloaded: the previous ones stay in force');
+      return false;
+    }
+  }
+
+  /** Reloads when the file changes (polled: editors and config managers often replace the file). */
+  watch(intervalMs = 500): void {
+    if (this.watching) return;
+    this.watching = true;
+    watchFile(this.path, { interval: intervalMs, persistent: false }, (cur: Stats, prev: Stats) => {
+      if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size || cur.ino !== prev.ino) this.reload('file changed');
+    });
+  }
+
+  close(): void {
+    if (this.watching) unwatchFile(this.path);
+    this.watching = false;
+  }
+
+  /** The decision alone, with the user's principal keys added to `context`. */
+  decide(user: IamUser, action: string, resources: readonly string[], context: Context = {}, o: AuthorizeOptions = {}): Decision {
+    return user.policies.evaluate({
+      action,
+      resources: resources.length ? resources : ['*'],
+      context: { ...principalContext(user, this.accountId), ...context },
+      resourceContext: o.resourceContext,
+      resolve: o.resolve,
+    });
+  }
+
+  /**
+   * For wires other than HTTP (application MQTT clients): the identity (an access key id or a
+   * user), the action (iot:Connect, iot:Publish, iot:Subscribe, iot:Receive), its resources, and
+   * request keys such as aws:SourceIp or iot:ClientId. Logs the decision at info; an unknown
+   * access key is denied.
+   */
+  authorize(identity: string | IamUser, action: string, resources: readonly string[], context: Context = {}, o: AuthorizeOptions = {}): Decision & { user?: IamUser } {
+    const user = typeof identity === 'string' ? this.userByKey(identity) : identity;
+    if (!user) {
+      const d: Decision = { allowed: false, kind: 'implicitDeny', action, resource: resources[0] ?? '*', needed: `a user of ${this.path} with this access key` };
+      this.log.info({ accessKeyId: identity, action, resources, decision: d.kind }, 'IAM decision: unknown access key');
+      return d;
+    }
+    const d = this.decide(user, action, resources, context, o);
+    this.log.info(decisionFields(user, resources, d), 'IAM decision');
+    return { ...d, user };
+  }
+}
