@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type mqtt from 'mqtt';
-import { CreatePolicyCommand, AttachPolicyCommand, CreatePolicyVersionCommand, DetachPolicyCommand, UpdateCertificateCommand } from '@aws-sdk/client-iot';
+import { AttachThingPrincipalCommand, CreatePolicyCommand, AttachPolicyCommand, CreatePolicyVersionCommand, CreateThingTypeCommand, DetachPolicyCommand, DetachThingPrincipalCommand, UpdateCertificateCommand, UpdateThingCommand } from '@aws-sdk/client-iot';
 import { eventually, pgNodes, startServer, type TestServer } from '../support/harness.js';
 import { arn, jobsSamplePolicy, policyDocument } from '../support/provision.js';
 import { connectCert, nextMessage, provisionWithSdk, serverDisconnect, type Provisioned } from '../support/cert-device.js';
@@ -98,6 +98,11 @@ describe('IoT policies decide what a certificate device may do [sqlite, embedded
     const gone = serverDisconnect(c);
     c.publish(`${prefix}/get`, '{}', { qos: 0 });
     assert.equal(await gone, NOT_AUTHORIZED);
+    // MQTT 3.1.1 has no PUBACK reason code: a refused QoS 1 PUBLISH closes the connection.
+    const c4 = await connect(p, p.thing, 4);
+    const closed = serverDisconnect(c4);
+    c4.publish(`${prefix}/get`, '{}', { qos: 1 });
+    assert.equal(await closed, 'closed');
   });
 
   test('without iot:Receive: the request is accepted but its reply is not delivered', async () => {
@@ -125,6 +130,27 @@ describe('IoT policies decide what a certificate device may do [sqlite, embedded
     assert.equal(await publishCode(c, `$aws/things/${a.thing}/jobs/get`), 0);
     // The client id names a thing not attached to this certificate: the thing variables do not resolve.
     await assert.rejects(connectCert(tls, a, b.thing), (err) => reasonOf(err) === NOT_AUTHORIZED);
+  });
+
+  test('thing attributes and type, IsAttached and certificate variables; an EXCLUSIVE_THING resolves whatever the client id', async () => {
+    const type = `certs-type-${tag}`;
+    await s.iot.send(new CreateThingTypeCommand({ thingTypeName: type }));
+    const p = await dev('vars', [
+      { Effect: 'Allow', Action: 'iot:Connect', Resource: '*', Condition: { Bool: { 'iot:Connection.Thing.IsAttached': 'true' } } },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn('topicfilter', 'fleet/${iot:Connection.Thing.Attributes[site]}/${iot:Connection.Thing.ThingTypeName}') },
+      { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn('topicfilter', 'issuer/${iot:Certificate.Issuer.Organization}') },
+    ]);
+    await s.iot.send(new UpdateThingCommand({ thingName: p.thing, thingTypeName: type, attributePayload: { attributes: { site: 'lyon' } } }));
+    const c = await connect(p);
+    assert.deepEqual(await subscribeCodes(c, [`fleet/lyon/${type}`, 'fleet/paris/' + type, 'issuer/iot-jobs']), [1, NOT_AUTHORIZED, 1]);
+    c.end(true);
+    // Another client id: the thing is not associated, IsAttached is false, Connect is refused.
+    await assert.rejects(connectCert(tls, p, `other-${tag}`), (err) => reasonOf(err) === NOT_AUTHORIZED);
+    // Attached exclusively, the certificate's thing is the connection's whatever the client id.
+    await s.iot.send(new DetachThingPrincipalCommand({ thingName: p.thing, principal: p.certificateArn }));
+    await s.iot.send(new AttachThingPrincipalCommand({ thingName: p.thing, principal: p.certificateArn, thingPrincipalType: 'EXCLUSIVE_THING' }));
+    const other = await connect(p, `other-${tag}`);
+    assert.deepEqual(await subscribeCodes(other, [`fleet/lyon/${type}`]), [1]);
   });
 
   test('an explicit Deny wins over an Allow', async () => {
