@@ -4,7 +4,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
 import { Broker } from './broker.js';
 import { MAX_PACKET, type Connection } from './connection.js';
-import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { PREFIX, filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
 import type { MqttTls } from '../config/types.js';
 import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
 import { TLSSocket } from 'node:tls';
@@ -135,7 +135,12 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const id = identities.get(c.stream);
       if (id) {
         certs!.attach(id);
-        c.stream.once('close', () => certs!.detach(id));
+        // Its client id is not the thing it acts for (AWS's samples connect as test-<uuid>).
+        if (id.clientId !== id.thingName) foreign.add(c);
+        c.stream.once('close', () => {
+          certs!.detach(id);
+          foreign.delete(c);
+        });
       }
       o.metrics?.mqttConnectionsTotal.inc();
       o.metrics?.mqttConnections.set(broker.clients.size);
@@ -147,6 +152,17 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
   });
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
+  /**
+   * Certificate connections whose client id is not a thing name: a thing's notifications go to
+   * its own client and to these, when they subscribed to them and their policies let them receive.
+   * Usually empty; a thing's notification walks it.
+   */
+  const foreign = new Set<Connection>();
+  const listeners = (topic: string, direct: Connection | undefined) => {
+    const out: Connection[] = [];
+    for (const c of foreign) if (c !== direct && c.session && subscribes(c, topic)) out.push(c);
+    return out;
+  };
   // A message a certificate's policies do not let it receive is not delivered (iot:Receive).
   function mayReceive(stream: Duplex, topic: string): boolean {
     const id = identities.get(stream);
@@ -215,10 +231,18 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     ...(tlsUrl ? { tlsUrl } : {}),
     deliver(clientId, topic, payload) {
       const client = broker.clients.get(clientId);
-      if (client) sendTo(client, topic, payload);
+      if (foreign.size === 0) {
+        if (client) sendTo(client, topic, payload);
+        return;
+      }
+      if (client && subscribes(client, topic)) sendTo(client, topic, payload);
+      for (const c of listeners(topic, client)) sendTo(c, topic, payload);
     },
     connected(clientId) {
-      return broker.clients.has(clientId);
+      if (broker.clients.has(clientId)) return true;
+      if (foreign.size === 0) return false;
+      const prefix = `${PREFIX}${clientId}/jobs/`;
+      return listeners(`${prefix}notify-next`, undefined).length > 0 || listeners(`${prefix}notify`, undefined).length > 0;
     },
     disconnect(clientId, stream, reason) {
       const client = broker.clients.get(clientId);
@@ -230,7 +254,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     subscribed(clientId, topic) {
       const client = broker.clients.get(clientId);
-      return client !== undefined && subscribes(client, topic);
+      if (client !== undefined && subscribes(client, topic)) return true;
+      return foreign.size > 0 && listeners(topic, client).length > 0;
     },
     attachWebSocket(http, path) {
       // Browsers and the device SDKs ask for the "mqtt" subprotocol. One WebSocket message may carry

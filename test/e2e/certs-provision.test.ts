@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CreateJobCommand, DescribeJobExecutionCommand } from '@aws-sdk/client-iot';
 import { BACKENDS, eventually, pgNodes, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { jobsSamplePolicy, policyDocument, provision } from '../support/provision.js';
@@ -60,12 +60,13 @@ for (const backend of BACKENDS) {
       await s.close();
     });
 
-    test('AWS IoT Device SDK v2: Mqtt5Client with cert, key and ca.pem runs IotJobsClientv2 notify-next, start-next, update', async () => {
+    test('AWS IoT Device SDK v2: Mqtt5Client with cert, key and ca.pem runs IotJobsClientv2 notify-next, start-next, update (client id test-<uuid>, as the sample)', async () => {
       const thing = `test-certs-v2-${backend}-${tag}`;
       const dev = await provision(s.url, thing, `certs-v2-${backend}-${tag}`, samplePolicy(thing));
       assert.equal(`mqtts://${dev.host}:${dev.port}`, s.app.mqttTlsUrl, 'DescribeEndpoint iot:Data-ATS names the TLS listener');
       const jobId = `certs-v2-job-${tag}`;
-      const steps = await runSdkDevice({ THING: thing, MQTT_HOST: dev.host, MQTT_PORT: String(dev.port), CERT: dev.certFile, KEY: dev.keyFile, CA: dev.caFile }, () =>
+      const clientId = `test-${randomUUID()}`;
+      const steps = await runSdkDevice({ THING: thing, CLIENT_ID: clientId, MQTT_HOST: dev.host, MQTT_PORT: String(dev.port), CERT: dev.certFile, KEY: dev.keyFile, CA: dev.caFile }, () =>
         s.iot.send(new CreateJobCommand({ jobId, targets: [thingArn(thing)], document: '{"certs":1}' })),
       );
       assert.equal(step(steps, 'connected').reasonCode, 0);
