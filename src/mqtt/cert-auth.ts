@@ -132,6 +132,7 @@ type Loaded = { ok: true; identity: CertIdentity } | { ok: false; reason: string
 
 export class CertAuthority {
   private readonly live = new Set<CertIdentity>();
+  private readonly sets = new Map<string, { set: PolicySet; names: string[] }>();
   private version = -1;
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
@@ -172,21 +173,36 @@ export class CertAuthority {
       return attr ? attributes[attr[1]!] : undefined;
     };
     const rows = await effectivePolicies(scope, db, certificateArn, thing ? thingName : undefined);
-    // Documents were checked when stored; one that no longer compiles counts as no policy.
-    const usable = rows.filter((r) => {
-      try {
-        return new PolicySet([{ document: r.document }]) !== undefined;
-      } catch {
-        this.o.log.warn({ policyName: r.name }, 'stored IoT policy does not compile; ignored');
-        return false;
-      }
-    });
-    const set = new PolicySet(usable.map((r) => ({ document: r.document, name: `policy ${r.name}` })));
-    const policies = new CompiledPolicies(set, contextOf(vars, cert, attributes), vars, usable.map((r) => r.name));
+    const { set, names } = this.compiled(rows);
+    const policies = new CompiledPolicies(set, contextOf(vars, cert, attributes), vars, names);
     const identity: CertIdentity = { certificateId, certificateArn, clientId, thingName: thing ? thingName : undefined, policies, stream };
     const d = this.check(identity, 'iot:Connect', resourceArn(scope, 'client', clientId));
     if (!d) return { ok: false, reason: 'iot:Connect not allowed', log: { certificateId } };
     return { ok: true, identity };
+  }
+
+  /**
+   * The policy engine resolves variables per decision, so one compiled set serves every connection
+   * with the same default documents (a fleet shares its policy): compiled at the first CONNECT.
+   */
+  private compiled(rows: { name: string; document: string }[]): { set: PolicySet; names: string[] } {
+    const key = rows.map((r) => `${r.name}\u0000${r.document}`).join('\u0001');
+    let hit = this.sets.get(key);
+    if (!hit) {
+      // Documents were checked when stored; one that no longer compiles counts as no policy.
+      const usable = rows.filter((r) => {
+        try {
+          return new PolicySet([{ document: r.document }]) !== undefined;
+        } catch {
+          this.o.log.warn({ policyName: r.name }, 'stored IoT policy does not compile; ignored');
+          return false;
+        }
+      });
+      hit = { set: new PolicySet(usable.map((r) => ({ document: r.document, name: `policy ${r.name}` }))), names: usable.map((r) => r.name) };
+      if (this.sets.size >= 1000) this.sets.clear();
+      this.sets.set(key, hit);
+    }
+    return hit;
   }
 
   /** A decision, logged at info when it denies: which action, resource, and which policies (perimeter.md §4.5). */
