@@ -60,6 +60,7 @@ export function addIamCommands(program: Command, die: (message: string, code: nu
       const user = set.userByName(f.user);
       if (!user) die(`no user ${f.user} in ${file}`, 2);
       const resources = f.resource?.length ? f.resource : ['*'];
+      // The wall clock on purpose: no server, so no injected clock; --context aws:CurrentTime=... overrides it.
       const d = set.decide(user, f.action, resources, { 'aws:CurrentTime': new Date().toISOString(), ...context });
       const lines = [`${d.allowed ? 'ALLOWED' : d.kind === 'explicitDeny' ? 'DENIED (explicit deny)' : 'DENIED (no statement allows it)'}: ${user.arn} ${f.action} on ${resources.join(', ')}`];
       if (d.statement) lines.push(`  statement: ${describeStatement(d.statement)}`);

@@ -61,6 +61,14 @@ const group = (i: Input, s: Scope) => thingGroupArn(s, i.thingGroupName);
 const template = (i: Input, s: Scope) => jobTemplateArn(s, i.jobTemplateId);
 const thingType = (i: Input, s: Scope) => thingTypeArn(s, i.thingTypeName);
 const targets = (i: Input) => (Array.isArray(i.targets) ? (i.targets as string[]) : []);
+const arnOf = (s: Scope, type: string, name: string | undefined) => (name ? `arn:aws:iot:${s.region}:${s.accountId}:${type}/${name}` : undefined);
+/** A principal or target given as an ARN (a Cognito identity id is not a resource). */
+const ifArn = (v: unknown) => (typeof v === 'string' && v.startsWith('arn:') ? v : undefined);
+const cert = (i: Input, s: Scope) => arnOf(s, 'cert', i.certificateId);
+const policyArn = (i: Input, s: Scope) => arnOf(s, 'policy', i.policyName);
+const command = (i: Input, s: Scope) => arnOf(s, 'command', i.commandId);
+/** Fleet indexing's one thing index unless another is named. */
+const index = (i: Input, s: Scope) => arnOf(s, 'index', i.indexName ?? 'AWS_Things');
 const groupsNamed = (names: unknown, s: Scope) => (Array.isArray(names) ? names.map((n: string) => thingGroupArn(s, n)) : []);
 
 const CONTROL: Record<string, Rule> = {
@@ -103,6 +111,37 @@ const CONTROL: Record<string, Rule> = {
   DescribeThingType: on('DescribeThingType', (i, s) => [thingType(i, s)]),
   DeprecateThingType: on('DeprecateThingType', (i, s) => [thingType(i, s)]),
   DeleteThingType: on('DeleteThingType', (i, s) => [thingType(i, s)]),
+  // The perimeter (certificates, IoT policies, indexing, dynamic groups, commands): perimeter.md §5.1.
+  DescribeCertificate: on('DescribeCertificate', (i, s) => [cert(i, s)]),
+  UpdateCertificate: on('UpdateCertificate', (i, s) => [cert(i, s)]),
+  DeleteCertificate: on('DeleteCertificate', (i, s) => [cert(i, s)]),
+  AttachThingPrincipal: (i, s) => [check('iot:AttachThingPrincipal', [ifArn(i.principal)], { 'iot:thingArn': thing(i, s) })],
+  DetachThingPrincipal: (i, s) => [check('iot:DetachThingPrincipal', [ifArn(i.principal)], { 'iot:thingArn': thing(i, s) })],
+  ListThingPrincipals: on('ListThingPrincipals', (i, s) => [thing(i, s)]),
+  ListThingPrincipalsV2: on('ListThingPrincipalsV2', (i, s) => [thing(i, s)]),
+  GetThingConnectivityData: on('GetThingConnectivityData', (i, s) => [thing(i, s)]),
+  ListPrincipalThings: on('ListPrincipalThings', (i) => [ifArn(i.principal)]),
+  ListPrincipalThingsV2: on('ListPrincipalThingsV2', (i) => [ifArn(i.principal)]),
+  CreatePolicy: creating('CreatePolicy', (i, s) => policyArn(i, s)!),
+  ...Object.fromEntries(
+    ['CreatePolicyVersion', 'GetPolicy', 'GetPolicyVersion', 'ListPolicyVersions', 'SetDefaultPolicyVersion', 'DeletePolicy', 'DeletePolicyVersion', 'ListTargetsForPolicy'].map((op) => [op, on(op, (i, s) => [policyArn(i, s)])]),
+  ),
+  AttachPolicy: on('AttachPolicy', (i) => [ifArn(i.target)]),
+  DetachPolicy: on('DetachPolicy', (i) => [ifArn(i.target)]),
+  GetEffectivePolicies: on('GetEffectivePolicies', (i) => [ifArn(i.principal)]),
+  TestAuthorization: on('TestAuthorization', (i) => [ifArn(i.principal)]),
+  ...Object.fromEntries(['SearchIndex', 'DescribeIndex', 'GetStatistics', 'GetCardinality', 'GetPercentiles', 'GetBucketsAggregation'].map((op) => [op, on(op, (i, s) => [index(i, s)])])),
+  CreateDynamicThingGroup: creating('CreateDynamicThingGroup', group),
+  UpdateDynamicThingGroup: on('UpdateDynamicThingGroup', (i, s) => [group(i, s)]),
+  DeleteDynamicThingGroup: on('DeleteDynamicThingGroup', (i, s) => [group(i, s)]),
+  RegisterCACertificate: (i) => [check('iot:RegisterCACertificate', [], tagContext(i.tags))],
+  CreateCommand: creating('CreateCommand', (i, s) => command(i, s)!),
+  GetCommand: on('GetCommand', (i, s) => [command(i, s)]),
+  UpdateCommand: on('UpdateCommand', (i, s) => [command(i, s)]),
+  DeleteCommand: on('DeleteCommand', (i, s) => [command(i, s)]),
+  GetCommandExecution: on('GetCommandExecution', (i) => [ifArn(i.targetArn)]),
+  DeleteCommandExecution: on('DeleteCommandExecution', (i) => [ifArn(i.targetArn)]),
+  ListCommandExecutions: on('ListCommandExecutions', (i) => [ifArn(i.commandArn), ifArn(i.targetArn)]),
 };
 
 /** Certificates (`cert/<id>`, `cacert/<id>`) and IoT policies (`policy/<name>`), as the service authorization reference lists them. */
@@ -128,6 +167,8 @@ const DATA: Record<string, Rule> = {
   GetPendingJobExecutions: (i, s) => [check('iotjobsdata:GetPendingJobExecutions', [thing(i, s)])],
   StartNextPendingJobExecution: (i, s) => [check('iotjobsdata:StartNextPendingJobExecution', [thing(i, s)])],
   UpdateJobExecution: (i, s) => [check('iotjobsdata:UpdateJobExecution', [thing(i, s)], { 'iot:JobId': i.jobId })],
+  // Served on the jobs data endpoint, authorized as an iot: action [documented, SAR].
+  StartCommandExecution: (i) => [check('iot:StartCommandExecution', [ifArn(i.commandArn), ifArn(i.targetArn)])],
 };
 
 /** The checks an HTTP request must pass; `*` as the resource where the reference lists none. */
@@ -145,3 +186,13 @@ export const AUTHORIZED_OPERATIONS = { iot: Object.keys(CONTROL), 'iot-jobs-data
 export const clockCheck = (method: string): Check => check(method === 'GET' ? 'iotjobs:GetClock' : 'iotjobs:SetClock', ['*']);
 export const s3Check = (method: string, bucket: string, key: string): Check =>
   check(method === 'PUT' ? 's3:PutObject' : 's3:GetObject', [`arn:aws:s3:::${bucket}/${key}`]);
+
+/**
+ * Application MQTT clients (IAM users on a SigV4 WebSocket): the action and resource of each packet,
+ * as AWS authorizes IAM identities on MQTT (perimeter.md §5.2). Pass the result to Iam.authorize
+ * with `iot:ClientId` in the context.
+ */
+export function mqttCheck(s: Scope, packet: 'connect' | 'publish' | 'subscribe' | 'receive', name: string): Check {
+  const [action, type] = ({ connect: ['iot:Connect', 'client'], publish: ['iot:Publish', 'topic'], subscribe: ['iot:Subscribe', 'topicfilter'], receive: ['iot:Receive', 'topic'] } as const)[packet];
+  return check(action, [arnOf(s, type, name)]);
+}

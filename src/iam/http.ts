@@ -27,6 +27,14 @@ export type HttpAuthorize = (req: HttpAuthRequest) => Promise<HttpAuthResult>;
 
 const RESOURCE_TAG = 'aws:resourcetag/';
 
+/** aws:CurrentTime, formatted once per millisecond of the clock. */
+let lastMs = NaN;
+let lastIso = '';
+function iso(ms: number): string {
+  if (ms !== lastMs) (lastMs = ms), (lastIso = new Date(ms).toISOString());
+  return lastIso;
+}
+
 export function httpAuthorizer(iam: Iam, o: { now: () => number; tagsOf: (arns: string[]) => Promise<Map<string, Record<string, string>>> }): HttpAuthorize {
   return async (req) => {
     const user = iam.userByKey(req.accessKeyId);
@@ -35,14 +43,15 @@ export function httpAuthorizer(iam: Iam, o: { now: () => number; tagsOf: (arns: 
     const now = o.now();
     const base: Context = {
       'aws:SourceIp': req.sourceIp,
-      'aws:CurrentTime': new Date(now).toISOString(),
+      'aws:CurrentTime': iso(now),
       'aws:EpochTime': String(Math.floor(now / 1000)),
       'aws:SecureTransport': req.secure,
     };
     let tags: Map<string, Record<string, string>> | undefined;
     const logged: Record<string, unknown>[] = [];
     for (const c of req.checks) {
-      const needsTags = [...user.policies.keysFor(c.action)].some((k) => k.startsWith(RESOURCE_TAG));
+      let needsTags = false;
+      for (const k of user.policies.keysFor(c.action)) if (k.startsWith(RESOURCE_TAG)) needsTags = true;
       if (needsTags && !tags) tags = await o.tagsOf([...new Set(req.checks.flatMap((x) => x.resources))]);
       const d = iam.decide(user, c.action, c.resources, c.context ? { ...base, ...c.context } : base, needsTags ? { resourceContext: (r) => tags!.get(r) } : {});
       logged.push(decisionFields(user, c.resources, d));

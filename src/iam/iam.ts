@@ -16,17 +16,6 @@ export interface AuthorizeOptions {
   resolve?: (name: string) => string | undefined;
 }
 
-/** The keys every request of a user carries. */
-export function principalContext(user: IamUser, accountId: string): Record<string, string> {
-  return {
-    'aws:username': user.name,
-    'aws:userid': user.userId,
-    'aws:PrincipalArn': user.arn,
-    'aws:PrincipalAccount': accountId,
-    'aws:PrincipalType': 'User',
-  };
-}
-
 /** AWS's denial: 403 AccessDeniedException with its message, for implicit and explicit denies. */
 export function accessDenied(user: IamUser, d: Decision): ServiceError {
   const why =
@@ -50,7 +39,7 @@ export function decisionFields(user: IamUser, resources: readonly string[], d: D
 
 export class Iam {
   private dir: IamDirectory;
-  private watching = false;
+  private watcher?: (cur: Stats, prev: Stats) => void;
 
   /** Loads the file now; throws IamFileError (one line) when it cannot be used. */
   constructor(readonly path: string, private readonly accountId: string, private readonly log: Logger) {
@@ -84,16 +73,17 @@ export class Iam {
 
   /** Reloads when the file changes (polled: editors and config managers often replace the file). */
   watch(intervalMs = 500): void {
-    if (this.watching) return;
-    this.watching = true;
-    watchFile(this.path, { interval: intervalMs, persistent: false }, (cur: Stats, prev: Stats) => {
+    if (this.watcher) return;
+    this.watcher = (cur, prev) => {
       if (cur.mtimeMs !== prev.mtimeMs || cur.size !== prev.size || cur.ino !== prev.ino) this.reload('file changed');
-    });
+    };
+    watchFile(this.path, { interval: intervalMs, persistent: false }, this.watcher);
   }
 
   close(): void {
-    if (this.watching) unwatchFile(this.path);
-    this.watching = false;
+    // This listener only: another server in the process may watch the same file.
+    if (this.watcher) unwatchFile(this.path, this.watcher);
+    this.watcher = undefined;
   }
 
   /** The decision alone, with the user's principal keys added to `context`. */
@@ -101,7 +91,7 @@ export class Iam {
     return user.policies.evaluate({
       action,
       resources: resources.length ? resources : ['*'],
-      context: { ...principalContext(user, this.accountId), ...context },
+      context: [user.context, context],
       resourceContext: o.resourceContext,
       resolve: o.resolve,
     });

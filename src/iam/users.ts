@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { PolicySet, PolicyError } from '../domain/policy/index.js';
+import { PolicySet, PolicyError, PreparedContext } from '../domain/policy/index.js';
 
 export interface IamUser {
   name: string;
@@ -20,6 +20,8 @@ export interface IamUser {
   accessKeyId: string;
   secretAccessKey: string;
   policies: PolicySet;
+  /** The keys every request of the user carries (aws:username, aws:userid, ...), normalized once. */
+  context: PreparedContext;
 }
 
 export interface IamDirectory {
@@ -73,13 +75,22 @@ export function parseUsers(text: string, accountId: string): IamDirectory {
       if (e instanceof PolicyError) throw new IamFileError(e.message);
       throw e;
     }
+    const arn = `arn:aws:iam::${accountId}:user/${u.name}`;
+    const id = userId(accountId, u.name);
     const user: IamUser = {
       name: u.name,
-      arn: `arn:aws:iam::${accountId}:user/${u.name}`,
-      userId: userId(accountId, u.name),
+      arn,
+      userId: id,
       accessKeyId: u.accessKeyId,
       secretAccessKey: u.secretAccessKey,
       policies,
+      context: new PreparedContext({
+        'aws:username': u.name,
+        'aws:userid': id,
+        'aws:PrincipalArn': arn,
+        'aws:PrincipalAccount': accountId,
+        'aws:PrincipalType': 'User',
+      }),
     };
     byKey.set(user.accessKeyId, user);
     byName.set(user.name, user);

@@ -18,7 +18,8 @@ import {
   ListJobsCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-iot';
-import { GetPendingJobExecutionsCommand, IoTJobsDataPlaneClient, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeJobExecutionCommand, GetPendingJobExecutionsCommand, IoTJobsDataPlaneClient, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { Sha256 } from '../../src/http/sigv4.js';
 import { ACCOUNT, BACKENDS, REGION, eventually, startServer, type TestServer } from '../support/harness.js';
 
@@ -250,6 +251,29 @@ print(json.dumps(out))
       await assert.rejects(aws('device', 'iot-jobs-data', 'get-pending-job-executions', '--thing-name', other), (e: Error & { stderr: string; code: number }) =>
         shown(e, implicit('device', 'iotjobsdata:GetPendingJobExecutions', `${A}:thing/${other}`)),
       );
+    });
+
+    test("iot-jobs's own S3: users need s3:PutObject; the server's presigning key may read and not write", async () => {
+      const s3 = (k: { accessKeyId: string; secretAccessKey: string }) => new S3Client({ ...opts(s.url, k), endpoint: `${s.url}/_iot-jobs/s3`, forcePathStyle: true });
+      const key = `${p}/fw.bin`;
+      const asAdmin = s3(KEYS.admin);
+      await asAdmin.send(new PutObjectCommand({ Bucket: 'iam', Key: key, Body: 'firmware' }));
+      for (const k of [KEYS.ci, { accessKeyId: 'test', secretAccessKey: 'test' }]) {
+        const c = s3(k);
+        await assert.rejects(c.send(new PutObjectCommand({ Bucket: 'iam', Key: key, Body: 'evil' })), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          assert.equal(e.name, 'AccessDenied');
+          assert.equal(e.$metadata?.httpStatusCode, 403);
+          return true;
+        });
+        c.destroy();
+      }
+      asAdmin.destroy();
+      const placeholder = `\${aws:iot:s3-presigned-url:https://s3.${REGION}.amazonaws.com/iam/${key}}`;
+      await admin.iot.send(new CreateJobCommand({ jobId: `${p}-s3`, targets: [`${A}:thing/${dev}`], document: JSON.stringify({ url: placeholder }), presignedUrlConfig: { roleArn: `arn:aws:iam::${ACCOUNT}:role/x` } }));
+      const doc = (await admin.data.send(new DescribeJobExecutionCommand({ jobId: `${p}-s3`, thingName: dev }))).execution!.jobDocument!;
+      const res = await fetch((JSON.parse(doc) as { url: string }).url);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'firmware');
     });
 
     test('a change of the file reloads it; a bad one is refused and the policies in force stay', async () => {

@@ -44,10 +44,15 @@ export function statementLabel(index: number, sid?: string): string {
   return `statement ${index + 1}${sid !== undefined ? ` (Sid "${sid}")` : ''}`;
 }
 
-/** `user ci, policy 1: statement 2 (Sid "CanaryOnly")`, for logs and the CLI. */
+const labels = new WeakMap<StatementRef, string>();
+/** `user ci, policy 1: statement 2 (Sid "CanaryOnly") [Allow]`, for logs and the CLI (made once per statement). */
 export function describeStatement(ref: StatementRef): string {
-  const where = ref.policyName ?? `policy ${ref.policy + 1}`;
-  return `${where}: ${statementLabel(ref.index, ref.sid)} [${ref.effect}]`;
+  let label = labels.get(ref);
+  if (label === undefined) {
+    label = `${ref.policyName ?? `policy ${ref.policy + 1}`}: ${statementLabel(ref.index, ref.sid)} [${ref.effect}]`;
+    labels.set(ref, label);
+  }
+  return label;
 }
 
 function strings(v: unknown, field: string, label: string): string[] {

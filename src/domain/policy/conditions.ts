@@ -5,7 +5,7 @@
  * `ForAllValues:` true. A multi-valued key under a plain operator counts as matched when any of its
  * values matches (negated: when none does).
  */
-import { BlockList, isIP } from 'node:net';
+import { inCidr, parseCidr, parseIp, type Cidr, type Ip } from './ip.js';
 import { arnMatcher, globMatcher, type Matcher } from './wildcard.js';
 import { parseTemplate, plain, resolveTemplate, type Lookup, type Template } from './variables.js';
 
@@ -48,24 +48,21 @@ function cached(cache: Map<string, Matcher>, key: string, make: (k: string) => M
 const like: Compare = (r, p) => cached(globCache, p, (k) => globMatcher(k))(r);
 const arnLike: Compare = (r, p) => cached(arnCache, p, arnMatcher)(r);
 
-const unmapped = (ip: string) => (ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip);
-function cidr(p: string): BlockList | undefined {
-  const [addr, bits, extra] = p.trim().split('/');
-  const family = isIP(addr ?? '');
-  if (!family || extra !== undefined) return undefined;
-  const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) return undefined;
-  const list = new BlockList();
-  list.addSubnet(addr!, prefix, family === 4 ? 'ipv4' : 'ipv6');
-  return list;
+/** Parsed once per distinct text: policies repeat their blocks and clients their addresses. */
+const cidrCache = new Map<string, Cidr | null>();
+const ipCache = new Map<string, Ip | null>();
+function memo<T>(cache: Map<string, T | null>, key: string, parse: (k: string) => T | undefined): T | undefined {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, (v = parse(key) ?? null));
+  }
+  return v ?? undefined;
 }
-const cidrCache = new Map<string, BlockList | undefined>();
-const inCidr: Compare = (r, p) => {
-  let list = cidrCache.get(p);
-  if (list === undefined && !cidrCache.has(p)) cidrCache.set(p, (list = cidr(p)));
-  const ip = unmapped(r.trim());
-  const family = isIP(ip);
-  return !!list && family !== 0 && list.check(ip, family === 4 ? 'ipv4' : 'ipv6');
+const ipMatch: Compare = (r, p) => {
+  const block = memo(cidrCache, p, parseCidr);
+  const ip = block && memo(ipCache, r, parseIp);
+  return !!ip && inCidr(ip, block!);
 };
 
 /** The six comparisons of a family (Numeric, Date): Equals, NotEquals, LessThan(Equals), GreaterThan(Equals). */
@@ -95,8 +92,8 @@ const OPERATORS: Record<string, Operator> = {
   ...ordered('Date', dated, isDate),
   Bool: { compare: eqi, negated: false, check: (v) => /^(true|false)$/i.test(v) },
   BinaryEquals: { compare: eq, negated: false },
-  IpAddress: { compare: inCidr, negated: false, check: (v) => cidr(v) !== undefined },
-  NotIpAddress: { compare: inCidr, negated: true, check: (v) => cidr(v) !== undefined },
+  IpAddress: { compare: ipMatch, negated: false, check: (v) => parseCidr(v) !== undefined },
+  NotIpAddress: { compare: ipMatch, negated: true, check: (v) => parseCidr(v) !== undefined },
   ArnEquals: { compare: arnLike, negated: false },
   ArnLike: { compare: arnLike, negated: false },
   ArnNotEquals: { compare: arnLike, negated: true },
@@ -115,7 +112,12 @@ export interface Clause {
   null?: boolean[];
   op?: Operator;
   values: Template[];
+  /** The values ready to compare when none has a variable (the usual case). */
+  fixed?: string[];
 }
+
+/** Pattern operators keep literal-wildcard sentinels (their matcher escapes them); the others compare plain text. */
+const compareForm = (op: Operator, v: string) => (op.compare === like || op.compare === arnLike ? v : plain(v));
 
 /** Thrown for a condition the engine cannot read; the caller adds the statement's name. */
 export class ConditionError extends Error {}
@@ -153,6 +155,7 @@ export function compileCondition(block: unknown, variables: boolean): Clause[] {
       } else {
         clause.op = op;
         clause.values = texts.map((t) => parseTemplate(t, variables));
+        if (!clause.values.some((t) => t.hasVariables)) clause.fixed = clause.values.map((t) => compareForm(op!, t.parts.join('')));
         for (const [i, t] of clause.values.entries()) {
           if (op!.check && !t.hasVariables && !op!.check(texts[i]!)) throw new ConditionError(`${written} ${key}: invalid value ${JSON.stringify(texts[i])}`);
         }
@@ -177,14 +180,18 @@ export function testClause(c: Clause, get: KeyLookup, vars: Lookup): boolean {
     if (c.set === 'any') return false;
     return c.op!.negated;
   }
-  const policyValues: string[] = [];
-  for (const t of c.values) {
-    const v = resolveTemplate(t, vars);
-    // An unresolved variable matches nothing.
-    if (v !== undefined) policyValues.push(c.op!.compare === like || c.op!.compare === arnLike ? v : plain(v));
-  }
   const op = c.op!;
-  const hit = (r: string) => policyValues.some((p) => op.compare(r, p));
+  let policyValues = c.fixed;
+  if (!policyValues) {
+    policyValues = [];
+    for (const t of c.values) {
+      const v = resolveTemplate(t, vars);
+      // An unresolved variable matches nothing.
+      if (v !== undefined) policyValues.push(compareForm(op, v));
+    }
+  }
+  const values = policyValues;
+  const hit = (r: string) => values.some((p) => op.compare(r, p));
   // Per request value: the positive test, or for a negated operator "matches none".
   const each = (r: string) => (op.negated ? !hit(r) : hit(r));
   if (c.set === 'all') return present.every(each);

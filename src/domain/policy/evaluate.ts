@@ -7,7 +7,7 @@ import { testClause, type KeyLookup } from './conditions.js';
 import { compilePolicy, describeStatement, type CompiledStatement, type PolicyInput } from './compile.js';
 import { arnMatcher, type Matcher } from './wildcard.js';
 import { resolveTemplate, type Lookup } from './variables.js';
-import type { AuthRequest, Context, ContextValue, Decision, StatementRef } from './types.js';
+import type { AuthRequest, Context, ContextLayer, ContextValue, Decision, StatementRef } from './types.js';
 
 const resolvedCache = new Map<string, Matcher>();
 function resolvedMatcher(pattern: string): Matcher {
@@ -19,10 +19,11 @@ function resolvedMatcher(pattern: string): Matcher {
   return m;
 }
 
-function normalize(context: Context | undefined): Map<string, readonly string[]> {
+/** Condition keys with lower-cased names and string values, in a Map. */
+function normalize(context: Context): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
-  if (!context) return map;
-  for (const [k, v] of Object.entries(context)) {
+  for (const k in context) {
+    const v = context[k];
     if (v === undefined) continue;
     const list = Array.isArray(v) ? (v as ContextValue[]).map(String) : [String(v)];
     if (list.length > 0) map.set(k.toLowerCase(), list);
@@ -30,17 +31,36 @@ function normalize(context: Context | undefined): Map<string, readonly string[]>
   return map;
 }
 
-/** Per-request state, built lazily: most statements have no conditions or variables. */
+/**
+ * Keys normalized once, for keys that stay the same from request to request (a user's own):
+ * build it when the policies load and pass it with every request.
+ */
+export class PreparedContext {
+  readonly map: ReadonlyMap<string, readonly string[]>;
+  constructor(context: Context) {
+    this.map = normalize(context);
+  }
+}
+
+/** Per-request state, built lazily: most statements read no keys and no variables. */
 class RequestScope {
-  private map?: Map<string, readonly string[]>;
+  private maps?: ReadonlyMap<string, readonly string[]>[];
   /** `extra`: the keys of one resource (aws:ResourceTag/...), over the request's. */
   constructor(private readonly req: AuthRequest, private readonly extra?: Context) {}
-  readonly get: KeyLookup = (key) => (this.map ??= this.build()).get(key);
-  private build(): Map<string, readonly string[]> {
-    const map = normalize(this.req.context);
-    if (this.extra) for (const [k, v] of normalize(this.extra)) map.set(k, v);
-    return map;
+  /** The layers, later ones first: a key of a later layer hides the same key of an earlier one. */
+  private build(): ReadonlyMap<string, readonly string[]>[] {
+    const c = this.req.context;
+    const layers: ContextLayer[] = c === undefined ? [] : Array.isArray(c) ? [...(c as readonly ContextLayer[])] : [c as ContextLayer];
+    if (this.extra) layers.push(this.extra);
+    return layers.reverse().map((l) => (l instanceof PreparedContext ? l.map : normalize(l as Context)));
   }
+  readonly get: KeyLookup = (key) => {
+    for (const m of (this.maps ??= this.build())) {
+      const v = m.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
   readonly vars: Lookup = (name) => {
     const v = this.get(name.toLowerCase());
     if (v !== undefined) return v.length === 1 ? v[0] : undefined;

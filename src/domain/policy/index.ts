@@ -12,6 +12,8 @@
  *                  actions without a resource type (only `"Resource": "*"`, or a NotResource, matches).
  *       context    condition keys → value or array of values (a set, e.g. aws:TagKeys); key names are
  *                  case-insensitive. A key the caller does not supply is a missing key, as in IAM.
+ *                  Also a list of layers (later ones win), any of which may be a PreparedContext
+ *                  (new PreparedContext(keys): normalized once, for keys that do not change).
  *       resourceContext  optional (resource) => keys of that resource only (aws:ResourceTag/<k>),
  *                  laid over `context` while that resource is checked.
  *       resolve    optional VariableResolver for `${...}` policy variables not found in `context`
@@ -32,6 +34,6 @@
  * operators: String*, Arn*, Numeric*, Date*, Bool, BinaryEquals, IpAddress/NotIpAddress, Null,
  * every `...IfExists` form, and the `ForAnyValue:` / `ForAllValues:` set prefixes.
  */
-export { PolicySet } from './evaluate.js';
+export { PolicySet, PreparedContext } from './evaluate.js';
 export { PolicyError, describeStatement, statementLabel, type PolicyInput } from './compile.js';
-export type { AuthRequest, Context, ContextValue, Decision, DecisionKind, StatementRef, VariableResolver } from './types.js';
+export type { AuthRequest, Context, ContextLayer, ContextValue, Decision, DecisionKind, StatementRef, VariableResolver } from './types.js';

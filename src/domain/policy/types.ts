@@ -13,12 +13,16 @@ export type Context = Readonly<Record<string, ContextValue | undefined>>;
  */
 export type VariableResolver = (name: string) => string | readonly string[] | undefined;
 
+/** A context, or one normalized once (PreparedContext, for keys that stay the same). */
+export type ContextLayer = Context | { readonly map: ReadonlyMap<string, readonly string[]> };
+
 export interface AuthRequest {
   /** `service:Action`, e.g. `iot:CreateJob`. */
   action: string;
   /** Every resource the action is authorized against; each must be allowed. `['*']` for actions without resource types. */
   resources: readonly string[];
-  context?: Context;
+  /** Condition keys; several layers may be given, a later one hiding the same key of an earlier one. */
+  context?: ContextLayer | readonly ContextLayer[];
   /** Keys that belong to one resource (aws:ResourceTag/<k> of that resource), over `context`. */
   resourceContext?: (resource: string) => Context | undefined;
   resolve?: VariableResolver;
