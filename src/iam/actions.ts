@@ -106,7 +106,6 @@ const CONTROL: Record<string, Rule> = {
   AddThingToThingGroup: on('AddThingToThingGroup', (i, s) => [i.thingGroupArn ?? (i.thingGroupName && group(i, s)), i.thingArn ?? (i.thingName && thing(i, s))]),
   RemoveThingFromThingGroup: on('RemoveThingFromThingGroup', (i, s) => [i.thingGroupArn ?? (i.thingGroupName && group(i, s)), i.thingArn ?? (i.thingName && thing(i, s))]),
   UpdateThingGroupsForThing: on('UpdateThingGroupsForThing', (i, s) => [thing(i, s), ...groupsNamed(i.thingGroupsToAdd, s), ...groupsNamed(i.thingGroupsToRemove, s)]),
-  ...registryRules(),
   CreateThingType: creating('CreateThingType', thingType),
   DescribeThingType: on('DescribeThingType', (i, s) => [thingType(i, s)]),
   DeprecateThingType: on('DeprecateThingType', (i, s) => [thingType(i, s)]),
@@ -143,23 +142,6 @@ const CONTROL: Record<string, Rule> = {
   DeleteCommandExecution: on('DeleteCommandExecution', (i) => [ifArn(i.targetArn)]),
   ListCommandExecutions: on('ListCommandExecutions', (i) => [ifArn(i.commandArn), ifArn(i.targetArn)]),
 };
-
-/** Certificates (`cert/<id>`, `cacert/<id>`) and IoT policies (`policy/<name>`), as the service authorization reference lists them. */
-function registryRules(): Record<string, Rule> {
-  const policy = (i: Input, s: Scope) => `arn:aws:iot:${s.region}:${s.accountId}:policy/${i.policyName}`;
-  const cert = (i: Input, s: Scope) => `arn:aws:iot:${s.region}:${s.accountId}:cert/${i.certificateId}`;
-  const cacert = (i: Input, s: Scope) => `arn:aws:iot:${s.region}:${s.accountId}:cacert/${i.certificateId}`;
-  const rules: Record<string, Rule> = {};
-  for (const op of ['CreatePolicy', 'GetPolicy', 'DeletePolicy', 'CreatePolicyVersion', 'GetPolicyVersion', 'ListPolicyVersions', 'SetDefaultPolicyVersion', 'DeletePolicyVersion', 'ListTargetsForPolicy'])
-    rules[op] = on(op, (i, s) => [policy(i, s)]);
-  for (const op of ['AttachPolicy', 'DetachPolicy']) rules[op] = on(op, (i, s) => [policy(i, s), i.target]);
-  for (const op of ['DescribeCertificate', 'UpdateCertificate', 'DeleteCertificate']) rules[op] = on(op, (i, s) => [cert(i, s)]);
-  for (const op of ['DescribeCACertificate', 'UpdateCACertificate', 'DeleteCACertificate']) rules[op] = on(op, (i, s) => [cacert(i, s)]);
-  for (const op of ['AttachThingPrincipal', 'DetachThingPrincipal']) rules[op] = on(op, (i) => [i.principal]);
-  for (const op of ['ListThingPrincipals', 'ListThingPrincipalsV2']) rules[op] = on('ListThingPrincipals', (i, s) => [thing(i, s)]);
-  for (const op of ['ListPrincipalThings', 'ListPrincipalThingsV2']) rules[op] = on('ListPrincipalThings', () => []);
-  return rules;
-}
 
 /** The data plane: iotjobsdata:<Operation> on the thing; iot:JobId where the reference lists it. */
 const DATA: Record<string, Rule> = {
