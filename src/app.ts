@@ -26,6 +26,8 @@ import { RateLimiter } from './quotas/limiter.js';
 import { QuotaShares } from './quotas/shares.js';
 import { throttle } from './quotas/throttle.js';
 import { scheduledStartGate } from './quotas/jobs.js';
+import { loadOrCreateCa } from './certs/own-ca.js';
+import type { Ca } from './certs/x509.js';
 import { Iam } from './iam/iam.js';
 import { httpAuthorizer } from './iam/http.js';
 import { resourceTags } from './iam/resource-tags.js';
@@ -68,6 +70,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   try {
     store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
   } catch (err) {
+    unlock();
+    throw err;
+  }
+  let ca: Ca;
+  try {
+    // Made at the first start and shared by every node: devices trust it as their --ca_file.
+    // X.509 validity is wall time on purpose: TLS peers check it against their own clocks.
+    ca = await loadOrCreateCa(store, Date.now());
+  } catch (err) {
+    await store.close();
     unlock();
     throw err;
   }
@@ -134,6 +146,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     objects,
     manualClock: config.clock === 'manual',
     jobQuotas: config.quotas?.jobs,
+    ca: async () => ca,
   };
   const inner = createDispatch(ctx);
   const refreshed: typeof inner = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
@@ -161,7 +174,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
     const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]!] : config.credentials;
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem });
   } catch (err) {
     await store.close();
     unlock();
@@ -183,6 +196,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
       onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
+      ca,
     });
   } catch (err) {
     await http.close();
@@ -190,7 +204,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     unlock();
     throw err;
   }
-  if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
+  // Devices are pointed at the TLS listener, as AWS points them at iot:Data-ATS; AWS answers a
+  // host name alone, which means its port 8883: so does iot-jobs there, else host:port.
+  if (mqtt) {
+    const device = new URL(mqtt.tlsUrl ?? mqtt.url);
+    mqttEndpoint = mqtt.tlsUrl && device.port === '8883' ? device.hostname : device.host;
+  }
   engine.start();
   builder.start();
   if (iam) {

@@ -10,6 +10,7 @@ import { MAX_OBJECT_BYTES } from '../s3/route.js';
 import { systemClock } from '../clock.js';
 import { addOperatorCommands } from './operator.js';
 import { clockRequest, parseDuration } from './clock-client.js';
+import { CA_PEM_PATH } from '../http/server.js';
 import { addIamCommands } from './iam.js';
 import { IamFileError } from '../iam/users.js';
 
@@ -47,9 +48,9 @@ program
   .addOption(new Option('--no-mqtt', 'run no embedded MQTT broker'))
   .option('--mqtt-url <url>', 'use an external MQTT broker, mqtt://host:port (env IOT_JOBS_MQTT_URL)')
   .option('--device-credentials <THING:PASSWORD>', 'MQTT username (thing name) and password, repeatable; *:PASSWORD for any thing (env IOT_JOBS_DEVICE_CREDENTIALS)', collect)
-  .option('--mqtt-tls-cert <file>', 'PEM certificate (chain) for an MQTT over TLS listener of the embedded broker (env IOT_JOBS_MQTT_TLS_CERT)')
+  .option('--mqtt-tls-cert <file>', "PEM server certificate (chain) of the MQTT TLS listener; default: issued by iot-jobs' own CA (env IOT_JOBS_MQTT_TLS_CERT)")
   .option('--mqtt-tls-key <file>', 'PEM private key of that certificate (env IOT_JOBS_MQTT_TLS_KEY)')
-  .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one (env IOT_JOBS_MQTT_TLS_PORT; default 8883)')
+  .option('--mqtt-tls-port <port>', 'MQTT over TLS port, 0 for any free one, off for none (env IOT_JOBS_MQTT_TLS_PORT; default 7022, another free one if taken)')
   .option('--mqtt-tls-ca <file>', 'PEM CA of device certificates: devices must present one whose subject CN is their thing name (env IOT_JOBS_MQTT_TLS_CA)')
   .option('--log-level <level>', 'log level (env IOT_JOBS_LOG_LEVEL; default info)')
   .option('--s3-endpoint <url>', 'S3-compatible endpoint for presigned-URL placeholders and documentSource; default: iot-jobs serves the objects (env IOT_JOBS_S3_ENDPOINT)')
@@ -124,6 +125,21 @@ files
       await store.close();
     }
     process.stdout.write(`stored s3://${target} (${body.length} bytes)\n`);
+  });
+program
+  .command('ca')
+  .description("print iot-jobs' CA certificate (PEM), the --ca_file of devices; GET /_iot-jobs/ca.pem, unsigned")
+  .option('--endpoint-url <url>', 'server URL (env AWS_ENDPOINT_URL_IOT, AWS_ENDPOINT_URL; default http://127.0.0.1:7020)')
+  .action(async (o: { endpointUrl?: string }) => {
+    const url = o.endpointUrl ?? process.env.AWS_ENDPOINT_URL_IOT ?? process.env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:7020';
+    let res: Response;
+    try {
+      res = await fetch(new URL(CA_PEM_PATH, url));
+    } catch (err) {
+      die(`cannot reach ${url}: ${(err as Error).message}`, 1);
+    }
+    if (res.status !== 200) die(`${url} answered ${res.status} for ${CA_PEM_PATH}`, 1);
+    process.stdout.write(await res.text());
   });
 addOperatorCommands(program);
 program

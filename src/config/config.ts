@@ -61,7 +61,8 @@ export function quotaProfile(raw: string | undefined): QuotaProfile | undefined 
 export const DEFAULT_PORT = 7020;
 // Not 1883: a local Mosquitto usually has that one, and a device would then talk to the wrong broker.
 export const DEFAULT_MQTT_PORT = 7021;
-export const DEFAULT_MQTT_TLS_PORT = 8883;
+// Not 8883 either: a local Mosquitto may serve TLS there. 7022 follows the HTTP and MQTT ports.
+export const DEFAULT_MQTT_TLS_PORT = 7022;
 const DEV_CREDENTIAL: Credential = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 /** Flag, else environment variable, else undefined. */
@@ -100,21 +101,29 @@ function pemFile(name: string, path: string): Buffer {
   }
 }
 
-/** The embedded broker's TLS listener: a certificate and key, and optionally the CA of device certificates. */
-function mqttTls(flags: Flags, env: NodeJS.ProcessEnv): MqttTls | undefined {
+/**
+ * The embedded broker's TLS listener: on by default, with a server certificate from iot-jobs' own
+ * CA unless one is given; optionally the CA of device certificates named by their CN.
+ */
+function mqttTls(flags: Flags, env: NodeJS.ProcessEnv, brokerOff: boolean): MqttTls | undefined {
   const cert = pick(flags.mqttTlsCert, env.IOT_JOBS_MQTT_TLS_CERT);
   const key = pick(flags.mqttTlsKey, env.IOT_JOBS_MQTT_TLS_KEY);
   const ca = pick(flags.mqttTlsCa, env.IOT_JOBS_MQTT_TLS_CA);
   const port = pick(flags.mqttTlsPort, env.IOT_JOBS_MQTT_TLS_PORT);
-  if (cert === undefined && key === undefined) {
-    if (ca !== undefined || port !== undefined) throw new ConfigError('--mqtt-tls-ca and --mqtt-tls-port need --mqtt-tls-cert and --mqtt-tls-key');
+  if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--mqtt-tls-cert and --mqtt-tls-key go together');
+  if (brokerOff) {
+    if (cert !== undefined || ca !== undefined || (port !== undefined && port !== 'off')) throw new ConfigError('--mqtt-tls-* configure the embedded broker; they do not go with --mqtt-url or --no-mqtt');
     return undefined;
   }
-  if (cert === undefined || key === undefined) throw new ConfigError('--mqtt-tls-cert and --mqtt-tls-key go together');
+  if (port === 'off') {
+    if (cert !== undefined || ca !== undefined) throw new ConfigError('--mqtt-tls-port off turns the TLS listener off; drop --mqtt-tls-cert, --mqtt-tls-key and --mqtt-tls-ca');
+    return undefined;
+  }
   return {
     port: integer('--mqtt-tls-port', port, DEFAULT_MQTT_TLS_PORT, 0, 65535),
-    cert: pemFile('--mqtt-tls-cert', cert),
-    key: pemFile('--mqtt-tls-key', key),
+    movable: port === undefined,
+    cert: cert === undefined ? undefined : pemFile('--mqtt-tls-cert', cert),
+    key: key === undefined ? undefined : pemFile('--mqtt-tls-key', key),
     ca: ca === undefined ? undefined : pemFile('--mqtt-tls-ca', ca),
   };
 }
@@ -162,15 +171,15 @@ export function resolveConfig(flags: Flags, env: NodeJS.ProcessEnv = process.env
   const rawDevices = flags.deviceCredentials?.length ? flags.deviceCredentials : (env.IOT_JOBS_DEVICE_CREDENTIALS ?? '').split(',').filter(Boolean);
   const devices = deviceCredentials(rawDevices);
   const brokerOff = flags.mqtt === false || mqttUrl !== undefined;
-  const tls = mqttTls(flags, env);
-  if (tls && brokerOff) throw new ConfigError('--mqtt-tls-* configure the embedded broker; they do not go with --mqtt-url or --no-mqtt');
+  const tls = mqttTls(flags, env, brokerOff);
   // `--mqtt-port off` turns the plain listener off; with no TLS listener either, there is no broker.
   const plainOn = !brokerOff && mqttPortRaw !== 'off';
-  // A listener is open when a device can connect without a password or a certificate of our CA.
-  const open = devices.size === 0 && (plainOn || (tls !== undefined && tls.ca === undefined));
+  // The plain listener is open without passwords. The TLS listener never is off loopback: a device
+  // without a registered certificate (or one of --mqtt-tls-ca) then needs a password.
+  const open = devices.size === 0 && plainOn;
   if (open && !isLoopback(host))
     throw new ConfigError(
-      `refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD, or --mqtt-tls-ca with --mqtt-port off (or --no-mqtt)`,
+      `refusing to run an open MQTT broker on ${host}; pass --device-credentials THING:PASSWORD, or --mqtt-port off to serve devices with certificates over TLS only (or --no-mqtt)`,
     );
   const s3Endpoint = pick(flags.s3Endpoint, env.IOT_JOBS_S3_ENDPOINT);
   if (s3Endpoint !== undefined && !/^https?:\/\/[^/]+/.test(s3Endpoint)) throw new ConfigError(`--s3-endpoint must look like http://host:port, not '${s3Endpoint}'`);

@@ -8,8 +8,11 @@ export interface Credential {
 export interface MqttTls {
   /** 0 = ephemeral. */
   port: number;
-  cert: Buffer;
-  key: Buffer;
+  /** The default port, not asked for: when taken, another is used (devices verify the server, so none is misrouted). */
+  movable?: boolean;
+  /** Server certificate and key; both absent: issued by iot-jobs' own CA at start. */
+  cert?: Buffer | undefined;
+  key?: Buffer | undefined;
   /** CA of device certificates: when set, devices must present one, whose subject CN is their thing name. */
   ca?: Buffer | undefined;
 }
@@ -33,7 +36,7 @@ export interface Config {
   deletionRate: number;
   /** Embedded MQTT broker's plain TCP port (0 = ephemeral); undefined = no plain listener. */
   mqttPort: number | undefined;
-  /** The embedded broker's TLS listener, when a server certificate is given. */
+  /** The embedded broker's TLS listener (on by default; `--mqtt-tls-port off` turns it off). */
   mqttTls?: MqttTls | undefined;
   /** mqtt://host:port of an external broker; when set, no embedded broker runs. */
   mqttUrl: string | undefined;

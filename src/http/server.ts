@@ -14,6 +14,8 @@ import { throttledBucket } from '../quotas/throttle.js';
 import { checksFor, clockCheck, type Check } from '../iam/actions.js';
 import type { HttpAuthorize } from '../iam/http.js';
 
+export const CA_PEM_PATH = '/_iot-jobs/ca.pem';
+
 export interface HttpServerOptions {
   config: Config;
   dispatch: Dispatch;
@@ -26,6 +28,8 @@ export interface HttpServerOptions {
   metrics?: Metrics | undefined;
   /** GET/POST /_iot-jobs/clock. */
   clockControl?: ClockControl;
+  /** The own CA's certificate, public like AmazonRootCA1.pem: GET /_iot-jobs/ca.pem, unsigned. */
+  caPem?: string;
   /** With --iam-policies: the accepted keys, and each request's authorization after its signature check. */
   iam?: { secretOf: (accessKeyId: string) => string | undefined; authorize: HttpAuthorize };
 }
@@ -150,6 +154,14 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const ok = opts.ready ? await opts.ready() : true;
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
   });
+
+  const caPem = opts.caPem;
+  if (caPem !== undefined) {
+    app.get(CA_PEM_PATH, async (req, reply) => {
+      note(req).operation = 'ca.pem';
+      return reply.code(200).header('content-type', 'application/x-pem-file').send(caPem);
+    });
+  }
 
   await registerUi(app, opts.log);
   // Unsigned, like /health: Prometheus scrapers do not sign. It shows counts, never ids.

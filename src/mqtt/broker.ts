@@ -30,10 +30,18 @@ export interface ConnectRequest {
 }
 
 export interface BrokerHooks {
-  /** SUCCESS (0) to accept, else an MQTT 5 CONNACK reason code (mapped for 3.1.1 clients). */
-  authenticate(c: ConnectRequest): number;
-  mayPublish(clientId: string, topic: string): boolean;
-  maySubscribe(clientId: string, filter: string): boolean;
+  /** SUCCESS (0) to accept, else an MQTT 5 CONNACK reason code (mapped for 3.1.1 clients); may look things up first. */
+  authenticate(c: ConnectRequest): number | Promise<number>;
+  /** `stream` names the connection, for identities whose rights are their own (certificates and IoT policies). */
+  mayPublish(clientId: string, topic: string, stream?: Duplex): boolean;
+  maySubscribe(clientId: string, filter: string, stream?: Duplex): boolean;
+  /** Whether a message on `topic` may be delivered to this connection (IoT policies' iot:Receive); absent: always. */
+  mayReceive?(stream: Duplex, topic: string): boolean;
+  /**
+   * A refused QoS 1 PUBLISH of an MQTT 5 client gets PUBACK 0x87 and the connection stays (as AWS
+   * IoT answers under its policies); otherwise a refused PUBLISH ends the connection.
+   */
+  pubackDenial?(stream: Duplex): boolean;
   /** An authorized PUBLISH (or Will Message) of a client, after it was routed. */
   published(client: Connection, packet: IPublishPacket): void;
   /** A client passed authentication; its CONNACK waits until the returned promise settles. */

@@ -141,18 +141,15 @@ export class Connection {
     else if (this.version === 5 && will?.retain) rc = RC.RETAIN_NOT_SUPPORTED;
     else if (this.version === 5 && (will?.qos ?? 0) > 1) rc = RC.QOS_NOT_SUPPORTED;
     else if (will && !validTopic(will.topic)) rc = RC.TOPIC_NAME_INVALID;
-    else rc = this.broker.hooks.authenticate({ clientId: p.clientId, username: p.username, password: p.password, stream: this.stream });
-    if (rc === RC.SUCCESS && will && !this.broker.hooks.mayPublish(p.clientId, will.topic)) rc = RC.NOT_AUTHORIZED;
-    if (rc !== RC.SUCCESS) {
-      this.log.debug({ clientId: p.clientId, reasonCode: rc }, 'mqtt connection refused');
-      this.send(this.version === 5 ? { cmd: 'connack', reasonCode: rc, sessionPresent: false } : { cmd: 'connack', returnCode: connackReturnCode(rc), sessionPresent: false });
-      return void this.end();
-    }
+    if (rc !== RC.SUCCESS) return this.refuse(p.clientId, rc);
     this.state = 'accepting';
-    Promise.resolve(this.broker.hooks.accepted(p.clientId))
-      .catch((err: unknown) => this.log.error({ clientId: p.clientId, err }, 'mqtt connect listener failed'))
-      .then(() => {
+    Promise.resolve(this.broker.hooks.authenticate({ clientId: p.clientId, username: p.username, password: p.password, stream: this.stream }))
+      .then(async (code) => {
         if (this.state !== 'accepting') return; // gone meanwhile
+        if (code === RC.SUCCESS && will && !this.broker.hooks.mayPublish(p.clientId, will.topic, this.stream)) code = RC.NOT_AUTHORIZED;
+        if (code !== RC.SUCCESS) return this.refuse(p.clientId, code);
+        await Promise.resolve(this.broker.hooks.accepted(p.clientId)).catch((err: unknown) => this.log.error({ clientId: p.clientId, err }, 'mqtt connect listener failed'));
+        if (this.state !== 'accepting') return;
         this.accept(p);
         for (const held of this.held.splice(0)) this.onPacket(held);
       })
@@ -161,6 +158,13 @@ export class Connection {
         this.state = 'closed';
         this.stream.destroy();
       });
+  }
+
+  /** A refused CONNECT: the CONNACK with the reason (3.1.1: its return code), then the close. */
+  private refuse(clientId: string, rc: number): void {
+    this.log.debug({ clientId, reasonCode: rc }, 'mqtt connection refused');
+    this.send(this.version === 5 ? { cmd: 'connack', reasonCode: rc, sessionPresent: false } : { cmd: 'connack', returnCode: connackReturnCode(rc), sessionPresent: false });
+    this.end();
   }
 
   /** Registers the accepted client, answers its CONNECT and starts its keep-alive. */
@@ -214,7 +218,10 @@ export class Connection {
     if (p.retain && this.version === 5) return this.violation(RC.RETAIN_NOT_SUPPORTED, 'retained messages are not supported');
     const responseTopic = p.properties?.responseTopic;
     if (responseTopic !== undefined && !validTopic(responseTopic)) return this.violation(RC.PROTOCOL_ERROR, 'invalid Response Topic');
-    if (!this.broker.hooks.mayPublish(this.id, p.topic)) return this.violation(RC.NOT_AUTHORIZED, `not authorized to publish to ${p.topic}`);
+    if (!this.broker.hooks.mayPublish(this.id, p.topic, this.stream)) {
+      if (p.qos === 1 && this.version === 5 && this.broker.hooks.pubackDenial?.(this.stream)) return void this.send({ cmd: 'puback', messageId: p.messageId!, reasonCode: RC.NOT_AUTHORIZED });
+      return this.violation(RC.NOT_AUTHORIZED, `not authorized to publish to ${p.topic}`);
+    }
     this.broker.route(this, p, true);
     if (p.qos === 1) this.send(this.version === 5 ? { cmd: 'puback', messageId: p.messageId!, reasonCode: RC.SUCCESS } : { cmd: 'puback', messageId: p.messageId! });
   }
@@ -225,7 +232,7 @@ export class Connection {
     const granted = p.subscriptions.map(({ topic, qos, nl }) => {
       if (!validFilter(topic)) return v5 ? RC.TOPIC_FILTER_INVALID : RC.UNSPECIFIED;
       if (topic.startsWith('$share/')) return v5 ? RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : RC.UNSPECIFIED;
-      if (!this.broker.hooks.maySubscribe(this.id, topic)) {
+      if (!this.broker.hooks.maySubscribe(this.id, topic, this.stream)) {
         this.log.debug({ clientId: this.id, topic }, 'mqtt subscription refused');
         return v5 ? RC.NOT_AUTHORIZED : RC.UNSPECIFIED;
       }
@@ -279,6 +286,7 @@ export class Connection {
       if (sub.qos > qos && filterMatches(filter, p.topic)) qos = sub.qos;
     }
     if (qos < 0) return;
+    if (this.broker.hooks.mayReceive && !this.broker.hooks.mayReceive(this.stream, p.topic)) return;
     let properties: Properties | undefined;
     if (p.properties) {
       // Passed on untouched, but for what belongs to one connection.

@@ -4,21 +4,27 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { timingSafeEqual } from 'node:crypto';
 import { Broker } from './broker.js';
 import { MAX_PACKET, type Connection } from './connection.js';
-import { filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { PREFIX, filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
 import { awsFilterMatches, mayPublishCommands, mayUseCommands, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
 import type { CommandRequest } from '../events.js';
 import type { MqttTls } from '../config/types.js';
 import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
+import { TLSSocket } from 'node:tls';
 import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 import type { Metrics } from '../metrics.js';
+import { isLoopback } from '../config/config.js';
+import { CertAuthority, peerCertificate, type CertIdentity } from './cert-auth.js';
+import type { Duplex } from 'node:stream';
 
 export interface EmbeddedBrokerOptions {
   host: string;
   /** Plain TCP port; undefined = no plain listener. */
   port: number | undefined;
-  /** A TLS listener as well (or instead). */
-  tls?: MqttTls | undefined;
+  /** A TLS listener as well (or instead); its certificate and key resolved (given, or from the own CA). */
+  tls?: (MqttTls & { cert: Buffer; key: Buffer }) | undefined;
+  /** Registered device certificates and their IoT policies (the registry); absent: CN mode and passwords only. */
+  certs?: CertAuthority | undefined;
   /** Passwords by thing name (`*` = any thing); empty = open (loopback only, checked by config). */
   deviceCredentials: Map<string, string>;
   /** A device request, already authorized; replies go back through `reply`. */
@@ -49,6 +55,8 @@ export interface EmbeddedBroker {
   subscribed(clientId: string, topic: string): boolean;
   /** Sends a command request to its client, if connected and subscribed (at the QoS granted, at most 1). */
   deliverCommand(r: CommandRequest, now: number): void;
+  /** Closes that client's connection if it is still the one on `stream` (MQTT 5: DISCONNECT 0x87 first). */
+  disconnect(clientId: string, stream: unknown, reason: string): void;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
   attachWebSocket(http: HttpServer, path: string): void;
   close(): Promise<void>;
@@ -56,11 +64,6 @@ export interface EmbeddedBroker {
 
 const THING_NAME = /^[a-zA-Z0-9:_-]{1,128}$/;
 
-/** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
-function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
-  // mqtt-packet writes a string payload as UTF-8 straight into the packet.
-  client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
-}
 
 function samePassword(a: string, b: Buffer): boolean {
   const x = Buffer.from(a);
@@ -74,22 +77,56 @@ function samePassword(a: string, b: Buffer): boolean {
  */
 export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const open = o.deviceCredentials.size === 0;
+  // Certificate identities by connection: their rights are their policies, not their client id.
+  const identities = new WeakMap<Duplex, CertIdentity>();
+  const certs = o.certs;
+  const tlsCa = o.tls?.ca !== undefined;
+  const refused = (clientId: string, remote: string | undefined, reason: string, extra: object = {}) => {
+    o.log.info({ clientId, remote, reason, ...extra }, 'mqtt connection refused');
+    return RC.NOT_AUTHORIZED;
+  };
   const broker = new Broker({
     log: o.log,
-    authenticate({ clientId, username, password, stream }) {
+    async authenticate({ clientId, username, password, stream }) {
       if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
-      // A device certificate signed by our CA authenticates the thing it names, as in AWS IoT.
-      const certified = certificateThing(stream);
-      if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+      const peer = peerCertificate(stream);
+      const remote = remoteOf(stream);
+      if (peer) {
+        // A registered certificate: its IoT policies decide (perimeter.md §3.6, §4).
+        if (certs) {
+          const r = await certs.load(peer, clientId, stream);
+          if (r.ok) {
+            identities.set(stream, r.identity);
+            return RC.SUCCESS;
+          }
+          if (r.reason !== 'certificate not registered' || !tlsCa) return refused(clientId, remote, r.reason, r.log);
+        }
+        // --mqtt-tls-ca: a certificate signed by that CA authenticates the thing its CN names.
+        const certified = tlsCa ? certificateThing(stream) : undefined;
+        if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+        return refused(clientId, remote, 'certificate not registered');
+      }
+      const overTls = stream instanceof TLSSocket;
+      // Over TLS without a certificate: a password, or the open mode on loopback (never with --mqtt-tls-ca).
+      if (overTls && (tlsCa || (open && !isLoopback(o.host)))) return refused(clientId, remote, 'no client certificate');
       if (open) return RC.SUCCESS;
       if (username !== undefined && username !== clientId) return RC.BAD_USERNAME_OR_PASSWORD;
       const expected = o.deviceCredentials.get(clientId) ?? o.deviceCredentials.get('*');
       if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
       return RC.SUCCESS;
     },
-    mayPublish: (clientId, topic) => (mayUse(clientId, topic) && !isServiceTopic(topic)) || mayPublishCommands(clientId, topic),
+    mayPublish(clientId, topic, stream) {
+      const id = stream && identities.get(stream);
+      if (id) return !isServiceTopic(topic) && certs!.may(id, 'iot:Publish', topic);
+      return (mayUse(clientId, topic) && !isServiceTopic(topic)) || mayPublishCommands(clientId, topic);
+    },
     // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
-    maySubscribe: (clientId, filter) => mayUse(clientId, filter) || mayUseCommands(clientId, filter),
+    maySubscribe(clientId, filter, stream) {
+      const id = stream && identities.get(stream);
+      return id ? certs!.may(id, 'iot:Subscribe', filter) : mayUse(clientId, filter) || mayUseCommands(clientId, filter);
+    },
+    mayReceive,
+    pubackDenial: (stream) => identities.has(stream),
     published(client, packet) {
       const command = parseCommandResponse(packet.topic);
       if (command === undefined && parseRequest(packet.topic) === undefined) return;
@@ -106,6 +143,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     // A device coming and going is the first thing to look for when it gets no jobs.
     attached(c) {
+      const id = identities.get(c.stream);
+      if (id) {
+        certs!.attach(id);
+        // Its client id is not the thing it acts for (AWS's samples connect as test-<uuid>).
+        if (id.clientId !== id.thingName) foreign.add(c);
+        c.stream.once('close', () => {
+          certs!.detach(id);
+          foreign.delete(c);
+        });
+      }
       o.metrics?.mqttConnectionsTotal.inc();
       o.metrics?.mqttConnections.set(broker.clients.size);
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device connected');
@@ -118,6 +165,28 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
   });
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
+  /**
+   * Certificate connections whose client id is not a thing name: a thing's notifications go to
+   * its own client and to these, when they subscribed to them and their policies let them receive.
+   * Usually empty; a thing's notification walks it.
+   */
+  const foreign = new Set<Connection>();
+  const listeners = (topic: string, direct: Connection | undefined) => {
+    const out: Connection[] = [];
+    for (const c of foreign) if (c !== direct && c.session && subscribes(c, topic)) out.push(c);
+    return out;
+  };
+  // A message a certificate's policies do not let it receive is not delivered (iot:Receive).
+  function mayReceive(stream: Duplex, topic: string): boolean {
+    const id = identities.get(stream);
+    return !id || certs!.may(id, 'iot:Receive', topic);
+  }
+  /** Writes a QoS 0 message on one client's own connection, past the broker's routing. */
+  function sendTo(client: Connection, topic: string, payload: string, correlationData?: Buffer): void {
+    if (!mayReceive(client.stream, topic)) return;
+    // mqtt-packet writes a string payload as UTF-8 straight into the packet.
+    client.publish(topic, payload, 0, correlationData ? { correlationData } : undefined);
+  }
 
   const handle = (socket: Socket) => broker.handle(socket);
   const servers: Server[] = [];
@@ -144,12 +213,20 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   }
   if (o.tls) {
     const server = tlsListener(o.tls, handle, o.log);
+    let port: number;
     try {
-      tlsUrl = `mqtts://${host}:${await listen(server, o.tls.port, o.host)}`;
+      port = await listen(server, o.tls.port, o.host);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT TLS port ${o.tls.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
+      // The default port may move: a TLS device verifies the server, so it cannot be misrouted silently.
+      if (e.code === 'EADDRINUSE' && o.tls.movable) {
+        port = await listen(server, 0, o.host);
+        o.log.warn({ port: o.tls.port, instead: port }, `MQTT TLS port ${o.tls.port} on ${o.host} is in use; listening on ${port} instead`);
+      } else {
+        return fail(e.code === 'EADDRINUSE' ? Object.assign(new Error(`MQTT TLS port ${o.tls.port} on ${o.host} is already in use`), { code: 'EADDRINUSE' }) : e);
+      }
     }
+    tlsUrl = `mqtts://${host}:${port}`;
     servers.push(server);
     url ||= tlsUrl;
   }
@@ -167,10 +244,23 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     ...(tlsUrl ? { tlsUrl } : {}),
     deliver(clientId, topic, payload) {
       const client = broker.clients.get(clientId);
-      if (client) sendTo(client, topic, payload);
+      if (foreign.size === 0) {
+        if (client) sendTo(client, topic, payload);
+        return;
+      }
+      if (client && subscribes(client, topic)) sendTo(client, topic, payload);
+      for (const c of listeners(topic, client)) sendTo(c, topic, payload);
     },
     connected(clientId) {
-      return broker.clients.has(clientId);
+      if (broker.clients.has(clientId)) return true;
+      if (foreign.size === 0) return false;
+      const prefix = `${PREFIX}${clientId}/jobs/`;
+      return listeners(`${prefix}notify-next`, undefined).length > 0 || listeners(`${prefix}notify`, undefined).length > 0;
+    },
+    disconnect(clientId, stream, reason) {
+      const client = broker.clients.get(clientId);
+      if (client && client.stream === stream) void client.disconnect(RC.NOT_AUTHORIZED, reason);
+      else (stream as Duplex).destroy();
     },
     onClient(listener) {
       clientListeners.push(listener);
@@ -188,7 +278,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     },
     subscribed(clientId, topic) {
       const client = broker.clients.get(clientId);
-      return client !== undefined && subscribes(client, topic);
+      if (client !== undefined && subscribes(client, topic)) return true;
+      return foreign.size > 0 && listeners(topic, client).length > 0;
     },
     attachWebSocket(http, path) {
       // Browsers and the device SDKs ask for the "mqtt" subprotocol. One WebSocket message may carry
@@ -206,6 +297,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       });
     },
     async close() {
+      certs?.close();
       for (const ws of sockets?.clients ?? []) ws.terminate();
       sockets?.close();
       const listening = servers.map((server) => new Promise<void>((r) => server.close(() => r())));

@@ -15,6 +15,9 @@ import type { CommandResponseTopic } from './command-topics.js';
 import type { Logger } from './types.js';
 import { pendingCaps } from '../quotas/pending.js';
 import { sentKind, type Metrics } from '../metrics.js';
+import { hostname } from 'node:os';
+import { issueServerCertificate, type Ca } from '../certs/x509.js';
+import { CertAuthority } from './cert-auth.js';
 
 export interface MqttDeps {
   config: Config;
@@ -33,6 +36,8 @@ export interface MqttDeps {
   scope: Scope;
   /** The embedded broker saw a client connect or disconnect (an external broker tells nothing of it). */
   onPresence?: (clientId: string, connected: boolean, disconnectReason?: string) => void;
+  /** iot-jobs' own CA: the TLS listener's certificate when none is given, and the registry's devices. */
+  ca?: Ca | undefined;
 }
 
 export interface Mqtt {
@@ -132,10 +137,29 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument, pendingCaps: pendingCaps(config.quotas?.jobs) });
     publishEvent = external.publishEvent;
   } else if (config.mqttPort !== undefined || config.mqttTls) {
+    let tls;
+    if (config.mqttTls) {
+      let { cert, key } = config.mqttTls;
+      if (!cert || !key) {
+        if (!deps.ca) throw new Error('the MQTT TLS listener needs a certificate or the own CA');
+        // For the address it serves, and the names a local device uses; no SNI is needed.
+        const wildcard = ['0.0.0.0', '::'].includes(config.host);
+        const issued = await issueServerCertificate(deps.ca, [...(wildcard ? [hostname()] : [config.host]), 'localhost', '127.0.0.1'], new Date()); // wall time: TLS clients check it
+        cert = Buffer.from(`${issued.certPem.trim()}\n${deps.ca.certPem.trim()}\n`);
+        key = Buffer.from(issued.keyPem);
+      }
+      tls = { ...config.mqttTls, cert, key };
+    }
+    let embeddedRef: { disconnect(clientId: string, stream: unknown, reason: string): void } | undefined;
+    const certs = deps.scope
+      ? new CertAuthority({ store, clock, scope: deps.scope, log, disconnect: (id, reason) => embeddedRef?.disconnect(id.clientId, id.stream, reason) })
+      : undefined;
+    await certs?.start();
     const embedded = await startEmbeddedBroker({
       host: config.host,
       port: config.mqttPort,
-      tls: config.mqttTls,
+      tls,
+      certs,
       deviceCredentials: config.deviceCredentials,
       onRequest,
       onCommandResponse,
@@ -145,6 +169,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     });
     events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;
+    embeddedRef = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
     const local = new Notifier({
       store,

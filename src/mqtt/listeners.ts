@@ -16,12 +16,13 @@ function quiet(handle: Handle): Handle {
 // No Nagle delay: replies and notifications are small and each is awaited by a device.
 export const plainListener = (handle: Handle): Server => createServer({ noDelay: true }, quiet(handle));
 
-/** MQTT over TLS; with a CA, only devices presenting a certificate it signed get through the handshake. */
-export function tlsListener(tls: MqttTls, handle: Handle, log: Logger): Server {
-  const server = createTlsServer(
-    { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined, noDelay: true },
-    quiet(handle),
-  );
+/**
+ * MQTT over TLS. A client certificate is asked for but checked at CONNECT, not in the handshake:
+ * the registry (registered certificates, registered CAs, --mqtt-tls-ca) is what trusts it, and it
+ * changes while the server runs. The handshake still proves the client holds the certificate's key.
+ */
+export function tlsListener(tls: MqttTls & { cert: Buffer; key: Buffer }, handle: Handle, log: Logger): Server {
+  const server = createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false, noDelay: true }, quiet(handle));
   // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.
   server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtt tls handshake failed'));
   return server;

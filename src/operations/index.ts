@@ -15,6 +15,9 @@ import * as dynamicGroups from './dynamic-groups.js';
 import * as commands from './commands.js';
 import * as commandExecutions from './command-executions.js';
 import * as commandDevice from './command-device.js';
+import * as certificates from './certificates.js';
+import * as principals from './principals.js';
+import * as policies from './policies.js';
 
 export const operations: OperationTable = {
   iot: {
@@ -82,6 +85,41 @@ export const operations: OperationTable = {
     GetCommandExecution: commandExecutions.GetCommandExecution,
     ListCommandExecutions: commandExecutions.ListCommandExecutions,
     DeleteCommandExecution: commandExecutions.DeleteCommandExecution,
+    CreateKeysAndCertificate: certificates.CreateKeysAndCertificate,
+    CreateCertificateFromCsr: certificates.CreateCertificateFromCsr,
+    GetRegistrationCode: certificates.GetRegistrationCode,
+    RegisterCACertificate: certificates.RegisterCACertificate,
+    RegisterCertificate: certificates.RegisterCertificate,
+    RegisterCertificateWithoutCA: certificates.RegisterCertificateWithoutCA,
+    DescribeCertificate: certificates.DescribeCertificate,
+    ListCertificates: certificates.ListCertificates,
+    ListCertificatesByCA: certificates.ListCertificatesByCA,
+    DescribeCACertificate: certificates.DescribeCACertificate,
+    ListCACertificates: certificates.ListCACertificates,
+    UpdateCACertificate: certificates.UpdateCACertificate,
+    UpdateCertificate: certificates.UpdateCertificate,
+    DeleteCertificate: certificates.DeleteCertificate,
+    DeleteCACertificate: certificates.DeleteCACertificate,
+    AttachThingPrincipal: principals.AttachThingPrincipal,
+    DetachThingPrincipal: principals.DetachThingPrincipal,
+    ListThingPrincipals: principals.ListThingPrincipals,
+    ListThingPrincipalsV2: principals.ListThingPrincipalsV2,
+    ListPrincipalThings: principals.ListPrincipalThings,
+    ListPrincipalThingsV2: principals.ListPrincipalThingsV2,
+    CreatePolicy: policies.CreatePolicy,
+    GetPolicy: policies.GetPolicy,
+    ListPolicies: policies.ListPolicies,
+    DeletePolicy: policies.DeletePolicy,
+    CreatePolicyVersion: policies.CreatePolicyVersion,
+    GetPolicyVersion: policies.GetPolicyVersion,
+    ListPolicyVersions: policies.ListPolicyVersions,
+    SetDefaultPolicyVersion: policies.SetDefaultPolicyVersion,
+    DeletePolicyVersion: policies.DeletePolicyVersion,
+    AttachPolicy: policies.AttachPolicy,
+    DetachPolicy: policies.DetachPolicy,
+    ListAttachedPolicies: policies.ListAttachedPolicies,
+    ListTargetsForPolicy: policies.ListTargetsForPolicy,
+    GetEffectivePolicies: policies.GetEffectivePolicies,
   },
   'iot-jobs-data': {
     DescribeJobExecution: device.DescribeJobExecution,

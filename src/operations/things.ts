@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { alreadyExists, notFound, versionConflict } from '../errors.js';
+import { alreadyExists, invalidRequest, notFound, versionConflict } from '../errors.js';
 import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
 import { move } from '../store/lifecycle/executions.js';
@@ -111,6 +111,7 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
     if (!t) return false;
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
+    await refuseAttachedThing(db, name);
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
     await db.deleteFrom('thing_fields').where('thing_name', '=', name).execute();
@@ -119,4 +120,10 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
     return true;
   });
   return {};
+}
+
+/** DeleteThing's check: a thing with principals attached stays (moto's text of AWS's error). */
+export async function refuseAttachedThing(db: Db, thingName: string): Promise<void> {
+  const p = await db.selectFrom('thing_principals').select('principal').where('thing_name', '=', thingName).limit(rowLimit(1)).executeTakeFirst();
+  if (p) throw invalidRequest(`Cannot delete. Thing ${thingName} is still attached to one or more principals`);
 }

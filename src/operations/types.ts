@@ -4,6 +4,7 @@ import type { Events } from '../events.js';
 import type { ObjectStore } from '../s3/objects.js';
 import type { EventConfig } from '../store/event-config.js';
 import type { JobQuotas } from '../quotas/types.js';
+import type { Ca } from '../certs/x509.js';
 
 /** The two HTTP services, named by their SigV4 signing names. */
 export type ServiceName = 'iot' | 'iot-jobs-data';
@@ -32,6 +33,8 @@ export interface OperationContext {
   manualClock?: boolean;
   /** `--quotas`: AWS's active and concurrent job limits (src/quotas/jobs.ts); undefined = none. */
   jobQuotas?: JobQuotas | undefined;
+  /** iot-jobs' own CA (kept in the store), which issues CreateKeysAndCertificate's certificates. */
+  ca?: () => Promise<Ca>;
 }
 
 export type Operation = (ctx: OperationContext, input: Input) => Promise<Output>;

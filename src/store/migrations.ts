@@ -388,6 +388,71 @@ function migrations(dialect: DialectName): Record<string, Migration> {
         }
       },
     },
+    '0016_certs_registry': {
+      // Certificates, thing principals and IoT policies (src/store/registry-schema.ts), and the own CA.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('iot_ca')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('cert_pem', 'text', (c) => c.notNull())
+          .addColumn('key_pem', 'text', (c) => c.notNull())
+          .addColumn('registration_code', 'varchar(64)')
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .execute();
+        const cert = (name: string) =>
+          db.schema
+            .createTable(name)
+            .addColumn('certificate_id', 'varchar(64)', (c) => c.primaryKey())
+            .addColumn('status', 'varchar(32)', (c) => c.notNull())
+            .addColumn('certificate_pem', 'text', (c) => c.notNull())
+            .addColumn('certificate_mode', 'varchar(16)', (c) => c.notNull())
+            .addColumn('created_at', bigint, (c) => c.notNull())
+            .addColumn('updated_at', bigint, (c) => c.notNull())
+            .addColumn('generation_id', 'varchar(64)', (c) => c.notNull())
+            .addColumn('customer_version', 'integer', (c) => c.notNull())
+            .addColumn('not_before', bigint, (c) => c.notNull())
+            .addColumn('not_after', bigint, (c) => c.notNull());
+        await cert('certificates').addColumn('ca_certificate_id', 'varchar(64)').execute();
+        await cert('ca_certificates').addColumn('auto_registration', 'varchar(16)', (c) => c.notNull()).addColumn('registration_config', 'text').execute();
+        await db.schema.createIndex('certificates_created').on('certificates').columns(['created_at', 'certificate_id']).execute();
+        await db.schema.createIndex('certificates_ca').on('certificates').columns(['ca_certificate_id', 'created_at', 'certificate_id']).execute();
+        await db.schema.createIndex('ca_certificates_created').on('ca_certificates').columns(['created_at', 'certificate_id']).execute();
+        await db.schema
+          .createTable('thing_principals')
+          .addColumn('thing_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('principal', 'varchar(2048)', (c) => c.notNull())
+          .addColumn('principal_type', 'varchar(32)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('thing_principals_pk', ['thing_name', 'principal'])
+          .execute();
+        await db.schema.createIndex('thing_principals_principal').on('thing_principals').columns(['principal', 'thing_name']).execute();
+        await db.schema
+          .createTable('policies')
+          .addColumn('policy_name', 'varchar(128)', (c) => c.primaryKey())
+          .addColumn('default_version', 'integer', (c) => c.notNull())
+          .addColumn('last_version', 'integer', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addColumn('updated_at', bigint, (c) => c.notNull())
+          .addColumn('generation_id', 'varchar(64)', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('policy_versions')
+          .addColumn('policy_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('version_id', 'integer', (c) => c.notNull())
+          .addColumn('document', 'text', (c) => c.notNull())
+          .addColumn('created_at', bigint, (c) => c.notNull())
+          .addPrimaryKeyConstraint('policy_versions_pk', ['policy_name', 'version_id'])
+          .execute();
+        await db.schema
+          .createTable('policy_targets')
+          .addColumn('policy_name', 'varchar(128)', (c) => c.notNull())
+          .addColumn('target', 'varchar(2048)', (c) => c.notNull())
+          .addPrimaryKeyConstraint('policy_targets_pk', ['policy_name', 'target'])
+          .execute();
+        await db.schema.createIndex('policy_targets_target').on('policy_targets').columns(['target', 'policy_name']).execute();
+        await db.schema.createTable('auth_version').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('v', bigint, (c) => c.notNull()).execute();
+        await sql`insert into auth_version (id, v) values (1, 0)`.execute(db);
+      },
+    },
   };
 }
 

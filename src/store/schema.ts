@@ -283,7 +283,9 @@ export interface CommandExecutionsTable {
   version: number;
 }
 
-export interface DB {
+import type { RegistryTables } from './registry-schema.js';
+
+export interface DB extends RegistryTables {
   event_outbox: EventOutboxTable;
   things: ThingsTable;
   thing_groups: ThingGroupsTable;

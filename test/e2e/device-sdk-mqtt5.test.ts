@@ -1,12 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { CreateJobCommand, CreateThingCommand, DescribeJobExecutionCommand } from '@aws-sdk/client-iot';
 import { BACKENDS, MOSQUITTO_URL, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { makePki, type TestPki } from '../support/certs.js';
+import { runSdkDevice as runDevice, step } from '../support/sdk-device-run.js';
 
 /**
  * AWS's current device SDK as a device: aws-iot-device-sdk-v2's Mqtt5Client with IotJobsClientv2,
@@ -14,41 +12,10 @@ import { makePki, type TestPki } from '../support/certs.js';
  * TLS built the way AWS's samples build it. The device runs in its own process
  * (test/support/sdk-mqtt5-device.ts).
  */
-const DEVICE = fileURLToPath(new URL('../support/sdk-mqtt5-device.js', import.meta.url));
 const sdkInstalled = await import('aws-iot-device-sdk-v2').then(
   () => true,
   () => false,
 );
-
-type Step = Record<string, unknown> & { step: string };
-
-/** Runs the device; calls `onReady` once it is subscribed; resolves with every step it printed. */
-function runDevice(env: Record<string, string>, onReady: () => Promise<unknown>): Promise<Step[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DEVICE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const steps: Step[] = [];
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      const s = JSON.parse(line) as Step;
-      steps.push(s);
-      if (s.step === 'ready') onReady().catch(reject);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(killer);
-      const failed = steps.find((s) => s.step === 'error');
-      if (code !== 0 || failed) reject(new Error(`device exited ${code}: ${JSON.stringify(steps)} ${stderr.slice(-2000)}`));
-      else resolve(steps);
-    });
-  });
-}
-
-const step = (steps: Step[], name: string) => {
-  const s = steps.find((x) => x.step === name);
-  assert.ok(s, `step ${name} in ${JSON.stringify(steps)}`);
-  return s;
-};
 
 for (const backend of BACKENDS) {
   for (const broker of ['embedded', 'mosquitto'] as const) {

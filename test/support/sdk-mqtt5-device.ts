@@ -3,7 +3,8 @@
  * IotJobsClientv2 (request-response plus the streaming notify-next). Run as its own process,
  * because aws-crt's native streaming operations can keep Node from exiting: it prints one JSON
  * line per step and exits.
- *   THING, MQTT_HOST, MQTT_PORT; with CERT, KEY, CA: mutual TLS as in AWS's samples.
+ *   THING, MQTT_HOST, MQTT_PORT; with CERT, KEY, CA: mutual TLS as in AWS's samples; CLIENT_ID
+ *   (default: the thing name), e.g. test-<uuid> as AWS's jobs sample connects.
  * It prints {step:'ready'} once subscribed, waits for a notify-next with a QUEUED job, then does
  * start-next, an update with a stale expectedVersion (expects VersionMismatch) and a good one.
  */
@@ -24,7 +25,7 @@ async function device(): Promise<void> {
   };
   setTimeout(() => fail(new Error('timed out')), 60_000).unref();
 
-  const connectProperties = { clientId: thing, keepAliveIntervalSeconds: 30 };
+  const connectProperties = { clientId: env('CLIENT_ID') ?? thing, keepAliveIntervalSeconds: 30 };
   let config: Sdk.mqtt5.Mqtt5ClientConfig;
   if (env('CERT')) {
     config = iot.AwsIotMqtt5ClientConfigBuilder.newDirectMqttBuilderWithMtlsFromPath(env('MQTT_HOST')!, env('CERT')!, env('KEY')!)
