@@ -37,6 +37,8 @@ export interface App {
   mqttTlsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
+  /** Publishes an event through the broker in use (mqtt/index.ts); undefined without MQTT. */
+  publishEvent?: (topic: string, payload: string) => Promise<void>;
   store: Store;
   events: Events;
   /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
@@ -157,6 +159,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttWsUrl: mqtt?.wsUrl,
     mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
+    publishEvent: mqtt ? (topic, payload) => mqtt!.publish(topic, payload) : undefined,
     store,
     events,
     eventConfig,

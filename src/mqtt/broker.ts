@@ -32,8 +32,21 @@ export interface ConnectRequest {
 export interface BrokerHooks {
   /** SUCCESS (0) to accept, else an MQTT 5 CONNACK reason code (mapped for 3.1.1 clients). */
   authenticate(c: ConnectRequest): number;
-  mayPublish(clientId: string, topic: string): boolean;
-  maySubscribe(clientId: string, filter: string): boolean;
+  /** `stream` is the connection's transport: what identifies an application (embedded.ts). */
+  mayPublish(clientId: string, topic: string, stream: Duplex): boolean;
+  maySubscribe(clientId: string, filter: string, stream: Duplex): boolean;
+  /**
+   * True for a client whose subscriptions may match other clients' topics (an application): it is
+   * offered every message routed through the broker, not only its own thing's.
+   */
+  wide?(c: Connection): boolean;
+  /** Whether a wide client may receive a message on `topic` it subscribed to. */
+  mayReceive?(c: Connection, topic: string): boolean;
+  /** A SUBACK granted these filters / an UNSUBACK removed these (lifecycle events). */
+  subscribed?(c: Connection, filters: string[]): void;
+  unsubscribed?(c: Connection, filters: string[]): void;
+  /** Every accepted connection's end, a taken-over one's too; `c.endReason` says why. */
+  ended?(c: Connection): void;
   /** An authorized PUBLISH (or Will Message) of a client, after it was routed. */
   published(client: Connection, packet: IPublishPacket): void;
   /** A client passed authentication; its CONNACK waits until the returned promise settles. */
@@ -59,6 +72,8 @@ export class Broker {
   readonly clients = new Map<string, Connection>();
   /** Every open connection, also those before CONNECT, so that close() ends them all. */
   readonly connections = new Set<Connection>();
+  /** Connected clients whose subscriptions reach past their own thing (hooks.wide). */
+  private readonly wide = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
   private readonly wills = new Map<string, NodeJS.Timeout>();
   private closing = false;
@@ -66,9 +81,15 @@ export class Broker {
   constructor(readonly hooks: BrokerHooks) {}
 
   /** Serves one MQTT connection on a byte stream (TCP, TLS or a WebSocket stream). */
-  handle(stream: Duplex): void {
+  handle(stream: Duplex): Connection | undefined {
     if (this.closing) return void stream.destroy();
-    new Connection(this, stream);
+    return new Connection(this, stream);
+  }
+
+  /** True when a wide client (an application) subscribes to a filter matching `topic`. */
+  hasWideSubscriber(topic: string): boolean {
+    for (const c of this.wide) if (c.matches(topic)) return true;
+    return false;
   }
 
   /**
@@ -79,6 +100,7 @@ export class Broker {
     const old = this.clients.get(c.id);
     if (old && old !== c) old.disconnect(RC.SESSION_TAKEN_OVER, 'another connection with this client id');
     this.clients.set(c.id, c);
+    if (this.hooks.wide?.(c)) this.wide.add(c);
     this.hooks.attached?.(c);
     const will = this.wills.get(c.id);
     if (will) {
@@ -98,6 +120,10 @@ export class Broker {
 
   /** A connection ended: its session is kept for `expirySeconds` (0 = dropped now), its Will Message published or delayed. */
   detach(c: Connection, expirySeconds: number, will: IConnectPacket['will'] | undefined): void {
+    this.wide.delete(c);
+    if (this.closing) c.endReason ??= 'SERVER_INITIATED_DISCONNECT';
+    c.endReason ??= 'CONNECTION_LOST';
+    this.hooks.ended?.(c);
     if (this.clients.get(c.id) !== c) {
       // Taken over: the new connection owns the session, and cancels a delayed will (MQTT 5 §3.1.4).
       if (will && !will.properties?.willDelayInterval) this.publishWill(c, will, 0);
@@ -122,18 +148,36 @@ export class Broker {
   /** Delivers a client's PUBLISH to the subscriptions it matches (its own, honouring No Local), then to the service. */
   route(from: Connection, packet: IPublishPacket, own: boolean): void {
     if (from.session) from.deliver(packet, own);
+    this.offer(packet, from);
     this.hooks.published(from, packet);
+  }
+
+  /**
+   * Offers a message to the wide clients (applications) other than `except`, each receiving it if
+   * a subscription matches and it may receive it. Returns those whose write buffer is full, for a
+   * publisher that follows backpressure (embedded.ts).
+   */
+  offer(packet: IPublishPacket, except?: Connection): Connection[] {
+    const full: Connection[] = [];
+    for (const c of this.wide) {
+      if (c === except || !c.matches(packet.topic)) continue;
+      if (this.hooks.mayReceive && !this.hooks.mayReceive(c, packet.topic)) continue;
+      c.deliver(packet, false);
+      if (c.stream.writableNeedDrain) full.push(c);
+    }
+    return full;
   }
 
   private publishWill(c: Connection, will: NonNullable<IConnectPacket['will']>, delaySeconds: number): void {
     const fire = () => {
       this.wills.delete(c.id);
-      // The will's topic was authorized at CONNECT; its only possible subscriber is the client itself.
+      // The will's topic was authorized at CONNECT; its subscribers are the client itself and applications.
       const packet: IPublishPacket = { cmd: 'publish', topic: will.topic, payload: will.payload, qos: Math.min(will.qos ?? 0, 1) as 0 | 1, retain: false, dup: false };
       const { willDelayInterval: _, ...properties } = will.properties ?? {};
       if (Object.keys(properties).length > 0) packet.properties = properties;
       const now = this.clients.get(c.id);
       if (now) now.deliver(packet, false);
+      this.offer(packet, now);
       this.hooks.published(c, packet);
     };
     if (this.closing) return;

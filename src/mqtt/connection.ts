@@ -4,6 +4,8 @@ import { MAX_SESSION_EXPIRY_S, type Broker, type Session } from './broker.js';
 import { packetLimit } from './packet-limit.js';
 import { RC, connackReturnCode } from './reason-codes.js';
 import { filterMatches } from './topics.js';
+import { randomUUID } from 'node:crypto';
+import { disconnectReasonOf, type DisconnectReason } from './lifecycle.js';
 
 /** AWS IoT's message size limit, plus room for the topic and header; advertised to MQTT 5 clients as Maximum Packet Size. */
 export const MAX_PACKET = 128 * 1024 + 1024;
@@ -36,6 +38,10 @@ export class Connection {
   id = '';
   version: Version = 4;
   session: Session | undefined;
+  /** Unique for the life of the connection (lifecycle events' sessionIdentifier). */
+  readonly sessionId = randomUUID();
+  /** Why the connection ended, as AWS's lifecycle events say it; the first cause found wins. */
+  endReason: DisconnectReason | undefined;
   private state: 'connecting' | 'accepting' | 'connected' | 'closed' = 'connecting';
   /** Packets that came behind CONNECT while its acceptance was awaited; handled after the CONNACK. */
   private held: Packet[] = [];
@@ -66,6 +72,7 @@ export class Connection {
       if (this.state === 'closed') return;
       if (!fits(chunk)) {
         broker.hooks.log.warn({ clientId: this.id || undefined }, 'mqtt packet over the size limit; connection closed');
+        this.endReason ??= 'CLIENT_ERROR';
         return void this.disconnect(RC.PACKET_TOO_LARGE, `packets are limited to ${MAX_PACKET} bytes`);
       }
       if (this.state === 'connected') this.timer.refresh();
@@ -74,6 +81,7 @@ export class Connection {
       } catch (err) {
         // A bug of ours handling a packet must cost this connection, not the server.
         this.log.error({ clientId: this.id || undefined, err }, 'mqtt packet handling failed; connection closed');
+        this.endReason ??= 'SERVER_ERROR';
         this.state = 'closed';
         stream.destroy();
       }
@@ -140,7 +148,7 @@ export class Connection {
     else if (this.version === 5 && (will?.qos ?? 0) > 1) rc = RC.QOS_NOT_SUPPORTED;
     else if (will && !validTopic(will.topic)) rc = RC.TOPIC_NAME_INVALID;
     else rc = this.broker.hooks.authenticate({ clientId: p.clientId, username: p.username, password: p.password, stream: this.stream });
-    if (rc === RC.SUCCESS && will && !this.broker.hooks.mayPublish(p.clientId, will.topic)) rc = RC.NOT_AUTHORIZED;
+    if (rc === RC.SUCCESS && will && !this.broker.hooks.mayPublish(p.clientId, will.topic, this.stream)) rc = RC.NOT_AUTHORIZED;
     if (rc !== RC.SUCCESS) {
       this.log.debug({ clientId: p.clientId, reasonCode: rc }, 'mqtt connection refused');
       this.send(this.version === 5 ? { cmd: 'connack', reasonCode: rc, sessionPresent: false } : { cmd: 'connack', returnCode: connackReturnCode(rc), sessionPresent: false });
@@ -202,6 +210,7 @@ export class Connection {
 
   private onTimeout(): void {
     if (this.state === 'connecting') return void this.stream.destroy();
+    this.endReason ??= 'MQTT_KEEP_ALIVE_TIMEOUT';
     this.violation(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout');
   }
 
@@ -212,7 +221,7 @@ export class Connection {
     if (p.retain && this.version === 5) return this.violation(RC.RETAIN_NOT_SUPPORTED, 'retained messages are not supported');
     const responseTopic = p.properties?.responseTopic;
     if (responseTopic !== undefined && !validTopic(responseTopic)) return this.violation(RC.PROTOCOL_ERROR, 'invalid Response Topic');
-    if (!this.broker.hooks.mayPublish(this.id, p.topic)) return this.violation(RC.NOT_AUTHORIZED, `not authorized to publish to ${p.topic}`);
+    if (!this.broker.hooks.mayPublish(this.id, p.topic, this.stream)) return this.violation(RC.NOT_AUTHORIZED, `not authorized to publish to ${p.topic}`);
     this.broker.route(this, p, true);
     if (p.qos === 1) this.send(this.version === 5 ? { cmd: 'puback', messageId: p.messageId!, reasonCode: RC.SUCCESS } : { cmd: 'puback', messageId: p.messageId! });
   }
@@ -220,23 +229,28 @@ export class Connection {
   private onSubscribe(p: ISubscribePacket): void {
     if (p.properties?.subscriptionIdentifier !== undefined) return this.violation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'subscription identifiers are not supported');
     const v5 = this.version === 5;
+    const added: string[] = [];
     const granted = p.subscriptions.map(({ topic, qos, nl }) => {
       if (!validFilter(topic)) return v5 ? RC.TOPIC_FILTER_INVALID : RC.UNSPECIFIED;
       if (topic.startsWith('$share/')) return v5 ? RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : RC.UNSPECIFIED;
-      if (!this.broker.hooks.maySubscribe(this.id, topic)) {
+      if (!this.broker.hooks.maySubscribe(this.id, topic, this.stream)) {
         this.log.debug({ clientId: this.id, topic }, 'mqtt subscription refused');
         return v5 ? RC.NOT_AUTHORIZED : RC.UNSPECIFIED;
       }
       const granted = qos === 0 ? 0 : 1;
       this.session!.subscriptions.set(topic, { qos: granted, nl: v5 && nl === true });
+      added.push(topic);
       return granted;
     });
     this.send({ cmd: 'suback', messageId: p.messageId!, granted });
+    if (added.length > 0) this.broker.hooks.subscribed?.(this, added);
   }
 
   private onUnsubscribe(p: IUnsubscribePacket): void {
-    const granted = p.unsubscriptions.map((t) => (this.session!.subscriptions.delete(t) ? RC.SUCCESS : RC.NO_SUBSCRIPTION_EXISTED));
+    const removed: string[] = [];
+    const granted = p.unsubscriptions.map((t) => (this.session!.subscriptions.delete(t) ? (removed.push(t), RC.SUCCESS) : RC.NO_SUBSCRIPTION_EXISTED));
     this.send(this.version === 5 ? { cmd: 'unsuback', messageId: p.messageId!, granted } : { cmd: 'unsuback', messageId: p.messageId!, granted: [] });
+    if (removed.length > 0) this.broker.hooks.unsubscribed?.(this, removed);
   }
 
   private onDisconnect(p: IDisconnectPacket): void {
@@ -247,6 +261,7 @@ export class Connection {
       this.expiry = Math.min(expiry, MAX_SESSION_EXPIRY_S);
     }
     if (!(this.version === 5 && p.reasonCode === RC.DISCONNECT_WITH_WILL)) this.will = undefined;
+    this.endReason ??= 'CLIENT_INITIATED_DISCONNECT';
     this.end();
   }
 
@@ -266,6 +281,13 @@ export class Connection {
     }
     if (properties && this.version === 5) packet.properties = properties;
     if (!this.send(packet) && packet.messageId !== undefined) this.inflight.delete(packet.messageId);
+  }
+
+  /** True when one of this client's subscriptions matches `topic`. */
+  matches(topic: string): boolean {
+    if (!this.session) return false;
+    for (const filter of this.session.subscriptions.keys()) if (filterMatches(filter, topic)) return true;
+    return false;
   }
 
   /** Delivers a PUBLISH to this client's matching subscriptions, once, at the highest QoS granted (MQTT §3.3.5). */
@@ -302,6 +324,7 @@ export class Connection {
     }
     if (this.stream.writableLength > MAX_BUFFERED) {
       this.log.warn({ clientId: this.id }, 'mqtt client does not read; connection closed');
+      this.endReason ??= 'SERVER_INITIATED_DISCONNECT';
       this.stream.destroy();
       return false;
     }
@@ -317,6 +340,7 @@ export class Connection {
 
   /** Server-initiated close: a DISCONNECT first for MQTT 5 clients past CONNECT. Resolves when the socket is closed. */
   disconnect(reasonCode: number, reason?: string): Promise<void> {
+    this.endReason ??= disconnectReasonOf(reasonCode);
     if (this.state === 'connected' && this.version === 5) {
       this.send({ cmd: 'disconnect', reasonCode, ...(reason ? { properties: { reasonString: reason } } : {}) });
       this.end();

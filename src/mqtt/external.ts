@@ -18,6 +18,8 @@ export interface ExternalBrokerOptions {
 export interface ExternalBroker {
   url: string;
   publish(topic: string, payload: string): void;
+  /** An event at QoS 1: resolves on the broker's PUBACK (mqtt.js keeps it while reconnecting). */
+  publishEvent(topic: string, payload: string): Promise<void>;
   /** Whether this node consumes device requests now. */
   consuming(): boolean;
   close(): Promise<void>;
@@ -96,6 +98,9 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
     url: o.url,
     publish(topic, payload) {
       if (client.connected) client.publish(topic, payload, { qos: 0 });
+    },
+    async publishEvent(topic, payload) {
+      await client.publishAsync(topic, payload, { qos: 1 });
     },
     consuming,
     async close() {

@@ -10,6 +10,8 @@ import { Notifier } from './notifier.js';
 import { parseRequest } from './topics.js';
 import type { Logger } from './types.js';
 import { sentKind, type Metrics } from '../metrics.js';
+import { upgradeVerifier } from './application.js';
+import { notifyNextTopic, notifyTopic } from './topics.js';
 
 export interface MqttDeps {
   config: Config;
@@ -33,6 +35,12 @@ export interface Mqtt {
   /** mqtts://host:port, when the embedded broker has a TLS listener. */
   tlsUrl?: string;
   notifier: Notifier;
+  /**
+   * Publishes a service message (an event) through the broker in use: to the subscribed
+   * applications of the embedded broker, or at QoS 1 to the external broker. Resolves when the
+   * broker can take more (the embedded broker's receivers drained, the external broker's PUBACK).
+   */
+  publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,11 +92,11 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     deps.metrics?.mqttOut.inc({ kind: sentKind(topic) });
     publish(thing, topic, payload);
   };
-  let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
+  let broker: { url: string; tlsUrl?: string; publish(topic: string, payload: string): Promise<void>; close(): Promise<void> };
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, log });
-    broker = external;
+    broker = { url: external.url, publish: external.publishEvent, close: external.close };
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
     notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument });
@@ -101,16 +109,22 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       onRequest,
       log,
       metrics: deps.metrics,
+      clock,
+      scope: { region: config.region, accountId: config.accountId },
+      // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
+      verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now() }),
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
+    // A thing is worth notifying when its device is connected or an application listens to its notifications.
+    const appListens = (thing: string) => embedded.hasSubscriber(notifyTopic(thing, null)) || embedded.hasSubscriber(notifyNextTopic(thing, null));
     const local = new Notifier({
       store,
       events,
       clock,
       publish: counted(embedded.deliver),
-      wants: embedded.connected,
-      subscribed: embedded.subscribed,
+      wants: (thing) => embedded.connected(thing) || appListens(thing),
+      subscribed: (thing, topic) => embedded.subscribed(thing, topic) || embedded.hasSubscriber(topic),
       told: 'memory',
       log,
       resolveDocument: deps.resolveDocument,
@@ -125,6 +139,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     ...(broker.tlsUrl ? { tlsUrl: broker.tlsUrl } : {}),
     wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
+    publish: (topic, payload) => broker.publish(topic, payload),
     async close() {
       await notifier.close();
       await broker.close();
