@@ -8,7 +8,7 @@ import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import WebSocket from 'ws';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
-import { BACKENDS, CREDENTIALS, REGION, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device, type Message } from '../support/device.js';
 import { presignMqttUrl } from '../../src/mqtt/presign.js';
 
@@ -298,3 +298,44 @@ c.disconnect()
 c.loop_stop()
 print(json.dumps({"topic": topic, "event": event}))
 `;
+
+describe('publishing an event through the broker in use', () => {
+  test('embedded: to the applications whose filters match, at QoS 1, and to nobody else', async () => {
+    const s = await startServer('sqlite', { mqttPort: 0 });
+    try {
+      const url = await presign(s);
+      const a = await Device.connect(url, id('ev-a'), {}, false);
+      const b = await Device.connect(url, id('ev-b'), {}, false);
+      await a.client.subscribeAsync('$aws/events/job/+/completed', { qos: 1 });
+      await b.client.subscribeAsync('$aws/events/jobExecution/#', { qos: 1 });
+      const qos = new Promise<number>((r) => a.client.once('message', (_t, _p, packet) => r(packet.qos)));
+      await s.app.publishEvent!(`$aws/events/job/${id('j')}/completed`, JSON.stringify({ eventType: 'JOB', jobId: id('j') }));
+      const m = await a.waitFor((x) => x.topic === `$aws/events/job/${id('j')}/completed`);
+      assert.equal(m.body.jobId, id('j'));
+      assert.equal(await qos, 1);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(b.messages.length, 0);
+      a.client.end(true);
+      b.client.end(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('external (Mosquitto): published at QoS 1 and received by a Mosquitto subscriber; no /mqtt served', async () => {
+    const s = await startServer('sqlite', { mqttUrl: MOSQUITTO_URL });
+    const sub = await mqtt.connectAsync(MOSQUITTO_URL, { clientId: id('mosq-sub'), reconnectPeriod: 0 });
+    try {
+      assert.equal(s.app.mqttWsUrl, undefined);
+      const topic = `$aws/events/job/${id('mj')}/canceled`;
+      await sub.subscribeAsync(topic, { qos: 1 });
+      const got = new Promise<{ payload: string; qos: number }>((r) => sub.once('message', (_t, p, packet) => r({ payload: p.toString(), qos: packet.qos })));
+      await s.app.publishEvent!(topic, '{"eventType":"JOB"}');
+      const m = await Promise.race([got, new Promise<never>((_, rej) => setTimeout(() => rej(new Error('nothing on Mosquitto')), 5000))]);
+      assert.deepEqual(m, { payload: '{"eventType":"JOB"}', qos: 1 });
+    } finally {
+      await sub.endAsync();
+      await s.close();
+    }
+  });
+});
