@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device, type Message } from '../support/device.js';
+import { RawClient } from '../support/raw-mqtt.js';
 import { presignMqttUrl } from '../../src/mqtt/presign.js';
 
 const run = promisify(execFile);
@@ -145,6 +146,24 @@ for (const backend of BACKENDS) {
       const taken = await app.nextOn(`$aws/events/presence/disconnected/${thing}`, mark);
       assert.equal(taken.body.disconnectReason, 'DUPLICATE_CLIENTID');
       assert.ok(first);
+    });
+
+    test('disconnect reasons: a forbidden publish is AUTH_ERROR, silence past keep-alive MQTT_KEEP_ALIVE_TIMEOUT', async () => {
+      const app = await connectApp(id('reasons'));
+      await app.client.subscribeAsync('$aws/events/presence/disconnected/+', { qos: 1 });
+      const rogue = id('rogue');
+      let mark = app.mark();
+      const dev = await connectDevice(rogue);
+      dev.client.publish(`$aws/things/${id('other')}/jobs/get`, '{}');
+      const denied = await app.nextOn(`$aws/events/presence/disconnected/${rogue}`, mark);
+      assert.equal(denied.body.disconnectReason, 'AUTH_ERROR');
+      mark = app.mark();
+      const quiet = id('quiet');
+      const raw = await RawClient.tcp(s.app.mqttUrl!, 4);
+      await raw.connect(quiet, { keepalive: 1 });
+      const timedOut = await app.waitFor((m) => m.topic === `$aws/events/presence/disconnected/${quiet}` && m.i >= mark, 5000);
+      assert.equal(timedOut.body.disconnectReason, 'MQTT_KEEP_ALIVE_TIMEOUT');
+      assert.equal(timedOut.body.clientInitiatedDisconnect, false);
     });
 
     test('an unsigned WebSocket client is a device as before; a close frame is the client leaving', async () => {
