@@ -238,6 +238,12 @@ for (const backend of BACKENDS) {
       assert.ok(withoutExpires);
       // A session token appended after signing is accepted.
       assert.equal((await upgrade(await presign(s, { credentials: { ...CREDENTIALS, sessionToken: 'FQoGZXIvYXdzE//token+/=' } }))).status, 101);
+      // botocore's SigV4QueryAuth signs the session token like any parameter: accepted too.
+      const { stdout: botoUrl } = await run('/usr/bin/python3', ['-c', BOTOCORE_PRESIGN], { env: { ...process.env, URL: s.app.mqttWsUrl!, REGION, AK: CREDENTIALS.accessKeyId, SK: CREDENTIALS.secretAccessKey } });
+      assert.match(botoUrl, /X-Amz-Security-Token=/);
+      assert.equal((await upgrade(botoUrl.trim())).status, 101);
+      const { stdout: botoBad } = await run('/usr/bin/python3', ['-c', BOTOCORE_PRESIGN], { env: { ...process.env, URL: s.app.mqttWsUrl!, REGION, AK: CREDENTIALS.accessKeyId, SK: 'wrong' } });
+      assert.equal((await upgrade(botoBad.trim())).status, 403);
       // mqtt.js sees a failed connection, nothing else.
       const c = mqtt.connect(cases[0]![1], { clientId: id('bad'), reconnectPeriod: 0, connectTimeout: 3000 });
       const outcome = await new Promise((r) => {
@@ -284,6 +290,17 @@ async function presignWithoutExpires(s: TestServer, date: Date): Promise<string>
   for (const p of [REGION, 'iotdevicegateway', 'aws4_request']) key = createHmac('sha256', key).update(p).digest();
   return `${s.app.mqttWsUrl}?${q}&X-Amz-Signature=${createHmac('sha256', key).update(toSign).digest('hex')}`;
 }
+
+/** A URL presigned by botocore (python3-botocore), session token included in the signature. */
+const BOTOCORE_PRESIGN = String.raw`
+import os
+from botocore.auth import SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+req = AWSRequest(method="GET", url=os.environ["URL"])
+SigV4QueryAuth(Credentials(os.environ["AK"], os.environ["SK"], "FwoGZXIvYXdzEtoken/+="), "iotdevicegateway", os.environ["REGION"], expires=300).add_auth(req)
+print(req.url)
+`;
 
 /** An application written with Debian's paho-mqtt 1.6: the URL signed with hashlib/hmac, as AWS's docs show. */
 const PAHO_APP = String.raw`
