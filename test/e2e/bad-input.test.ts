@@ -62,7 +62,8 @@ for (const backend of BACKENDS) {
       assert.ok(requests.length >= COUNT, `generated ${requests.length} of ${COUNT}`);
       // Every operation of both models is covered, and every kind.
       const ops = new Set(requests.map((r) => `${r.service}:${r.operation}`));
-      for (const op of operations()) assert.ok(ops.has(`${op.service}:${op.operation}`), `no request for ${op.service} ${op.operation}`);
+      // (An operation without input, DescribeEventConfigurations, has no place for a bad value.)
+      for (const op of operations()) if (op.members.length > 0) assert.ok(ops.has(`${op.service}:${op.operation}`), `no request for ${op.service} ${op.operation}`);
       for (const k of KINDS) assert.ok(requests.some((r) => r.kind === k), `no request of kind ${k}`);
       const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
       const bad: string[] = [];
