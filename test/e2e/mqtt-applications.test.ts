@@ -8,7 +8,7 @@ import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import WebSocket from 'ws';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
-import { BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, startServer, thingArn, type TestServer } from '../support/harness.js';
+import { BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, eventually, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { Device, type Message } from '../support/device.js';
 import { RawClient } from '../support/raw-mqtt.js';
 import { presignMqttUrl } from '../../src/mqtt/presign.js';
@@ -353,6 +353,52 @@ describe('publishing an event through the broker in use', () => {
       assert.equal(b.messages.length, 0);
       a.client.end(true);
       b.client.end(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('embedded: publishing waits for a subscriber that does not read, and nothing is lost or cut off', async () => {
+    const s = await startServer('sqlite', { mqttPort: 0 });
+    try {
+      const ws = new WebSocket(await presign(s), 'mqtt');
+      await new Promise((r) => ws.once('open', r));
+      const parser = mqttPacket.parser({ protocolVersion: 4 });
+      const received: string[] = [];
+      parser.on('packet', (p) => {
+        if (p.cmd === 'publish') {
+          received.push(p.topic);
+          // QoS 1: acknowledge, as a client does.
+          if (p.messageId) ws.send(mqttPacket.generate({ cmd: 'puback', messageId: p.messageId }));
+        }
+      });
+      const acks: string[] = [];
+      parser.on('packet', (p) => acks.push(p.cmd));
+      ws.on('message', (d: Buffer) => parser.parse(d));
+      ws.send(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clientId: id('slow'), clean: true, keepalive: 0 }));
+      ws.send(mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: '$aws/events/#', qos: 1 }] }));
+      await eventually(async () => acks.includes('suback'), 5000, 'suback');
+      // Stop reading: the server's writes pile up in the kernel, then in its stream.
+      const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+      socket.pause();
+      const payload = JSON.stringify({ pad: 'x'.repeat(64 * 1024) });
+      let sent = 0;
+      let blocked = false;
+      while (sent < 600) {
+        const p = s.app.publishEvent!(`$aws/events/jobExecution/${id('slowjob')}/canceled`, payload);
+        sent++;
+        const done = await Promise.race([p.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 500))]);
+        if (!done) {
+          blocked = true;
+          socket.resume();
+          await p;
+          break;
+        }
+      }
+      assert.ok(blocked, `publish never waited in ${sent} messages of 64 KB`);
+      await eventually(async () => received.length === sent, 20_000, `all ${sent} events`);
+      assert.equal(ws.readyState, WebSocket.OPEN, 'not cut off');
+      ws.close();
     } finally {
       await s.close();
     }
