@@ -87,7 +87,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     ownUrl: () => httpUrl,
   });
   const timers = new TimerWorker({ store, clock, events, nodeId, handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual') }, batchSize, batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined, refresh, log });
-  const eventConfig = await EventConfig.open(store, clock, log);
+  let eventConfig: EventConfig;
+  try {
+    eventConfig = await EventConfig.open(store, clock, log);
+  } catch (err) {
+    await store.close();
+    unlock();
+    throw err;
+  }
   const ctx: OperationContext = {
     store,
     eventConfig,
