@@ -3,7 +3,7 @@ import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { Sha256 } from '../src/http/sigv4.js';
+import { Sha256 } from '../src/auth/sigv4.js';
 import { HttpRequest } from '@smithy/protocol-http';
 import type { Store } from '../src/store/store.js';
 

@@ -51,6 +51,8 @@ export interface App {
   notifier?: Notifier;
   /** With --iam-policies: the users, their policies, reload() and authorize() for other wires. */
   iam?: Iam;
+  /** Publishes an event through the broker in use (mqtt/index.ts); undefined without MQTT. */
+  publishEvent?: (topic: string, payload: string) => Promise<void>;
   store: Store;
   events: Events;
   /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
@@ -132,7 +134,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       engine.wake();
       builder.wake();
     }, eventsOwed: () => mqtt?.events?.wake() });
-  const eventConfig = await EventConfig.open(store, clock, log);
+  let eventConfig: EventConfig;
+  try {
+    eventConfig = await EventConfig.open(store, clock, log);
+  } catch (err) {
+    await store.close();
+    unlock();
+    throw err;
+  }
   // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
   store.eventSwitch = (type) => eventConfig.isEnabled(type);
   const ctx: OperationContext = {
@@ -225,6 +234,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
     iam,
+    publishEvent: mqtt ? (topic, payload) => mqtt!.publish(topic, payload) : undefined,
     store,
     events,
     eventConfig,

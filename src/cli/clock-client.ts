@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
-import { Sha256 } from '../http/sigv4.js';
+import { Sha256 } from '../auth/sigv4.js';
 import { CLOCK_PATH } from '../http/clock-route.js';
 
 export interface ClockEndpoint {

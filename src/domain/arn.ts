@@ -12,6 +12,10 @@ export const thingGroupArn = (s: Scope, groupName: string) =>
 export const jobTemplateArn = (s: Scope, id: string) => `arn:aws:iot:${s.region}:${s.accountId}:jobtemplate/${id}`;
 /** AWS managed templates have no account in their ARN. */
 export const managedTemplateArn = (s: Pick<Scope, 'region'>, name: string, version: string) => `arn:aws:iot:${s.region}::jobtemplate/${name}:${version}`;
+/** IoT Core MQTT resources (iot:Connect, Publish/Receive, Subscribe). */
+export const clientArn = (s: Scope, clientId: string) => `arn:aws:iot:${s.region}:${s.accountId}:client/${clientId}`;
+export const topicArn = (s: Scope, topic: string) => `arn:aws:iot:${s.region}:${s.accountId}:topic/${topic}`;
+export const topicFilterArn = (s: Scope, filter: string) => `arn:aws:iot:${s.region}:${s.accountId}:topicfilter/${filter}`;
 export const thingTypeArn = (s: Scope, name: string) => `arn:aws:iot:${s.region}:${s.accountId}:thingtype/${name}`;
 
 const JOB_TEMPLATE = /^arn:aws[a-z-]*:iot:([a-z0-9-]+):(\d{12})?:jobtemplate\/([a-zA-Z0-9_-]{1,64})(?::([0-9]+\.[0-9]+))?$/;
@@ -50,4 +54,3 @@ export function parseJobArn(s: Scope, arn: string): string | undefined {
 }
 
 export const commandArn = (s: Scope, commandId: string) => `arn:aws:iot:${s.region}:${s.accountId}:command/${commandId}`;
-export const clientArn = (s: Scope, clientId: string) => `arn:aws:iot:${s.region}:${s.accountId}:client/${clientId}`;

@@ -6,7 +6,7 @@ import type { Config } from '../config/types.js';
 import type { Dispatch, ServiceName } from '../operations/types.js';
 import { decodeRequest, encodeError, encodeResponse, type WireResponse } from '../codec/codec.js';
 import { matchOperation } from './router.js';
-import { claimedAccessKeyId, createVerifier } from './sigv4.js';
+import { claimedAccessKeyId, createVerifier } from '../auth/sigv4.js';
 import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
 import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';

@@ -1,62 +1,10 @@
 import type { Duplex } from 'node:stream';
 import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
-import { Connection } from './connection.js';
+import { Connection, type BrokerHooks, type Session } from './connection.js';
+
+export { MAX_SESSION_EXPIRY_S, type BrokerHooks, type ConnectRequest, type Session, type Subscription } from './connection.js';
 import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
-
-/** A subscription as the client asked for it (MQTT 5 options included), with the QoS granted. */
-export interface Subscription {
-  qos: 0 | 1;
-  /** MQTT 5 No Local: not sent the client's own publishes. */
-  nl: boolean;
-}
-
-/**
- * What outlives a connection: the client's subscriptions, for as long as its Session Expiry
- * Interval (MQTT 5) or until a clean session (3.1.1) says. Nothing is queued: iot-jobs sends at
- * QoS 0, so a session only has to keep a reconnecting device subscribed.
- */
-export interface Session {
-  subscriptions: Map<string, Subscription>;
-  expiry?: NodeJS.Timeout;
-}
-
-export interface ConnectRequest {
-  clientId: string;
-  username?: string;
-  password?: Buffer;
-  /** The transport: a TLSSocket for device certificates. */
-  stream: Duplex;
-}
-
-export interface BrokerHooks {
-  /** SUCCESS (0) to accept, else an MQTT 5 CONNACK reason code (mapped for 3.1.1 clients); may look things up first. */
-  authenticate(c: ConnectRequest): number | Promise<number>;
-  /** `stream` names the connection, for identities whose rights are their own (certificates and IoT policies). */
-  mayPublish(clientId: string, topic: string, stream?: Duplex): boolean;
-  maySubscribe(clientId: string, filter: string, stream?: Duplex): boolean;
-  /** Whether a message on `topic` may be delivered to this connection (IoT policies' iot:Receive); absent: always. */
-  mayReceive?(stream: Duplex, topic: string): boolean;
-  /**
-   * A refused QoS 1 PUBLISH of an MQTT 5 client gets PUBACK 0x87 and the connection stays (as AWS
-   * IoT answers under its policies); otherwise a refused PUBLISH ends the connection.
-   */
-  pubackDenial?(stream: Duplex): boolean;
-  /** An authorized PUBLISH (or Will Message) of a client, after it was routed. */
-  published(client: Connection, packet: IPublishPacket): void;
-  /** A client passed authentication; its CONNACK waits until the returned promise settles. */
-  accepted(clientId: string): Promise<void> | void;
-  /** A client is connected (after its CONNECT was accepted), and its connection ended (not called for one taken over). */
-  attached?(c: Connection): void;
-  detached?(c: Connection): void;
-  log: Logger;
-}
-
-/**
- * A session kept without expiry by MQTT 3.1.1 (clean session 0) and the longest an MQTT 5 client
- * may ask for: AWS IoT's default persistent-session expiry, one hour.
- */
-export const MAX_SESSION_EXPIRY_S = 3600;
 
 /**
  * The embedded broker's state, protocol-neutral: connected clients by client id, their sessions,
@@ -67,6 +15,8 @@ export class Broker {
   readonly clients = new Map<string, Connection>();
   /** Every open connection, also those before CONNECT, so that close() ends them all. */
   readonly connections = new Set<Connection>();
+  /** Connected clients whose subscriptions reach past their own thing (hooks.wide). */
+  private readonly wide = new Set<Connection>();
   private readonly sessions = new Map<string, Session>();
   private readonly wills = new Map<string, NodeJS.Timeout>();
   private closing = false;
@@ -74,9 +24,15 @@ export class Broker {
   constructor(readonly hooks: BrokerHooks) {}
 
   /** Serves one MQTT connection on a byte stream (TCP, TLS or a WebSocket stream). */
-  handle(stream: Duplex): void {
+  handle(stream: Duplex): Connection | undefined {
     if (this.closing) return void stream.destroy();
-    new Connection(this, stream);
+    return new Connection(this, stream);
+  }
+
+  /** True when a wide client (an application) subscribes to a filter matching `topic`. */
+  hasWideSubscriber(topic: string): boolean {
+    for (const c of this.wide) if (c.matches(topic)) return true;
+    return false;
   }
 
   /**
@@ -87,6 +43,7 @@ export class Broker {
     const old = this.clients.get(c.id);
     if (old && old !== c) old.disconnect(RC.SESSION_TAKEN_OVER, 'another connection with this client id');
     this.clients.set(c.id, c);
+    if (this.hooks.wide?.(c)) this.wide.add(c);
     this.hooks.attached?.(c);
     const will = this.wills.get(c.id);
     if (will) {
@@ -106,6 +63,10 @@ export class Broker {
 
   /** A connection ended: its session is kept for `expirySeconds` (0 = dropped now), its Will Message published or delayed. */
   detach(c: Connection, expirySeconds: number, will: IConnectPacket['will'] | undefined): void {
+    this.wide.delete(c);
+    if (this.closing) c.endReason ??= 'SERVER_INITIATED_DISCONNECT';
+    c.endReason ??= 'CONNECTION_LOST';
+    this.hooks.ended?.(c);
     if (this.clients.get(c.id) !== c) {
       // Taken over: the new connection owns the session, and cancels a delayed will (MQTT 5 §3.1.4).
       if (will && !will.properties?.willDelayInterval) this.publishWill(c, will, 0);
@@ -130,18 +91,36 @@ export class Broker {
   /** Delivers a client's PUBLISH to the subscriptions it matches (its own, honouring No Local), then to the service. */
   route(from: Connection, packet: IPublishPacket, own: boolean): void {
     if (from.session) from.deliver(packet, own);
+    this.offer(packet, from);
     this.hooks.published(from, packet);
+  }
+
+  /**
+   * Offers a message to the wide clients (applications) other than `except`, each receiving it if
+   * a subscription matches and it may receive it. Returns those whose write buffer is full, for a
+   * publisher that follows backpressure (embedded.ts).
+   */
+  offer(packet: IPublishPacket, except?: Connection): Connection[] {
+    const full: Connection[] = [];
+    for (const c of this.wide) {
+      if (c === except || !c.matches(packet.topic)) continue;
+      if (this.hooks.mayReceive && !this.hooks.mayReceive(c, packet.topic)) continue;
+      c.deliver(packet, false);
+      if (c.stream.writableNeedDrain) full.push(c);
+    }
+    return full;
   }
 
   private publishWill(c: Connection, will: NonNullable<IConnectPacket['will']>, delaySeconds: number): void {
     const fire = () => {
       this.wills.delete(c.id);
-      // The will's topic was authorized at CONNECT; its only possible subscriber is the client itself.
+      // The will's topic was authorized at CONNECT; its subscribers are the client itself and applications.
       const packet: IPublishPacket = { cmd: 'publish', topic: will.topic, payload: will.payload, qos: Math.min(will.qos ?? 0, 1) as 0 | 1, retain: false, dup: false };
       const { willDelayInterval: _, ...properties } = will.properties ?? {};
       if (Object.keys(properties).length > 0) packet.properties = properties;
       const now = this.clients.get(c.id);
       if (now) now.deliver(packet, false);
+      this.offer(packet, now);
       this.hooks.published(c, packet);
     };
     if (this.closing) return;

@@ -1,9 +1,12 @@
 import type { Duplex } from 'node:stream';
 import mqttPacket, { type IConnectPacket, type IDisconnectPacket, type IPublishPacket, type ISubscribePacket, type IUnsubscribePacket, type Packet } from 'mqtt-packet';
-import { MAX_SESSION_EXPIRY_S, type Broker, type Session } from './broker.js';
+import type { IConnectPacket as WillPacket } from 'mqtt-packet';
+import type { Logger } from './types.js';
 import { packetLimit } from './packet-limit.js';
 import { RC, connackReturnCode } from './reason-codes.js';
 import { filterMatches } from './topics.js';
+import { randomUUID } from 'node:crypto';
+import { disconnectReasonOf, type DisconnectReason } from './lifecycle.js';
 
 /** AWS IoT's message size limit, plus room for the topic and header; advertised to MQTT 5 clients as Maximum Packet Size. */
 export const MAX_PACKET = 128 * 1024 + 1024;
@@ -36,6 +39,10 @@ export class Connection {
   id = '';
   version: Version = 4;
   session: Session | undefined;
+  /** Unique for the life of the connection (lifecycle events' sessionIdentifier). */
+  readonly sessionId = randomUUID();
+  /** Why the connection ended, as AWS's lifecycle events say it; the first cause found wins. */
+  endReason: DisconnectReason | undefined;
   private state: 'connecting' | 'accepting' | 'connected' | 'closed' = 'connecting';
   /** Packets that came behind CONNECT while its acceptance was awaited; handled after the CONNACK. */
   private held: Packet[] = [];
@@ -55,7 +62,7 @@ export class Connection {
   private readonly ended: Promise<void>;
 
   constructor(
-    private readonly broker: Broker,
+    private readonly broker: ConnectionHost,
     readonly stream: Duplex,
   ) {
     this.ended = new Promise((resolve) => stream.once('close', resolve));
@@ -68,6 +75,7 @@ export class Connection {
       if (this.state === 'closed') return;
       if (!fits(chunk)) {
         broker.hooks.log.warn({ clientId: this.id || undefined }, 'mqtt packet over the size limit; connection closed');
+        this.endReason ??= 'CLIENT_ERROR';
         return void this.disconnect(RC.PACKET_TOO_LARGE, `packets are limited to ${MAX_PACKET} bytes`);
       }
       if (this.state === 'connected') this.timer.refresh();
@@ -76,6 +84,7 @@ export class Connection {
       } catch (err) {
         // A bug of ours handling a packet must cost this connection, not the server.
         this.log.error({ clientId: this.id || undefined, err }, 'mqtt packet handling failed; connection closed');
+        this.endReason ??= 'SERVER_ERROR';
         this.state = 'closed';
         stream.destroy();
       }
@@ -208,6 +217,7 @@ export class Connection {
 
   private onTimeout(): void {
     if (this.state === 'connecting') return void this.stream.destroy();
+    this.endReason ??= 'MQTT_KEEP_ALIVE_TIMEOUT';
     this.violation(RC.KEEP_ALIVE_TIMEOUT, 'keep alive timeout');
   }
 
@@ -229,6 +239,7 @@ export class Connection {
   private onSubscribe(p: ISubscribePacket): void {
     if (p.properties?.subscriptionIdentifier !== undefined) return this.violation(RC.SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED, 'subscription identifiers are not supported');
     const v5 = this.version === 5;
+    const added: string[] = [];
     const granted = p.subscriptions.map(({ topic, qos, nl }) => {
       if (!validFilter(topic)) return v5 ? RC.TOPIC_FILTER_INVALID : RC.UNSPECIFIED;
       if (topic.startsWith('$share/')) return v5 ? RC.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED : RC.UNSPECIFIED;
@@ -238,14 +249,18 @@ export class Connection {
       }
       const granted = qos === 0 ? 0 : 1;
       this.session!.subscriptions.set(topic, { qos: granted, nl: v5 && nl === true });
+      added.push(topic);
       return granted;
     });
     this.send({ cmd: 'suback', messageId: p.messageId!, granted });
+    if (added.length > 0) this.broker.hooks.subscribed?.(this, added);
   }
 
   private onUnsubscribe(p: IUnsubscribePacket): void {
-    const granted = p.unsubscriptions.map((t) => (this.session!.subscriptions.delete(t) ? RC.SUCCESS : RC.NO_SUBSCRIPTION_EXISTED));
+    const removed: string[] = [];
+    const granted = p.unsubscriptions.map((t) => (this.session!.subscriptions.delete(t) ? (removed.push(t), RC.SUCCESS) : RC.NO_SUBSCRIPTION_EXISTED));
     this.send(this.version === 5 ? { cmd: 'unsuback', messageId: p.messageId!, granted } : { cmd: 'unsuback', messageId: p.messageId!, granted: [] });
+    if (removed.length > 0) this.broker.hooks.unsubscribed?.(this, removed);
   }
 
   private onDisconnect(p: IDisconnectPacket): void {
@@ -257,6 +272,7 @@ export class Connection {
     }
     if (!(this.version === 5 && p.reasonCode === RC.DISCONNECT_WITH_WILL)) this.will = undefined;
     this.clientInitiated = true;
+    this.endReason ??= 'CLIENT_INITIATED_DISCONNECT';
     this.end();
   }
 
@@ -278,6 +294,13 @@ export class Connection {
     if (!this.send(packet) && packet.messageId !== undefined) this.inflight.delete(packet.messageId);
   }
 
+  /** True when one of this client's subscriptions matches `topic`. */
+  matches(topic: string): boolean {
+    if (!this.session) return false;
+    for (const filter of this.session.subscriptions.keys()) if (filterMatches(filter, topic)) return true;
+    return false;
+  }
+
   /** Delivers a PUBLISH to this client's matching subscriptions, once, at the highest QoS granted (MQTT §3.3.5). */
   deliver(p: IPublishPacket, own: boolean): void {
     let qos = -1;
@@ -286,7 +309,7 @@ export class Connection {
       if (sub.qos > qos && filterMatches(filter, p.topic)) qos = sub.qos;
     }
     if (qos < 0) return;
-    if (this.broker.hooks.mayReceive && !this.broker.hooks.mayReceive(this.stream, p.topic)) return;
+    if (this.broker.hooks.mayDeliver && !this.broker.hooks.mayDeliver(this.stream, p.topic)) return;
     let properties: Properties | undefined;
     if (p.properties) {
       // Passed on untouched, but for what belongs to one connection.
@@ -313,6 +336,7 @@ export class Connection {
     }
     if (this.stream.writableLength > MAX_BUFFERED) {
       this.log.warn({ clientId: this.id }, 'mqtt client does not read; connection closed');
+      this.endReason ??= 'SERVER_INITIATED_DISCONNECT';
       this.stream.destroy();
       return false;
     }
@@ -328,6 +352,7 @@ export class Connection {
 
   /** Server-initiated close: a DISCONNECT first for MQTT 5 clients past CONNECT. Resolves when the socket is closed. */
   disconnect(reasonCode: number, reason?: string): Promise<void> {
+    this.endReason ??= disconnectReasonOf(reasonCode);
     if (this.state === 'connected' && this.version === 5) {
       this.send({ cmd: 'disconnect', reasonCode, ...(reason ? { properties: { reasonString: reason } } : {}) });
       this.end();
@@ -354,4 +379,81 @@ export class Connection {
     this.inflight.clear();
     if (this.session) this.broker.detach(this, this.expiry, this.will);
   }
+}
+
+// The broker's side of the contract, here rather than in broker.ts so that the two do not import each other.
+/** A subscription as the client asked for it (MQTT 5 options included), with the QoS granted. */
+export interface Subscription {
+  qos: 0 | 1;
+  /** MQTT 5 No Local: not sent the client's own publishes. */
+  nl: boolean;
+}
+
+/**
+ * What outlives a connection: the client's subscriptions, for as long as its Session Expiry
+ * Interval (MQTT 5) or until a clean session (3.1.1) says. Nothing is queued: iot-jobs sends at
+ * QoS 0, so a session only has to keep a reconnecting device subscribed.
+ */
+export interface Session {
+  subscriptions: Map<string, Subscription>;
+  expiry?: NodeJS.Timeout;
+}
+
+export interface ConnectRequest {
+  clientId: string;
+  username?: string;
+  password?: Buffer;
+  /** The transport: a TLSSocket for device certificates. */
+  stream: Duplex;
+}
+
+export interface BrokerHooks {
+  /** SUCCESS (0) to accept, else an MQTT 5 CONNACK reason code (mapped for 3.1.1 clients); may look things up first. */
+  authenticate(c: ConnectRequest): number | Promise<number>;
+  /** `stream` is the connection's transport: what identifies an application or a certificate (embedded.ts). */
+  mayPublish(clientId: string, topic: string, stream: Duplex): boolean;
+  maySubscribe(clientId: string, filter: string, stream: Duplex): boolean;
+  /** Whether a message on `topic` may be delivered to this connection (IoT policies' iot:Receive); absent: always. */
+  mayDeliver?(stream: Duplex, topic: string): boolean;
+  /**
+   * A refused QoS 1 PUBLISH of an MQTT 5 client gets PUBACK 0x87 and the connection stays (as AWS
+   * IoT answers under its policies); otherwise a refused PUBLISH ends the connection.
+   */
+  pubackDenial?(stream: Duplex): boolean;
+  /**
+   * True for a client whose subscriptions may match other clients' topics (an application): it is
+   * offered every message routed through the broker, not only its own thing's.
+   */
+  wide?(c: Connection): boolean;
+  /** Whether a wide client may receive a message on `topic` it subscribed to. */
+  mayReceive?(c: Connection, topic: string): boolean;
+  /** A SUBACK granted these filters / an UNSUBACK removed these (lifecycle events). */
+  subscribed?(c: Connection, filters: string[]): void;
+  unsubscribed?(c: Connection, filters: string[]): void;
+  /** Every accepted connection's end, a taken-over one's too; `c.endReason` says why. */
+  ended?(c: Connection): void;
+  /** An authorized PUBLISH (or Will Message) of a client, after it was routed. */
+  published(client: Connection, packet: IPublishPacket): void;
+  /** A client passed authentication; its CONNACK waits until the returned promise settles. */
+  accepted(clientId: string): Promise<void> | void;
+  /** A client is connected (after its CONNECT was accepted), and its connection ended (not called for one taken over). */
+  attached?(c: Connection): void;
+  detached?(c: Connection): void;
+  log: Logger;
+}
+
+/**
+ * A session kept without expiry by MQTT 3.1.1 (clean session 0) and the longest an MQTT 5 client
+ * may ask for: AWS IoT's default persistent-session expiry, one hour.
+ */
+export const MAX_SESSION_EXPIRY_S = 3600;
+
+
+/** What a connection needs of its broker (broker.ts implements it; a broker owns its connections). */
+export interface ConnectionHost {
+  readonly hooks: BrokerHooks;
+  readonly connections: Set<Connection>;
+  attach(c: Connection, cleanStart: boolean): { session: Session; present: boolean };
+  detach(c: Connection, expirySeconds: number, will: WillPacket['will'] | undefined): void;
+  route(from: Connection, packet: IPublishPacket, own: boolean): void;
 }

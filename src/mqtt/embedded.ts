@@ -1,21 +1,28 @@
 import type { Server, Socket } from 'node:net';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IPublishPacket } from 'mqtt-packet';
 import { Broker } from './broker.js';
 import { MAX_PACKET, type Connection } from './connection.js';
-import { PREFIX, filterMatches, isServiceTopic, mayUse, parseRequest } from './topics.js';
+import { PREFIX, applicationMayPublish, filterMatches, isServiceTopic, mayUse, parseRequest, topicThing } from './topics.js';
 import { awsFilterMatches, mayPublishCommands, mayUseCommands, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
 import type { CommandRequest } from '../events.js';
+import { authorizeApplication, type ApplicationIdentity } from './application.js';
+import { connectedEvent, disconnectedEvent, hasLifecycleEvents, presenceTopic, PresenceVersions, subscriptionEvent, subscriptionTopic, type Who } from './lifecycle.js';
+import { clientArn, topicArn, topicFilterArn, type Scope } from '../domain/arn.js';
+import type { Clock } from '../clock.js';
+import { encodeError } from '../codec/codec.js';
+import { ServiceError } from '../errors.js';
 import type { MqttTls } from '../config/types.js';
 import { certificateThing, listen, plainListener, tlsListener } from './listeners.js';
-import { TLSSocket } from 'node:tls';
 import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 import type { Metrics } from '../metrics.js';
 import { isLoopback } from '../config/config.js';
 import { CertAuthority, peerCertificate, type CertIdentity } from './cert-auth.js';
-import type { Duplex } from 'node:stream';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -35,6 +42,15 @@ export interface EmbeddedBrokerOptions {
   metrics?: Metrics | undefined;
   /** A thing's client connected or disconnected (connectivity indexing). */
   onPresence?: ((clientId: string, connected: boolean, disconnectReason?: string) => void) | undefined;
+  /** Lifecycle events' timestamps. */
+  clock: Clock;
+  /** Region and account of the client/, topic/ and topicfilter/ ARNs applications are authorized on. */
+  scope: Scope;
+  /**
+   * Verifies a WebSocket upgrade: undefined for an unsigned URL (a device), the application
+   * identity of a good signature, an error (answered 403, no MQTT) for a bad one.
+   */
+  verifyUpgrade?: (req: IncomingMessage) => ApplicationIdentity | ServiceError | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -59,6 +75,14 @@ export interface EmbeddedBroker {
   disconnect(clientId: string, stream: unknown, reason: string): void;
   /** Serves MQTT over WebSocket on `path` of an HTTP server (the API's own port). */
   attachWebSocket(http: HttpServer, path: string): void;
+  /**
+   * Publishes a service message (an event) to the clients subscribed to its topic (applications),
+   * at QoS 1 where they subscribed so. Resolves once every receiver's write buffer has drained
+   * below its high-water mark, so that a bulk publisher follows the slowest subscriber.
+   */
+  publish(topic: string, payload: string): Promise<void>;
+  /** True when some application subscribes to a filter matching `topic`. */
+  hasSubscriber(topic: string): boolean;
   close(): Promise<void>;
 }
 
@@ -85,9 +109,26 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     o.log.info({ clientId, remote, reason, ...extra }, 'mqtt connection refused');
     return RC.NOT_AUTHORIZED;
   };
+  // Applications, by their WebSocket stream (set at the upgrade, before any MQTT byte).
+  const applications = new WeakMap<Duplex, ApplicationIdentity>();
+  const remotes = new WeakMap<Duplex, string | undefined>();
+  const appOf = (stream: Duplex) => applications.get(stream);
+  const versions = new PresenceVersions();
+  const connectionVersions = new WeakMap<Connection, number>();
+  const who = (c: Connection): Who => {
+    const app = appOf(c.stream);
+    return { clientId: c.id, thingName: app ? undefined : c.id, sessionIdentifier: c.sessionId, principalIdentifier: app ? app.accessKeyId : principalOf(c) };
+  };
+  const lifecycle = (topic: string, event: object) => void publish(topic, JSON.stringify(event));
   const broker = new Broker({
     log: o.log,
     async authenticate({ clientId, username, password, stream }) {
+      const app = appOf(stream);
+      if (app) {
+        // Any client id (AWS: up to 128 bytes); the signature already authenticated it.
+        if (clientId.length === 0 || Buffer.byteLength(clientId) > 128) return RC.CLIENT_ID_NOT_VALID;
+        return authorizeApplication(app, 'iot:Connect', clientArn(o.scope, clientId)) ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+      }
       if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
       const peer = peerCertificate(stream);
       const remote = remoteOf(stream);
@@ -116,17 +157,24 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       return RC.SUCCESS;
     },
     mayPublish(clientId, topic, stream) {
-      const id = stream && identities.get(stream);
+      const app = appOf(stream);
+      if (app) return applicationMayPublish(topic) && authorizeApplication(app, 'iot:Publish', topicArn(o.scope, topic));
+      const id = identities.get(stream);
       if (id) return !isServiceTopic(topic) && certs!.may(id, 'iot:Publish', topic);
       return (mayUse(clientId, topic) && !isServiceTopic(topic)) || mayPublishCommands(clientId, topic);
     },
     // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
     maySubscribe(clientId, filter, stream) {
-      const id = stream && identities.get(stream);
+      const app = appOf(stream);
+      if (app) return authorizeApplication(app, 'iot:Subscribe', topicFilterArn(o.scope, filter));
+      const id = identities.get(stream);
       return id ? certs!.may(id, 'iot:Subscribe', filter) : mayUse(clientId, filter) || mayUseCommands(clientId, filter);
     },
-    mayReceive,
+    // A certificate's IoT policies (iot:Receive) on what is delivered to its connection.
+    mayDeliver: mayReceive,
     pubackDenial: (stream) => identities.has(stream),
+    wide: (c) => applications.has(c.stream),
+    mayReceive: (c, topic) => authorizeApplication(appOf(c.stream)!, 'iot:Receive', topicArn(o.scope, topic)),
     published(client, packet) {
       const command = parseCommandResponse(packet.topic);
       if (command === undefined && parseRequest(packet.topic) === undefined) return;
@@ -134,8 +182,23 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       // An MQTT 5 requester's Correlation Data comes back on the reply (MQTT 5 §4.10).
       const correlation = packet.properties?.correlationData;
       const reply = (topic: string, body: string) => sendTo(client, topic, body, correlation);
+      // A device speaks for itself; an application for the thing its topic names.
+      const thingName = appOf(client.stream) ? topicThing(packet.topic)! : client.id;
       if (command) o.onCommandResponse?.(client.id, packet.topic, command, payload, reply);
-      else o.onRequest(client.id, packet.topic, payload, reply);
+      else o.onRequest(thingName, packet.topic, payload, reply);
+    },
+    subscribed(c, filters) {
+      if (hasLifecycleEvents(c.id)) lifecycle(subscriptionTopic('subscribed', c.id), subscriptionEvent(who(c), o.clock.now(), 'subscribed', filters));
+    },
+    unsubscribed(c, filters) {
+      if (hasLifecycleEvents(c.id)) lifecycle(subscriptionTopic('unsubscribed', c.id), subscriptionEvent(who(c), o.clock.now(), 'unsubscribed', filters));
+    },
+    ended(c) {
+      if (!hasLifecycleEvents(c.id)) return;
+      const current = broker.clients.get(c.id);
+      if (current === undefined || current === c) versions.gone(c.id);
+      const event = disconnectedEvent(who(c), o.clock.now(), c.endReason!, connectionVersions.get(c) ?? 0);
+      lifecycle(presenceTopic('disconnected', c.id), event);
     },
     // What the client learns from its CONNACK on starts from the state the listeners read now.
     accepted: async (clientId) => {
@@ -155,15 +218,28 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       }
       o.metrics?.mqttConnectionsTotal.inc();
       o.metrics?.mqttConnections.set(broker.clients.size);
-      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device connected');
-      o.onPresence?.(c.id, true);
+      const app = appOf(c.stream);
+      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) ?? remotes.get(c.stream), ...(app ? { accessKeyId: app.accessKeyId } : {}) }, app ? 'application connected' : 'device connected');
+      if (!appOf(c.stream)) o.onPresence?.(c.id, true);
+      if (!hasLifecycleEvents(c.id)) return;
+      const n = versions.connected(c.id);
+      connectionVersions.set(c, n);
+      lifecycle(presenceTopic('connected', c.id), connectedEvent(who(c), o.clock.now(), ipOf(remoteOf(c.stream) ?? remotes.get(c.stream)), n));
     },
     detached(c) {
       o.metrics?.mqttConnections.set(broker.clients.size);
-      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device disconnected');
-      o.onPresence?.(c.id, false, c.clientInitiated ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
+      o.log.info({ clientId: c.id, remote: remoteOf(c.stream) ?? remotes.get(c.stream), reason: c.endReason }, appOf(c.stream) ? 'application disconnected' : 'device disconnected');
+      if (!appOf(c.stream)) o.onPresence?.(c.id, false, c.clientInitiated ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
     },
   });
+
+  // Service messages go to the applications subscribed; past a receiver's high-water mark the
+  // publisher waits for its buffer to drain (or for it to go).
+  async function publish(topic: string, payload: string): Promise<void> {
+    const packet: IPublishPacket = { cmd: 'publish', topic, payload, qos: 1, retain: false, dup: false };
+    const full = broker.offer(packet);
+    if (full.length > 0) await Promise.all(full.map((c) => drained(c.stream)));
+  }
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
   /**
    * Certificate connections whose client id is not a thing name: a thing's notifications go to
@@ -246,11 +322,16 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const client = broker.clients.get(clientId);
       if (foreign.size === 0) {
         if (client) sendTo(client, topic, payload);
+        // notify and notify-next go through the broker on AWS: applications may subscribe to them.
+        broker.offer({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, client);
         return;
       }
       if (client && subscribes(client, topic)) sendTo(client, topic, payload);
       for (const c of listeners(topic, client)) sendTo(c, topic, payload);
+      broker.offer({ cmd: 'publish', topic, payload, qos: 0, retain: false, dup: false }, client);
     },
+    publish,
+    hasSubscriber: (topic) => broker.hasWideSubscriber(topic),
     connected(clientId) {
       if (broker.clients.has(clientId)) return true;
       if (foreign.size === 0) return false;
@@ -289,10 +370,27 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       sockets = wss;
       http.on('upgrade', (req, socket, head) => {
         if (new URL(req.url ?? '/', 'http://x').pathname !== path) return void socket.destroy();
+        const verdict = o.verifyUpgrade?.(req);
+        if (verdict instanceof ServiceError) {
+          // Refused before the WebSocket exists: an HTTP 403 in AWS's error shape, and nothing else.
+          o.log.info({ remote: req.socket.remoteAddress, errorCode: verdict.code }, 'mqtt websocket refused: signature check failed');
+          const res = encodeError('iot', verdict);
+          const head403 = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+          socket.on('error', () => {});
+          return void socket.end(`HTTP/1.1 403 Forbidden\r\n${head403}content-length: ${Buffer.byteLength(res.body)}\r\nconnection: close\r\n\r\n${res.body}`);
+        }
         wss.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws);
           stream.on('error', () => stream.destroy());
-          broker.handle(stream);
+          if (verdict) applications.set(stream, verdict);
+          remotes.set(stream, req.socket.remoteAddress);
+          const connection = broker.handle(stream);
+          // A close frame without DISCONNECT is the client's own leaving (AWS: CLIENT_INITIATED_DISCONNECT);
+          // 1006 is a dropped connection. Either way the stream is done: the broker sees it close.
+          ws.once('close', (code) => {
+            if (connection && code !== 1006) connection.endReason ??= 'CLIENT_INITIATED_DISCONNECT';
+            stream.destroy();
+          });
         });
       });
     },
@@ -308,3 +406,28 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
 }
 
 const remoteOf = (stream: unknown) => (stream as { remoteAddress?: string } | undefined)?.remoteAddress;
+/** An IPv4 client as IPv4, not in its IPv6-mapped form. */
+const ipOf = (remote: string | undefined) => remote?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+
+/** AWS's principalIdentifier: a certificate's id (the SHA-256 of its DER); otherwise the client id a password or an open broker let in. */
+function principalOf(c: Connection): string {
+  if (c.stream instanceof TLSSocket) {
+    const raw = (c.stream.getPeerCertificate() as { raw?: Buffer } | null)?.raw;
+    if (raw) return createHash('sha256').update(raw).digest('hex');
+  }
+  return c.id;
+}
+
+/** Resolves when the stream can take more, or is gone. */
+function drained(stream: Duplex): Promise<void> {
+  if (!stream.writableNeedDrain || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
+}

@@ -18,6 +18,8 @@ import { sentKind, type Metrics } from '../metrics.js';
 import { hostname } from 'node:os';
 import { issueServerCertificate, type Ca } from '../certs/x509.js';
 import { CertAuthority } from './cert-auth.js';
+import { upgradeVerifier } from './application.js';
+import { notifyNextTopic, notifyTopic } from './topics.js';
 
 export interface MqttDeps {
   config: Config;
@@ -47,8 +49,14 @@ export interface Mqtt {
   /** mqtts://host:port, when the embedded broker has a TLS listener. */
   tlsUrl?: string;
   notifier: Notifier;
-  /** Publishes the events the store's outbox holds (undefined where this node cannot publish to subscribers). */
-  events?: EventPublisher;
+  /** Publishes the events the store's outbox holds. */
+  events: EventPublisher;
+  /**
+   * Publishes a service message (an event) through the broker in use: to the subscribed
+   * applications of the embedded broker, or at QoS 1 to the external broker. Resolves when the
+   * broker can take more (the embedded broker's receivers drained, the external broker's PUBACK).
+   */
+  publish(topic: string, payload: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,17 +133,15 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     deps.metrics?.mqttOut.inc({ kind: sentKind(topic) });
     publish(thing, topic, payload);
   };
-  let broker: { url: string; tlsUrl?: string; close(): Promise<void> };
+  let broker: { url: string; tlsUrl?: string; publish(topic: string, payload: string): Promise<void>; close(): Promise<void> };
   let notifier: Notifier;
-  let publishEvent: ((topic: string, payload: string) => Promise<void>) | undefined;
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
     events.onCommandRequest((r) => external.publishCommand(r, clock.now()));
-    broker = external;
+    broker = { url: external.url, publish: external.publishEvent, close: external.close };
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
     const told = store.dialect === 'postgres' ? 'store' : 'memory';
     notifier = new Notifier({ store, events, clock, publish: counted((_thing, topic, payload) => external.publish(topic, payload)), told, log, resolveDocument: deps.resolveDocument, pendingCaps: pendingCaps(config.quotas?.jobs) });
-    publishEvent = external.publishEvent;
   } else if (config.mqttPort !== undefined || config.mqttTls) {
     let tls;
     if (config.mqttTls) {
@@ -166,18 +172,24 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       log,
       metrics: deps.metrics,
       onPresence: deps.onPresence,
+      clock,
+      scope: { region: config.region, accountId: config.accountId },
+      // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
+      verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now() }),
     });
     events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;
     embeddedRef = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);
+    // A thing is worth notifying when its device is connected or an application listens to its notifications.
+    const appListens = (thing: string) => embedded.hasSubscriber(notifyTopic(thing, null)) || embedded.hasSubscriber(notifyNextTopic(thing, null));
     const local = new Notifier({
       store,
       events,
       clock,
       publish: counted(embedded.deliver),
-      wants: embedded.connected,
-      subscribed: embedded.subscribed,
+      wants: (thing) => embedded.connected(thing) || appListens(thing),
+      subscribed: (thing, topic) => embedded.subscribed(thing, topic) || embedded.hasSubscriber(topic),
       told: 'memory',
       log,
       resolveDocument: deps.resolveDocument,
@@ -188,18 +200,18 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   } else {
     return undefined;
   }
-  const publisher = publishEvent
-    ? new EventPublisher({ store, nodeId: deps.nodeId, scope: deps.scope, publish: publishEvent, published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n), log })
-    : undefined;
-  publisher?.start();
+  // The outbox's events go out through the broker in use, embedded or external.
+  const publisher = new EventPublisher({ store, nodeId: deps.nodeId, scope: deps.scope, publish: (topic, payload) => broker.publish(topic, payload), published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n), log });
+  publisher.start();
   return {
     url: broker.url,
     ...(broker.tlsUrl ? { tlsUrl: broker.tlsUrl } : {}),
     wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
-    ...(publisher ? { events: publisher } : {}),
+    events: publisher,
+    publish: (topic, payload) => broker.publish(topic, payload),
     async close() {
-      await publisher?.stop();
+      await publisher.stop();
       await notifier.close();
       await broker.close();
     },

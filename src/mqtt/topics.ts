@@ -60,6 +60,13 @@ const nsSuffix = (namespaceId: string | null) => (namespaceId === null ? '' : `-
 export const notifyTopic = (thingName: string, namespaceId: string | null) => `${PREFIX}${thingName}/jobs/notify${nsSuffix(namespaceId)}`;
 export const notifyNextTopic = (thingName: string, namespaceId: string | null) => `${PREFIX}${thingName}/jobs/notify-next${nsSuffix(namespaceId)}`;
 
+/**
+ * Where an application (an IAM identity) may publish: any topic of its own, and the jobs request
+ * topics of any thing (it then speaks for that thing). Not the service's replies and notifications,
+ * not `$aws/events/...`, and no other `$` topic: AWS reserves them and iot-jobs serves none of them.
+ */
+export const applicationMayPublish = (topic: string) => !topic.startsWith('$') || parseRequest(topic) !== undefined;
+
 /** Devices may only use their own thing's jobs topics: client id = thing name. */
 export const mayUse = (clientId: string, topic: string) => topic.startsWith(`${PREFIX}${clientId}/jobs/`);
 

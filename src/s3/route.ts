@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Clock } from '../clock.js';
 import type { Credential } from '../config/types.js';
-import { createVerifier } from '../http/sigv4.js';
+import { createVerifier } from '../auth/sigv4.js';
 import type { Store } from '../store/store.js';
 import { OWN_S3_PATH, putObject } from './objects.js';
 import { s3Check } from '../iam/actions.js';

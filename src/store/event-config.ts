@@ -83,7 +83,7 @@ export class EventConfig {
   async describe(): Promise<EventConfigState> {
     const row = await this.store.db.selectFrom('event_config').selectAll().where('name', '=', ROW).executeTakeFirst();
     if (row) return this.adopt(state(row));
-    await ensureRow(this.store.db, this.clock.now());
+    await this.store.tx((db) => ensureRow(db, this.clock.now()));
     return this.adopt(state(await this.store.db.selectFrom('event_config').selectAll().where('name', '=', ROW).executeTakeFirstOrThrow()));
   }
 

@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-iot-jobs-data-plane';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
-import { Sha256 } from '../../src/http/sigv4.js';
+import { Sha256 } from '../../src/auth/sigv4.js';
 import { BACKENDS, CREDENTIALS, REGION, groupArn, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { rejectsWith } from '../support/assert.js';
 

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeJobExecutionCommand, GetPendingJobExecutionsCommand, IoTJobsDataPlaneClient, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
-import { Sha256 } from '../../src/http/sigv4.js';
+import { Sha256 } from '../../src/auth/sigv4.js';
 import { ACCOUNT, BACKENDS, REGION, eventually, startServer, type TestServer } from '../support/harness.js';
 
 /**

@@ -18,7 +18,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { CLI, spawnServer, type ServerProcess } from '../support/process.js';
-import { Sha256 } from '../../src/http/sigv4.js';
+import { Sha256 } from '../../src/auth/sigv4.js';
 import { eventually, thingArn } from '../support/harness.js';
 import { resolveConfig } from '../../src/config/config.js';
 import { INLINE_BATCH } from '../../src/operations/jobs.js';

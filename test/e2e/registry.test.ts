@@ -244,7 +244,7 @@ for (const backend of BACKENDS) {
 /** The raw JSON body of DescribeThingGroup (the SDK cannot tell an empty member from a missing one). */
 async function fetchDescribeGroup(s: TestServer, group: string): Promise<{ thingGroupProperties?: Record<string, unknown> }> {
   const { SignatureV4 } = await import('@smithy/signature-v4');
-  const { Sha256 } = await import('../../src/http/sigv4.js');
+  const { Sha256 } = await import('../../src/auth/sigv4.js');
   const url = new URL(`/thing-groups/${group}`, s.url);
   const signer = new SignatureV4({ service: 'iot', region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: Sha256 });
   const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host } });

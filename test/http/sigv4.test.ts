@@ -12,7 +12,7 @@ import {
   StartNextPendingJobExecutionCommand,
   UpdateJobExecutionCommand,
 } from '@aws-sdk/client-iot-jobs-data-plane';
-import { createVerifier, Sha256, type SignedRequest, type Verify } from '../../src/http/sigv4.js';
+import { createVerifier, Sha256, type SignedRequest, type Verify } from '../../src/auth/sigv4.js';
 import { ServiceError } from '../../src/errors.js';
 
 /**

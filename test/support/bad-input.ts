@@ -3,7 +3,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { models, type Shape, type ServiceModel } from '../../src/model/index.js';
 import { toRegExp } from '../../src/codec/codec.js';
-import { Sha256 } from '../../src/http/sigv4.js';
+import { Sha256 } from '../../src/auth/sigv4.js';
 import type { ServiceName } from '../../src/operations/types.js';
 import { CREDENTIALS, REGION } from './harness.js';
 

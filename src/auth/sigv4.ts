@@ -67,6 +67,11 @@ export interface VerifierOptions<S extends string = ServiceName> {
    * must still be able to call the API. In production both clocks are the same.
    */
   alsoAccept?: () => number;
+  /**
+   * Presigned URLs without X-Amz-Expires are accepted, their date then held to `maxSkewMs` like a
+   * signed header's: AWS IoT's WebSocket URLs (its own example leaves the parameter out).
+   */
+  expiresOptional?: boolean;
 }
 
 export type Verify<S extends string = ServiceName> = (req: SignedRequest) => Verified<S>;
@@ -155,8 +160,12 @@ function fromHeader(auth: string, headers: SignedRequest['headers']): Authorizat
 }
 
 /** Presigned URLs carry the same parts in X-Amz-* query parameters. */
-function fromQuery(query: Record<string, string | string[]>): Authorization {
+function fromQuery(query: Record<string, string | string[]>, expiresOptional: boolean): Authorization {
   const get = (k: string) => one(query[k]);
+  if (expiresOptional && get('X-Amz-Expires') === undefined) {
+    const { expires: _, ...auth } = fromQuery({ ...query, 'X-Amz-Expires': '1' }, false);
+    return auth;
+  }
   if (get('X-Amz-Algorithm') !== ALGORITHM) throw incomplete(`X-Amz-Algorithm must be ${ALGORITHM}`);
   const cred = get('X-Amz-Credential');
   const signedHeaders = get('X-Amz-SignedHeaders');
@@ -229,7 +238,7 @@ export function createVerifier<S extends string>(opts: VerifierOptions<S>): Veri
     const header = one(req.headers['authorization']);
     const presigned = !header && query['X-Amz-Algorithm'] !== undefined;
     if (!header && !presigned) throw deny('MissingAuthenticationTokenException', 'Missing Authentication Token');
-    const auth = presigned ? fromQuery(query) : fromHeader(header!, req.headers);
+    const auth = presigned ? fromQuery(query, opts.expiresOptional === true) : fromHeader(header!, req.headers);
 
     const service = services.get(auth.scopeService);
     if (!service) throw invalid(`Credential should be scoped to correct service: ${scopes}, not '${auth.scopeService}'.`);

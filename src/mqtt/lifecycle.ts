@@ -1,0 +1,105 @@
+import { RC } from './reason-codes.js';
+
+/**
+ * AWS IoT's lifecycle events (presence and subscriptions), as the embedded broker publishes them:
+ * topics, payloads and the disconnect reasons of the lifecycle-events page (docs/compatibility.md).
+ */
+
+export type DisconnectReason =
+  | 'AUTH_ERROR'
+  | 'CLIENT_INITIATED_DISCONNECT'
+  | 'CLIENT_ERROR'
+  | 'CONNECTION_LOST'
+  | 'DUPLICATE_CLIENTID'
+  | 'FORBIDDEN_ACCESS'
+  | 'MQTT_KEEP_ALIVE_TIMEOUT'
+  | 'SERVER_ERROR'
+  | 'SERVER_INITIATED_DISCONNECT'
+  | 'THROTTLED'
+  | 'WEBSOCKET_TTL_EXPIRATION';
+
+/** The lifecycle reason for a DISCONNECT reason code the server sends. */
+export function disconnectReasonOf(reasonCode: number): DisconnectReason {
+  switch (reasonCode) {
+    case RC.SESSION_TAKEN_OVER:
+      return 'DUPLICATE_CLIENTID';
+    case RC.SERVER_SHUTTING_DOWN:
+      return 'SERVER_INITIATED_DISCONNECT';
+    case RC.NOT_AUTHORIZED:
+      return 'AUTH_ERROR';
+    case RC.KEEP_ALIVE_TIMEOUT:
+      return 'MQTT_KEEP_ALIVE_TIMEOUT';
+    default:
+      return 'CLIENT_ERROR';
+  }
+}
+
+export const presenceTopic = (event: 'connected' | 'disconnected', clientId: string) => `$aws/events/presence/${event}/${clientId}`;
+export const subscriptionTopic = (event: 'subscribed' | 'unsubscribed', clientId: string) => `$aws/events/subscriptions/${event}/${clientId}`;
+
+/** AWS publishes no lifecycle event for a client id with a wildcard in it. */
+export const hasLifecycleEvents = (clientId: string) => clientId !== '' && !/[#+]/.test(clientId);
+
+export interface Who {
+  clientId: string;
+  /** Devices (client id = thing name); applications have no thing association. */
+  thingName?: string | undefined;
+  sessionIdentifier: string;
+  principalIdentifier: string;
+}
+
+export function connectedEvent(who: Who, timestamp: number, ipAddress: string | undefined, versionNumber: number) {
+  return { ...base(who, timestamp, 'connected'), ...(ipAddress ? { ipAddress } : {}), versionNumber };
+}
+
+export function disconnectedEvent(who: Who, timestamp: number, reason: DisconnectReason, versionNumber: number) {
+  return { ...base(who, timestamp, 'disconnected'), clientInitiatedDisconnect: reason === 'CLIENT_INITIATED_DISCONNECT', disconnectReason: reason, versionNumber };
+}
+
+export function subscriptionEvent(who: Who, timestamp: number, event: 'subscribed' | 'unsubscribed', topics: string[]) {
+  return { ...base(who, timestamp, event), topics };
+}
+
+function base(who: Who, timestamp: number, eventType: string) {
+  return {
+    clientId: who.clientId,
+    ...(who.thingName !== undefined ? { thingName: who.thingName } : {}),
+    timestamp,
+    eventType,
+    sessionIdentifier: who.sessionIdentifier,
+    principalIdentifier: who.principalIdentifier,
+  };
+}
+
+/** AWS resets a client id's versionNumber after about an hour disconnected. */
+const VERSION_RESET_MS = 3600_000;
+
+/**
+ * versionNumber per client id: one more at each connect (a connection keeps its number for its
+ * disconnect), back to 0 once the client id has been away an hour. Protocol time (wall clock).
+ */
+export class PresenceVersions {
+  private readonly versions = new Map<string, { n: number; goneAt?: number }>();
+  private lastPrune = 0;
+
+  connected(clientId: string, now = Date.now()): number {
+    this.prune(now);
+    const v = this.versions.get(clientId);
+    const n = v === undefined || (v.goneAt !== undefined && now - v.goneAt > VERSION_RESET_MS) ? 0 : v.n + 1;
+    this.versions.set(clientId, { n });
+    return n;
+  }
+
+  /** The client id has no connection left. */
+  gone(clientId: string, now = Date.now()): void {
+    const v = this.versions.get(clientId);
+    if (v) v.goneAt = now;
+  }
+
+  /** Forgets client ids away for over an hour, at most once a minute: the map holds about the last hour's clients. */
+  private prune(now: number): void {
+    if (now - this.lastPrune < 60_000) return;
+    this.lastPrune = now;
+    for (const [id, v] of this.versions) if (v.goneAt !== undefined && now - v.goneAt > VERSION_RESET_MS) this.versions.delete(id);
+  }
+}
