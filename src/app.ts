@@ -144,6 +144,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
   store.eventSwitch = (type) => eventConfig.isEnabled(type);
+  store.scope = scope;
   const ctx: OperationContext = {
     store,
     eventConfig,

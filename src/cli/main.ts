@@ -67,7 +67,23 @@ program
       if (err instanceof ConfigError) die(err.message, 2);
       throw err;
     }
-    let app: App;
+    // The signal handlers come first: a SIGTERM that arrives while the server starts (or just after
+    // its ready line) must still shut it down cleanly, not kill it with the signal's default action.
+    let app: App | undefined;
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      process.stderr.write(`iot-jobs: ${signal}, shutting down\n`);
+      // Still starting: the start below sees `stopping` and closes what it opened.
+      if (!app) return;
+      app.close().then(
+        () => process.exit(0),
+        (err: Error) => die(`shutdown failed: ${err.message}`, 1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     try {
       app = await startApp(config);
     } catch (err) {
@@ -79,19 +95,12 @@ program
       if (e.code === 'EADDRINUSE') die(e.message.startsWith('MQTT') ? e.message : `port ${e.port ?? config.port} on ${config.host} is already in use`, 2);
       die(e.message ?? String(err), 1);
     }
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      process.stderr.write(`iot-jobs: ${signal}, shutting down\n`);
-      app.close().then(
-        () => process.exit(0),
-        (err: Error) => die(`shutdown failed: ${err.message}`, 1),
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-    if (app.iam) process.on('SIGHUP', () => app.iam!.reload('SIGHUP'));
+    const started = app;
+    if (stopping) {
+      await started.close();
+      process.exit(0);
+    }
+    if (started.iam) process.on('SIGHUP', () => started.iam!.reload('SIGHUP'));
   });
 
 const files = program.command('files').description("objects iot-jobs serves itself for presigned-URL placeholders and documentSource (when no --s3-endpoint is given)");

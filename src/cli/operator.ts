@@ -2,10 +2,12 @@ import type { Command } from 'commander';
 import { addJobsCommands } from './jobs.js';
 import { addSimulateCommand } from './simulate.js';
 import { addCommandsCommands } from './commands.js';
+import { addEventsCommands } from './events.js';
 
 /** The operator commands (jobs list|show|watch, simulate), kept out of main.ts. */
 export function addOperatorCommands(program: Command): void {
   addJobsCommands(program);
   addSimulateCommand(program);
   addCommandsCommands(program);
+  addEventsCommands(program);
 }

@@ -5,6 +5,7 @@ import { forUpdate, rowLimit, type Db } from '../store/store.js';
 import { reindexGroup } from '../store/fleet-index.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/groups.js';
 import { addMember, MAX_GROUPS_PER_THING, removeMember } from './membership.js';
+import { groupRowEvent } from './registry-events.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
 import { requireThing } from './things.js';
@@ -31,7 +32,8 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
   const props = input.thingGroupProperties ?? {};
   const attributeMap = applyAttributes({}, props.attributePayload);
   const attributes = JSON.stringify(attributeMap);
-  return ctx.store.tx(async (db) => {
+  return ctx.store.run(async (tx) => {
+    const db = tx.db;
     const existing = await db.selectFrom('thing_groups').selectAll().where('group_name', '=', name).executeTakeFirst();
     const arn = thingGroupArn(ctx, name);
     if (existing) {
@@ -63,6 +65,7 @@ export async function CreateThingGroup(ctx: OperationContext, input: Input): Pro
       .execute();
     await reindexGroup(db, name);
     if (input.tags) await putTags(db, arn, input.tags);
+    await groupRowEvent(tx, ctx, name, 'CREATED', ctx.clock.now());
     return { thingGroupName: name, thingGroupArn: arn, thingGroupId: id };
   });
 }
@@ -111,7 +114,8 @@ export async function ListThingGroups(ctx: OperationContext, input: Input): Prom
 }
 
 export async function UpdateThingGroup(ctx: OperationContext, input: Input): Promise<Output> {
-  return ctx.store.tx(async (db) => {
+  return ctx.store.run(async (tx) => {
+    const db = tx.db;
     const g = await requireGroup(db, input.thingGroupName, true);
     if (g.dynamic === 1) await refuseDynamic(ctx, db, [g.group_name]);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
@@ -125,6 +129,7 @@ export async function UpdateThingGroup(ctx: OperationContext, input: Input): Pro
       .where('group_name', '=', g.group_name)
       .execute();
     await reindexGroup(db, g.group_name);
+    await groupRowEvent(tx, ctx, g.group_name, 'UPDATED', ctx.clock.now());
     return { version };
   });
 }
@@ -141,6 +146,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
     // Dynamic groups whose queries named it are rebuilt in the background.
     if (await staticGroupDeleted(db, g.group_name)) tx.wake();
+    await groupRowEvent(tx, ctx, g.group_name, 'DELETED', ctx.clock.now());
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();

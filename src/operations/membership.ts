@@ -12,6 +12,28 @@ import { findExecution } from '../store/execution-rows.js';
 import { move, queue } from '../store/lifecycle/executions.js';
 import { groupWithAncestors } from '../store/groups.js';
 import { resetRetryBudget } from '../store/steps/retry-budget.js';
+import { membershipEvent, type LinkOperation } from '../domain/registry-events.js';
+import { thingArn, thingGroupArn } from '../domain/arn.js';
+import { registryEvent } from './registry-events.js';
+
+/**
+ * The THING_GROUP_MEMBERSHIP event of a join or a leave, in its transaction. membershipId is the
+ * join's number (group_members.added_seq), so a leave names the same membership as its join.
+ */
+async function membershipChanged(tx: Tx, op: LinkOperation, group: string, thing: string, seq: number, now: number): Promise<void> {
+  if (!tx.wants('THING_GROUP_MEMBERSHIP') || !tx.scope) return;
+  const scope = tx.scope;
+  const g = await tx.db.selectFrom('thing_groups').select('group_id').where('group_name', '=', group).executeTakeFirst();
+  const t = await tx.db.selectFrom('things').select('thing_id').where('thing_name', '=', thing).executeTakeFirst();
+  await registryEvent(tx, (id) =>
+    membershipEvent(
+      op,
+      { accountId: scope.accountId, groupName: group, groupArn: thingGroupArn(scope, group), groupId: g?.group_id ?? '', thingName: thing, thingArn: thingArn(scope, thing), thingId: t?.thing_id ?? '', membershipId: String(seq) },
+      id,
+      now,
+    ),
+  );
+}
 
 /** AWS IoT allows a thing in at most this many thing groups. */
 export const MAX_GROUPS_PER_THING = 10;
@@ -55,7 +77,9 @@ export async function addMember(tx: Tx, group: string, thing: string, now: numbe
     if (!youngest) throw invalidRequest(`Thing ${thing} is already in ${MAX_GROUPS_PER_THING} thing groups`);
     evicted = await removeMember(tx, youngest.group_name, thing, now);
   }
-  await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: await nextMemberSeq(db) }).execute();
+  const seq = await nextMemberSeq(db);
+  await db.insertInto('group_members').values({ group_name: group, thing_name: thing, added_seq: seq }).execute();
+  await membershipChanged(tx, 'ADDED', group, thing, seq, now);
   let queued = false;
   for (const jobId of await continuousJobsTargeting(db, await groupWithAncestors(db, group))) {
     await tx.lock(jobId);
@@ -73,8 +97,9 @@ export async function addMember(tx: Tx, group: string, thing: string, now: numbe
  */
 export async function removeMember(tx: Tx, group: string, thing: string, now: number): Promise<boolean> {
   const db = tx.db;
-  const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) return false;
+  const deleted = await db.deleteFrom('group_members').where('group_name', '=', group).where('thing_name', '=', thing).returning('added_seq').executeTakeFirst();
+  if (!deleted) return false;
+  await membershipChanged(tx, 'REMOVED', group, thing, Number(deleted.added_seq), now);
   const jobs = await continuousJobsTargeting(db, await groupWithAncestors(db, group));
   if (jobs.length === 0) return false;
   // Groups still holding the thing, with their ancestors: targets that keep covering it.

@@ -3,6 +3,7 @@ import { alreadyExists, invalidRequest, notFound } from '../errors.js';
 import { thingTypeArn } from '../domain/arn.js';
 import { rowLimit, type Db } from '../store/store.js';
 import type { Input, OperationContext, Output } from './types.js';
+import { thingTypeRowEvent } from './registry-events.js';
 import { date, decodeToken, DEFAULT_PAGE, page, parseJson } from './util.js';
 import { putTags } from './tags.js';
 
@@ -40,7 +41,8 @@ export async function CreateThingType(ctx: OperationContext, input: Input): Prom
   const name: string = input.thingTypeName;
   const properties = JSON.stringify(input.thingTypeProperties ?? {});
   const arn = thingTypeArn(ctx, name);
-  return ctx.store.tx(async (db) => {
+  return ctx.store.run(async (tx) => {
+    const db = tx.db;
     const id = randomUUID();
     // Insert-or-nothing, then read: concurrent creates (PostgreSQL) all see the one row that won.
     const inserted = await db
@@ -55,6 +57,7 @@ export async function CreateThingType(ctx: OperationContext, input: Input): Prom
       return { thingTypeName: name, thingTypeArn: arn, thingTypeId: existing.thing_type_id };
     }
     if (input.tags) await putTags(db, arn, input.tags);
+    await thingTypeRowEvent(tx, ctx.accountId, name, 'CREATED', ctx.clock.now());
     return { thingTypeName: name, thingTypeArn: arn, thingTypeId: id };
   });
 }
@@ -76,7 +79,8 @@ export async function ListThingTypes(ctx: OperationContext, input: Input): Promi
 }
 
 export async function DeprecateThingType(ctx: OperationContext, input: Input): Promise<Output> {
-  await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     await requireType(db, input.thingTypeName);
     const undo = input.undoDeprecate === true;
     await db
@@ -84,19 +88,23 @@ export async function DeprecateThingType(ctx: OperationContext, input: Input): P
       .set({ deprecated: undo ? 0 : 1, deprecated_at: undo ? null : ctx.clock.now() })
       .where('thing_type_name', '=', input.thingTypeName)
       .execute();
+    // Deprecate and undeprecate publish on .../updated (AWS's registry events page).
+    await thingTypeRowEvent(tx, ctx.accountId, input.thingTypeName, 'UPDATED', ctx.clock.now());
   });
   return {};
 }
 
 export async function DeleteThingType(ctx: OperationContext, input: Input): Promise<Output> {
   const name: string = input.thingTypeName;
-  await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     const t = await requireType(db, name);
     if (t.deprecated !== 1 || t.deprecated_at === null) throw invalidRequest(`Thing type ${name} must be deprecated before it can be deleted`);
     const left = DELETE_AFTER_DEPRECATION_MS - (ctx.clock.now() - t.deprecated_at);
     if (left > 0) throw invalidRequest(`Thing type ${name} was deprecated less than 5 minutes ago; it can be deleted in ${Math.ceil(left / 1000)} s`);
     const thing = await db.selectFrom('things').select('thing_name').where('thing_type_name', '=', name).limit(rowLimit(1)).executeTakeFirst();
     if (thing) throw invalidRequest(`Thing type ${name} still has things associated with it, such as ${thing.thing_name}`);
+    await thingTypeRowEvent(tx, ctx.accountId, name, 'DELETED', ctx.clock.now());
     await db.deleteFrom('tags').where('resource_arn', '=', thingTypeArn(ctx, name)).execute();
     await db.deleteFrom('thing_types').where('thing_type_name', '=', name).execute();
   });

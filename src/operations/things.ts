@@ -3,6 +3,8 @@ import { alreadyExists, invalidRequest, notFound, versionConflict } from '../err
 import { thingArn } from '../domain/arn.js';
 import { forUpdate, jsonText, rowLimit, type Db } from '../store/store.js';
 import { move } from '../store/lifecycle/executions.js';
+import { registryEvent, thingRowEvent } from './registry-events.js';
+import { thingTypeAssociationEvent } from '../domain/registry-events.js';
 import { requireUsableType } from './thing-types.js';
 import { refreshThing } from './dynamic-groups.js';
 import type { Input, OperationContext, Output } from './types.js';
@@ -29,7 +31,10 @@ export async function CreateThing(ctx: OperationContext, input: Input): Promise<
       .insertInto('things')
       .values({ thing_name: name, thing_id: thingId, thing_type_name: input.thingTypeName ?? null, attributes: JSON.stringify(attributes), version: 1, created_at: ctx.clock.now() })
       .execute();
-    const changed = await refreshThing(tx, name, ctx.clock.now());
+    const now = ctx.clock.now();
+    await thingRowEvent(tx, db, ctx.accountId, name, 'CREATED', now);
+    if (input.thingTypeName !== undefined) await registryEvent(tx, (id) => thingTypeAssociationEvent('ADDED', { thingId, thingName: name, thingTypeName: input.thingTypeName }, id, now));
+    const changed = await refreshThing(tx, name, now);
     return { out: { thingName: name, thingArn: thingArn(ctx, name), thingId }, changed };
   });
   return result.out;
@@ -96,8 +101,15 @@ export async function UpdateThing(ctx: OperationContext, input: Input): Promise<
       .set({ attributes: JSON.stringify(attributes), thing_type_name: type, version: t.version + 1 })
       .where('thing_name', '=', t.thing_name)
       .execute();
+    const now = ctx.clock.now();
+    await thingRowEvent(tx, db, ctx.accountId, t.thing_name, 'UPDATED', now);
+    if (type !== t.thing_type_name) {
+      const ids = { thingId: t.thing_id, thingName: t.thing_name };
+      if (t.thing_type_name) await registryEvent(tx, (id) => thingTypeAssociationEvent('REMOVED', { ...ids, thingTypeName: t.thing_type_name! }, id, now));
+      if (type) await registryEvent(tx, (id) => thingTypeAssociationEvent('ADDED', { ...ids, thingTypeName: type }, id, now));
+    }
     // The index and the dynamic groups follow in this transaction (a CONTINUOUS job's execution queued or REMOVED).
-    return refreshThing(tx, t.thing_name, ctx.clock.now());
+    return refreshThing(tx, t.thing_name, now);
   });
   return {};
 }
@@ -112,6 +124,7 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
     if (input.expectedVersion !== undefined && input.expectedVersion !== t.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await refuseAttachedThing(db, name);
+    await thingRowEvent(tx, db, ctx.accountId, name, 'DELETED', ctx.clock.now());
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
     await db.deleteFrom('thing_fields').where('thing_name', '=', name).execute();

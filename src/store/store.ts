@@ -59,6 +59,8 @@ export class Store {
   private effects: Effects | undefined;
   /** Which event types transitions write to the outbox (app.ts wires the stored configuration). */
   eventSwitch: EventSwitch = ALL_EVENTS_OFF;
+  /** Region and account of the service (app.ts), for the ARNs in events. */
+  scope: { region: string; accountId: string } | undefined;
 
   private constructor(
     readonly dialect: DialectName,
@@ -98,7 +100,7 @@ export class Store {
    */
   async run<T>(fn: (tx: Tx) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     let last: Tx | undefined;
-    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect, this.eventSwitch))), opts);
+    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect, this.eventSwitch, this.scope))), opts);
     if (this.effects) last?.publish(this.effects);
     return out;
   }

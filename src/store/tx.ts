@@ -36,6 +36,8 @@ export class Tx {
     readonly db: Transaction<DB>,
     readonly dialect: DialectName,
     private readonly eventsOn: EventSwitch = ALL_EVENTS_OFF,
+    /** Region and account, for the ARNs events carry (Store.scope). */
+    readonly scope?: { region: string; accountId: string },
   ) {}
 
   /** Whether events of this type are on (so a caller can skip building what would not be written). */

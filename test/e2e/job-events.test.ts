@@ -19,6 +19,7 @@ import {
 import { StartNextPendingJobExecutionCommand, UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { ACCOUNT, BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, eventually, startServer, thingArn, type TestServer } from '../support/harness.js';
 import { clockRequest } from '../../src/cli/clock-client.js';
+import { presignMqttUrl } from '../../src/mqtt/presign.js';
 
 interface Event {
   topic: string;
@@ -189,3 +190,11 @@ export function jobEventTests(broker: 'external' | 'embedded', subscriber: (s: T
 }
 
 jobEventTests('external', async () => mqtt.connectAsync(MOSQUITTO_URL, { clientId: `ev-app-${randomBytes(4).toString('hex')}`, protocolVersion: 5 }));
+
+// The embedded broker: the application connects over MQTT over WebSocket signed with SigV4, as on AWS.
+jobEventTests('embedded', async (s) =>
+  mqtt.connectAsync(await presignMqttUrl({ url: s.app.mqttWsUrl!, region: REGION, credentials: CREDENTIALS }), {
+    clientId: `ev-app-${randomBytes(4).toString('hex')}`,
+    protocolVersion: 5,
+  }),
+);
