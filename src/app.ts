@@ -31,7 +31,7 @@ import type { Ca } from './certs/x509.js';
 import { Iam } from './iam/iam.js';
 import { httpAuthorizer } from './iam/http.js';
 import { resourceTags } from './iam/resource-tags.js';
-import { GroupBuilder } from './workers/group-builder.js';
+import { buildStep, GROUP_BUILD } from './operations/dynamic-groups.js';
 import { connectivityRecorder } from './operations/connectivity.js';
 
 export interface AppOptions {
@@ -113,13 +113,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   // Dynamic thing groups' builds; small steps on SQLite, whose one connection the API shares.
   // IOT_JOBS_GROUP_BUILD_BATCH: smaller steps, for tests that crash a build half-way.
   const buildBatch = Number(process.env.IOT_JOBS_GROUP_BUILD_BATCH) || (store.dialect === 'sqlite' ? 1000 : 5000);
-  const builder = new GroupBuilder({ store, clock, events, batchSize: buildBatch, log });
   const engine = new Engine({
     store,
     clock,
     scope,
     nodeId,
     handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)), ...commandTimerHandlers },
+    // Dynamic thing groups' (re)builds: a step of buildBatch things per transaction.
+    steps: { [GROUP_BUILD]: { batch: buildBatch, step: async (tx, group, now, limit) => buildStep(tx, group, limit, () => now) } },
     deletionRate: config.deletionRate,
     batchSize,
     batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,
@@ -130,10 +131,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
   let mqtt: Mqtt | undefined;
-  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => {
-      engine.wake();
-      builder.wake();
-    }, eventsOwed: () => mqtt?.events?.wake() });
+  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
   let eventConfig: EventConfig;
   try {
     eventConfig = await EventConfig.open(store, clock, log);
@@ -221,7 +219,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttEndpoint = mqtt.tlsUrl && device.port === '8883' ? device.hostname : device.host;
   }
   engine.start();
-  builder.start();
   if (iam) {
     iam.watch();
     log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
@@ -248,7 +245,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.close();
       await http.close();
       await engine.stop();
-      await builder.stop();
       objects.close();
       eventConfig.close();
       await shares?.stop();

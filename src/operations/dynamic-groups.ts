@@ -10,6 +10,7 @@ import { applyAttributes } from './util.js';
 import { putTags } from './tags.js';
 import { addMember, continuousJobsTargeting, removeMember, MAX_GROUPS_PER_THING } from './membership.js';
 import type { Tx } from '../store/tx.js';
+import { setTimer } from '../store/timers.js';
 import { nextMemberSeqs } from '../store/member-seq.js';
 import { queryFields } from '../domain/fleet-query.js';
 import { rebuildAll, parse, compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
@@ -125,26 +126,25 @@ export async function refreshThing(tx: Tx, thing: string, now: number): Promise<
  * by the query in SQL, joined or left as they differ; the cursor moves in the same transaction, so
  * a crash resumes where the last step committed. ACTIVE once past the last thing.
  */
-export async function buildStep(store: Store, groupName: string, limit: number, now: () => number): Promise<{ done: boolean; changed: string[] }> {
-  return store.run(async (tx) => {
+export async function buildStep(tx: Tx, groupName: string, limit: number, now: () => number): Promise<{ done: boolean; n: number }> {
+  {
     const db = tx.db;
     const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', groupName)).executeTakeFirst();
-    if (!g || g.dynamic !== 1 || (g.dyn_status !== 'BUILDING' && g.dyn_status !== 'REBUILDING')) return { done: true, changed: [] };
+    if (!g || g.dynamic !== 1 || (g.dyn_status !== 'BUILDING' && g.dyn_status !== 'REBUILDING')) return { done: true, n: 0 };
     const cursor = g.build_cursor ?? '';
     const range = await forUpdate(db, db.selectFrom('things').select('thing_name').where('thing_name', '>', cursor).orderBy('thing_name').limit(rowLimit(limit))).execute();
     if (range.length === 0) {
       await db.updateTable('thing_groups').set({ dyn_status: 'ACTIVE', build_cursor: null }).where('group_name', '=', groupName).execute();
-      return { done: true, changed: [] };
+      return { done: true, n: 0 };
     }
     const last = range[range.length - 1]!.thing_name;
     const config = await readIndexingConfig(db);
     // The query over this slice of names only: each leaf reads its index within the slice.
-    const set = compileQuerySet(g.query_string ?? '*', store.dialect, config, { after: cursor, upTo: last });
+    const set = compileQuerySet(g.query_string ?? '*', tx.dialect, config, { after: cursor, upTo: last });
     const { rows: matching } = await sql<{ name: string }>`${set}`.execute(db);
     const current = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', groupName).where('thing_name', '>', cursor).where('thing_name', '<=', last).execute();
     const isMember = new Set(current.map((r) => r.thing_name));
     const matches = new Set(matching.map((r) => r.name));
-    const changed: string[] = [];
     const t = now();
     const leaving = [...isMember].filter((n) => !matches.has(n));
     const joining = [...matches].filter((n) => !isMember.has(n));
@@ -152,12 +152,21 @@ export async function buildStep(store: Store, groupName: string, limit: number, 
       // No CONTINUOUS job follows the group: joins and leaves touch group_members alone, so they go in bulk.
       await bulkMembership(tx, g, leaving, joining, t);
     } else {
-      for (const name of leaving) if (await removeMember(tx, groupName, name, t)) changed.push(name);
-      for (const name of joining) if (await joinDynamic(tx, g, name, t)) changed.push(name);
+      for (const name of leaving) await removeMember(tx, groupName, name, t);
+      for (const name of joining) await joinDynamic(tx, g, name, t);
     }
     await db.updateTable('thing_groups').set({ build_cursor: last }).where('group_name', '=', groupName).execute();
-    return { done: false, changed };
-  });
+    return { done: false, n: range.length };
+  }
+}
+
+/** The engine's timer kind for a dynamic group's (re)build (ref = the group's name). */
+export const GROUP_BUILD = 'work:build';
+
+/** A group's build is owed: its timer is due now, in the caller's transaction (the engine takes it). */
+export async function armBuild(tx: Tx, groupName: string, now: number): Promise<void> {
+  await setTimer(tx.db, GROUP_BUILD, groupName, null, now);
+  tx.wake();
 }
 
 /**
@@ -188,7 +197,7 @@ async function bulkMembership(tx: Tx, group: DynamicGroup, leaving: string[], jo
  * one statement, and the dynamic groups are rebuilt in the background (per-member evaluation in
  * this request would grow with the group).
  */
-export async function staticGroupDeleted(db: Db, group: string): Promise<boolean> {
+export async function staticGroupDeleted(db: Db, group: string, now: number): Promise<boolean> {
   const member = await db.selectFrom('group_members').select('thing_name').where('group_name', '=', group).limit(rowLimit(1)).executeTakeFirst();
   if (!member) return false;
   await db
@@ -197,16 +206,11 @@ export async function staticGroupDeleted(db: Db, group: string): Promise<boolean
     .where('value_lc', '=', group.toLowerCase())
     .where('thing_name', 'in', db.selectFrom('group_members').select('thing_name').where('group_name', '=', group))
     .execute();
-  await rebuildAll(db);
+  await rebuildAll(db, now);
   return true;
 }
 
 /** Groups whose build is owed (BUILDING or REBUILDING), for the builder. */
-export async function groupsToBuild(db: Db): Promise<string[]> {
-  const rows = await db.selectFrom('thing_groups').select('group_name').where('dynamic', '=', 1).where('dyn_status', 'in', ['BUILDING', 'REBUILDING']).orderBy('group_name').execute();
-  return rows.map((r) => r.group_name);
-}
-
 function checkIndexName(indexName: string | undefined) {
   if (indexName !== undefined && indexName !== THINGS_INDEX) throw invalidRequest(`Dynamic thing groups use the index ${THINGS_INDEX}, not ${indexName}`);
 }
@@ -219,8 +223,6 @@ export async function CreateDynamicThingGroup(ctx: OperationContext, input: Inpu
   checkIndexName(input.indexName);
   const result = await ctx.store.run(async (tx) => {
     const db = tx.db;
-    // Dynamic groups to (re)build: the builder is woken after commit.
-    tx.wake();
     const config: IndexingConfig = await requireThingIndex(ctx, db, THINGS_INDEX, queryVersion);
     compileQuery(input.queryString, 'set', ctx.store.dialect, config);
     const arn = thingGroupArn(ctx, name);
@@ -254,6 +256,7 @@ export async function CreateDynamicThingGroup(ctx: OperationContext, input: Inpu
       .execute();
     await reindexGroup(db, name);
     if (input.tags) await putTags(db, arn, input.tags);
+    await armBuild(tx, name, ctx.clock.now());
     return { ...out, thingGroupId: id };
   });
   return result;
@@ -263,8 +266,6 @@ export async function UpdateDynamicThingGroup(ctx: OperationContext, input: Inpu
   checkIndexName(input.indexName);
   const out = await ctx.store.run(async (tx) => {
     const db = tx.db;
-    // Dynamic groups to (re)build: the builder is woken after commit.
-    tx.wake();
     const g = await forUpdate(db, db.selectFrom('thing_groups').selectAll().where('group_name', '=', input.thingGroupName)).executeTakeFirst();
     if (!g) throw notFound(`Thing group ${input.thingGroupName} does not exist`);
     if (g.dynamic !== 1) throw invalidRequest(`Thing group ${g.group_name} is not a dynamic thing group`);
@@ -287,6 +288,7 @@ export async function UpdateDynamicThingGroup(ctx: OperationContext, input: Inpu
       .where('group_name', '=', g.group_name)
       .execute();
     await reindexGroup(db, g.group_name);
+    if (requery) await armBuild(tx, g.group_name, ctx.clock.now());
     return { version };
   });
   return out;

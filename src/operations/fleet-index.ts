@@ -111,7 +111,7 @@ export async function UpdateIndexingConfiguration(ctx: OperationContext, input: 
       };
     }
     // connectivity.* became searchable or stopped being: queries on it now match other things.
-    if (connectivityOn(next) !== connectivityOn(current)) await rebuildAll(db);
+    if (connectivityOn(next) !== connectivityOn(current)) await rebuildAll(db, ctx.clock.now());
     if (group) next.thingGroupIndexingConfiguration = { thingGroupIndexingMode: group.thingGroupIndexingMode, ...(group.customFields ? { customFields: group.customFields } : {}) };
     const row = { config: JSON.stringify(next), updated_at: ctx.clock.now() };
     const updated = await db.updateTable('fleet_indexing').set(row).where('name', '=', 'config').executeTakeFirst();
@@ -288,6 +288,9 @@ export async function GetBucketsAggregation(ctx: OperationContext, input: Input)
 }
 
 /** Every dynamic group evaluated again by the builder (a change that may move many things at once). */
-export async function rebuildAll(db: Db): Promise<void> {
+export async function rebuildAll(db: Db, now: number): Promise<void> {
   await db.updateTable('thing_groups').set({ dyn_status: 'REBUILDING', build_cursor: '' }).where('dynamic', '=', 1).execute();
+  // Each group's build is owed to the engine: a timer due now (the kind is GROUP_BUILD's).
+  await sql`insert into timers (kind, ref, job_id, due_at) select 'work:build', group_name, null, ${now} from thing_groups where dynamic = 1
+    on conflict (kind, ref) do update set due_at = excluded.due_at`.execute(db);
 }

@@ -145,7 +145,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
     const child = await db.selectFrom('thing_groups').select('group_name').where('parent_group_name', '=', g.group_name).limit(rowLimit(1)).executeTakeFirst();
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
     // Dynamic groups whose queries named it are rebuilt in the background.
-    if (await staticGroupDeleted(db, g.group_name)) tx.wake();
+    if (await staticGroupDeleted(db, g.group_name, ctx.clock.now())) tx.wake();
     await groupRowEvent(tx, ctx, g.group_name, 'DELETED', ctx.clock.now());
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();

@@ -20,6 +20,11 @@ export interface EngineOptions {
   nodeId: string;
   /** Timer handlers by kind (timeouts, the rollout's timers). */
   handlers: Record<string, TimerHandler>;
+  /**
+   * Other owed work that is not a job's, by timer kind (`work:...`, ref = what it is about): one
+   * bounded step per transaction, the timer set again while it is not done (a dynamic group's build).
+   */
+  steps?: Record<string, { batch: number; step: (tx: Tx, ref: string, now: number, limit: number) => Promise<{ n: number; done: boolean }> }>;
   /** Executions deleted per second over all deletions; 0 = unlimited. Wall time, on purpose. */
   deletionRate: number;
   /** Timers fired per transaction, at most. */
@@ -170,7 +175,7 @@ export class Engine {
   /** The work kinds a take may claim now: a deletion only with tokens (or without a rate, or for a drain's test). */
   private workFilter(all: boolean): TimerFilter {
     const kinds = WORK_KINDS.filter((k) => k !== 'delete' || (all ? this.o.deletionRate <= 0 : this.deletionBudget() > 0)).map(workTimer);
-    return { work: true, kinds };
+    return { work: true, kinds: [...kinds, ...Object.keys(this.o.steps ?? {})] };
   }
 
   /** Takes and fires one batch of timers in one transaction; returns how many it took. */
@@ -229,6 +234,8 @@ export class Engine {
       .limit(rowLimit(1))
       .executeTakeFirst();
     if (!next) return 0;
+    const other = this.o.steps?.[next.kind];
+    if (other) return this.otherStep(next.kind, other, now);
     const kind = workOfTimer(next.kind);
     const key = `${next.ref}/${kind}`;
     if ((kind === 'rollout' || kind === 'delete') && !this.statsChecked.has(key)) {
@@ -283,6 +290,19 @@ export class Engine {
     if (kind === 'delete' && this.o.deletionRate > 0) this.tokens -= out.n;
     this.noteProgress(next.ref, kind, out.n, out.left, out.done);
     return Math.max(1, out.n);
+  }
+
+  /** One step of owed work that is not a job's, in the transaction that takes its timer. */
+  private async otherStep(kind: string, o: NonNullable<EngineOptions['steps']>[string], now: number): Promise<number> {
+    await this.o.capacity?.();
+    const out = await this.o.store.run(async (tx) => {
+      const [timer] = await takeDue(tx, now, 1, { work: true, kinds: [kind] });
+      if (!timer) return undefined;
+      const r = await o.step(tx, timer.ref, now, o.batch);
+      if (!r.done) await setTimer(tx.db, timer.kind, timer.ref, timer.job_id, now);
+      return r;
+    });
+    return out ? Math.max(1, out.n) : 0;
   }
 
   /** Deletion budget for this step, from a token bucket refilled at deletionRate per second (wall time). */
