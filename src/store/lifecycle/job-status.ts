@@ -83,6 +83,20 @@ export async function abortIfMet(tx: Tx, jobId: string, now: number): Promise<bo
   return true;
 }
 
+/**
+ * A SCHEDULED job starts (its start time, or its first maintenance window), or the schedule's end
+ * with STOP_ROLLOUT leaves it IN_PROGRESS for good (`endsRollout`: no more releases, joins or
+ * retries). The job's row must be locked.
+ */
+export async function markInProgress(tx: Tx, jobId: string, now: number, opts: { endsRollout?: boolean } = {}): Promise<void> {
+  tx.assertLocked(jobId);
+  await tx.db
+    .updateTable('jobs')
+    .set({ status: 'IN_PROGRESS', last_updated_at: now, ...(opts.endsRollout ? { rollout_pace: null, rollout_ended: 1 } : {}) })
+    .where('job_id', '=', jobId)
+    .execute();
+}
+
 export interface Cancel {
   force: boolean;
   reasonCode?: string | null;

@@ -8,7 +8,7 @@ import type { JobRow, Tx } from '../tx.js';
 import { clearTimer, setTimer, ROLLOUT, SCHEDULE_END, SCHEDULE_START, type TimerRow } from '../timers.js';
 import { readJobConfig, type JobConfig } from '../job-config.js';
 import { owe, saveCursor } from '../work.js';
-import { completeIfDone, markCanceled } from '../lifecycle/job-status.js';
+import { completeIfDone, markCanceled, markInProgress } from '../lifecycle/job-status.js';
 import { fanOut, queueDirect, rolloutStep } from './fanout.js';
 import { cancelStep } from './cancel.js';
 import { advancePace, currentRate, nextReleaseAt, repace, resumePace, startPace, type Pace, type RolloutConfig } from '../../domain/rollout.js';
@@ -241,7 +241,7 @@ export function rolloutHandlers(manual: boolean, startGate?: StartGate): Record<
       }
       // Job quotas: at the concurrent jobs limit the job is CANCELED instead.
       if (startGate && (await startGate(tx, job, now))) return 0;
-      await tx.db.updateTable('jobs').set({ status: 'IN_PROGRESS', last_updated_at: now }).where('job_id', '=', job.job_id).execute();
+      await markInProgress(tx, job.job_id, now);
       return (await startRollout(tx, { ...job, status: 'IN_PROGRESS' }, at, now, budget, { gap: at !== t.due_at, step: manual })).length;
     });
   };
@@ -268,7 +268,7 @@ async function endRollout(tx: Tx, job: JobRow, now: number, budget: number): Pro
   if (behavior === 'STOP_ROLLOUT') {
     await clearTimer(tx.db, ROLLOUT, job.job_id);
     await clearTimer(tx.db, SCHEDULE_START, job.job_id);
-    await tx.db.updateTable('jobs').set({ rollout_pace: null, rollout_ended: 1, status: 'IN_PROGRESS', last_updated_at: now }).where('job_id', '=', job.job_id).execute();
+    await markInProgress(tx, job.job_id, now, { endsRollout: true });
     // A fan-out still owed stops too (a cancel or a deletion under way goes on).
     if (job.pending_work === 'rollout') await owe(tx, job, null, now);
     await completeIfDone(tx, job.job_id, now);
