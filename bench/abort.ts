@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CancelJobCommand, CreateJobCommand, CreateThingCommand, DescribeJobCommand, DescribeJobExecutionCommand, type IoTClient } from '@aws-sdk/client-iot';
+import { CancelJobCommand, CreateJobCommand, CreateThingCommand, DescribeJobCommand, DescribeJobExecutionCommand, UpdateEventConfigurationsCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { UpdateJobExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 import { Store } from '../src/store/store.js';
 import { clients } from '../test/support/harness.js';
@@ -36,6 +36,8 @@ const { values } = parseArgs({
     first: { type: 'string', default: 'abort' },
     /** The pause after the fan-outs and between the phases. */
     'settle-ms': { type: 'string', default: '2000' },
+    /** on: JOB and JOB_EXECUTION events turned on (written to the outbox, published to whoever subscribed). */
+    events: { type: 'string', default: 'off' },
   },
 });
 const backend = values.backend as 'sqlite' | 'postgres';
@@ -77,6 +79,7 @@ async function once(run: number) {
   const { iot, data } = clients(server.url);
   const probeClient = clients(server.url).iot;
   try {
+    if (values.events === 'on') await iot.send(new UpdateEventConfigurationsCommand({ eventConfigurations: { JOB: { Enabled: true }, JOB_EXECUTION: { Enabled: true } } }));
     for (const thingName of ['trigger', 'probe']) await iot.send(new CreateThingCommand({ thingName }));
     await iot.send(new CreateJobCommand({ jobId: 'probe', targets: [`${ARN}:thing/probe`], document: '{}' }));
     const abortConfig = { criteriaList: [{ failureType: 'FAILED' as const, action: 'CANCEL' as const, thresholdPercentage: 100, minNumberOfExecutedThings: 1 }] };

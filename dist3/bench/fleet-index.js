@@ -1,0 +1,220 @@
+/**
+ * Fleet indexing and dynamic thing groups benchmark (issue 22 §4).
+ *   node dist/bench/fleet-index.js --backend sqlite --scenario search --size 1000000
+ * Scenarios (--scenario, default all of them in turn):
+ *   search      SearchIndex p50/p99: an equality on an attribute matching 1% of the fleet, a numeric
+ *               range matching 1%, a prefix and a leading wildcard matching 1% (first page of 100 each);
+ *   build       CreateDynamicThingGroup over the fleet, 1 thing in 10 matching: seconds until ACTIVE,
+ *               and the p99 of DescribeThing calls made meanwhile;
+ *   update      UpdateThing p99 with no dynamic group, then with 100 dynamic groups (ACTIVE): a change no query
+ *               reads, and a change of the attribute every query reads (groups evaluated, joins and leaves);
+ *   continuous  a CONTINUOUS job on a dynamic group; --movers things change attributes to join, then
+ *               to leave: rate and p99 of the UpdateThing calls, and every execution checked
+ *               (QUEUED after the join, REMOVED after the leave).
+ * The fleet is seeded straight into a fresh store (things and their index rows), then
+ * `iot-jobs serve` runs on it in its own process. Figures only mean something on a quiet machine.
+ */
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateDynamicThingGroupCommand, CreateJobCommand, DescribeJobCommand, DescribeThingCommand, DescribeThingGroupCommand, ListThingsInThingGroupCommand, SearchIndexCommand, UpdateIndexingConfigurationCommand, UpdateThingCommand, } from '@aws-sdk/client-iot';
+import { Store } from '../src/store/store.js';
+import { fieldRows } from '../src/store/fleet-index.js';
+import { clients } from '../test/support/harness.js';
+import { spawnServer } from '../test/support/process.js';
+import { dropPgSchema, freshPgSchema, machine, percentile, PG_URL, tmpDir } from './support.js';
+const USAGE = `usage: node dist/bench/fleet-index.js [options]
+  --backend sqlite|postgres   store (default sqlite)
+  --scenario S                search | build | update | continuous | all (default all)
+  --size N                    things in the fleet (default 100000; the issue's figures use 1000000, continuous 10000)
+  --requests N                calls measured per figure (default 300)
+  --groups N                  dynamic groups for the update scenario (default 100)
+  --movers N                  things that join and leave in the continuous scenario (default 10000, at most --size)
+  --concurrency N             parallel callers (default 4)
+  --help                      this text`;
+const { values } = parseArgs({
+    options: {
+        backend: { type: 'string', default: 'sqlite' },
+        scenario: { type: 'string', default: 'all' },
+        size: { type: 'string', default: '100000' },
+        requests: { type: 'string', default: '300' },
+        groups: { type: 'string', default: '100' },
+        movers: { type: 'string', default: '10000' },
+        concurrency: { type: 'string', default: '4' },
+        help: { type: 'boolean', short: 'h', default: false },
+    },
+});
+if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+}
+const backend = values.backend;
+const size = Number(values.size);
+const requests = Number(values.requests);
+const concurrency = Number(values.concurrency);
+const ARN = 'arn:aws:iot:us-east-1:000000000000';
+const name = (i) => `fleet-${String(i).padStart(8, '0')}`;
+/** model: 1% each (m0..m99); tenth: 1 in 10; n: the number; serial: s + the padded number. */
+function attributesOf(i) {
+    return { model: `m${i % 100}`, tenth: `t${i % 10}`, n: String(i), serial: `s${String(i).padStart(8, '0')}`, state: 'out' };
+}
+async function seed(store, n) {
+    const chunk = store.dialect === 'postgres' ? 2000 : 1000;
+    for (let i = 0; i < n; i += chunk) {
+        const things = Array.from({ length: Math.min(chunk, n - i) }, (_, k) => ({
+            thing_name: name(i + k),
+            thing_id: `id-${i + k}`,
+            thing_type_name: null,
+            attributes: JSON.stringify(attributesOf(i + k)),
+            version: 1,
+            created_at: Date.now(),
+        }));
+        await store.tx(async (db) => {
+            await db.insertInto('things').values(things).execute();
+            const rows = things.flatMap((t) => fieldRows(t, [], undefined));
+            for (let j = 0; j < rows.length; j += 5000)
+                await db.insertInto('thing_fields').values(rows.slice(j, j + 5000)).execute();
+        });
+    }
+}
+/** Runs `call` `count` times over `concurrency` loops; the latencies in ms. */
+async function measure(count, call) {
+    const times = [];
+    let next = 0;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+        while (next < count) {
+            const i = next++;
+            const t0 = performance.now();
+            await call(i);
+            times.push(performance.now() - t0);
+        }
+    }));
+    return times;
+}
+const stats = (xs) => ({ n: xs.length, p50: +percentile(xs, 50).toFixed(2), p99: +percentile(xs, 99).toFixed(2) });
+async function untilActive(iot, group) {
+    while ((await iot.send(new DescribeThingGroupCommand({ thingGroupName: group }))).status !== 'ACTIVE')
+        await sleep(20);
+}
+async function search(iot) {
+    const page = async (queryString, expect) => {
+        const r = await iot.send(new SearchIndexCommand({ queryString, maxResults: 100 }));
+        if ((r.things?.length ?? 0) !== Math.min(100, expect))
+            throw new Error(`${queryString}: ${r.things?.length} things on the first page`);
+    };
+    const onePct = Math.floor(size / 100);
+    return {
+        equality: stats(await measure(requests, (i) => page(`attributes.model:m${i % 100}`, onePct))),
+        range: stats(await measure(requests, (i) => page(`attributes.n:[${(i % 50) * onePct} TO ${(i % 50) * onePct + onePct - 1}]`, onePct))),
+        // m10* .. m99*: each matches one model of the hundred (m1* would match m1 and m10..m19).
+        wildcard: stats(await measure(requests, (i) => page(`attributes.model:m${10 + (i % 90)}*`, onePct))),
+        leadingWildcard: stats(await measure(requests, (i) => page(`attributes.serial:*${String(i % 100).padStart(2, '0')}`, onePct))),
+    };
+}
+async function build(iot, probe) {
+    const t0 = performance.now();
+    await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: 'bench-tenth', queryString: 'attributes.tenth:t3' }));
+    let done = false;
+    const probes = [];
+    const loop = (async () => {
+        for (let i = 0; !done; i++) {
+            const s = performance.now();
+            await probe.send(new DescribeThingCommand({ thingName: name((i * 7919) % size) }));
+            probes.push(performance.now() - s);
+        }
+    })();
+    await untilActive(iot, 'bench-tenth');
+    const seconds = (performance.now() - t0) / 1000;
+    done = true;
+    await loop;
+    // The members, counted after the measure: 1 in 10 (tenth t3: the numbers ending in 3).
+    let members = 0;
+    let nextToken;
+    do {
+        const r = await iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'bench-tenth', maxResults: 250, nextToken }));
+        members += r.things?.length ?? 0;
+        nextToken = r.nextToken;
+    } while (nextToken);
+    const expected = Math.floor(size / 10) + (size % 10 > 3 ? 1 : 0);
+    if (members !== expected)
+        throw new Error(`bench-tenth has ${members} members; ${expected} expected`);
+    return { untilActiveS: +seconds.toFixed(2), members, apiMeanwhile: stats(probes) };
+}
+async function update(iot) {
+    const call = (i) => iot.send(new UpdateThingCommand({ thingName: name((i * 104729) % size), attributePayload: { attributes: { note: String(i) }, merge: true } }));
+    const none = stats(await measure(requests, call));
+    const groups = Number(values.groups);
+    for (let g = 0; g < groups; g++)
+        await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: `bench-g${g}`, queryString: `attributes.model:m${g % 100} AND attributes.n > ${g}` }));
+    for (let g = 0; g < groups; g++)
+        await untilActive(iot, `bench-g${g}`);
+    const withGroups = stats(await measure(requests, call));
+    // A change the queries read (model): every group is evaluated on the thing, joins and leaves included.
+    const moveModel = (i) => iot.send(new UpdateThingCommand({ thingName: name((i * 104729) % size), attributePayload: { attributes: { model: `m${(i * 7) % 100}` }, merge: true } }));
+    const withGroupsRead = stats(await measure(requests, moveModel));
+    return { none, withGroups, withGroupsRead, groups, ratioP99: +(withGroups.p99 / none.p99).toFixed(2), ratioP99Read: +(withGroupsRead.p99 / none.p99).toFixed(2) };
+}
+async function continuous(iot) {
+    const movers = Math.min(Number(values.movers), size);
+    await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: 'bench-movers', queryString: 'attributes.state:in' }));
+    await untilActive(iot, 'bench-movers');
+    await iot.send(new CreateJobCommand({ jobId: 'bench-continuous', targets: [`${ARN}:thinggroup/bench-movers`], document: '{}', targetSelection: 'CONTINUOUS' }));
+    const move = (state) => (i) => iot.send(new UpdateThingCommand({ thingName: name(i), attributePayload: { attributes: { state }, merge: true } }));
+    const t0 = performance.now();
+    const join = await measure(movers, move('in'));
+    const joinS = (performance.now() - t0) / 1000;
+    const afterJoin = (await iot.send(new DescribeJobCommand({ jobId: 'bench-continuous' }))).job.jobProcessDetails;
+    const t1 = performance.now();
+    const leave = await measure(movers, move('out'));
+    const leaveS = (performance.now() - t1) / 1000;
+    const afterLeave = (await iot.send(new DescribeJobCommand({ jobId: 'bench-continuous' }))).job.jobProcessDetails;
+    const right = afterJoin.numberOfQueuedThings === movers && afterLeave.numberOfRemovedThings === movers && afterLeave.numberOfQueuedThings === 0;
+    return {
+        movers,
+        join: { ...stats(join), perSecond: Math.round(movers / joinS) },
+        leave: { ...stats(leave), perSecond: Math.round(movers / leaveS) },
+        executionsRight: right,
+        counters: { queuedAfterJoin: afterJoin.numberOfQueuedThings, removedAfterLeave: afterLeave.numberOfRemovedThings, queuedAfterLeave: afterLeave.numberOfQueuedThings },
+    };
+}
+async function main() {
+    const dataDir = tmpDir();
+    const schema = backend === 'postgres' ? await freshPgSchema(`bench_fleet_${process.pid}`) : undefined;
+    const dbUrl = schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined;
+    const store = await Store.open({ dataDir, databaseUrl: dbUrl });
+    const s0 = performance.now();
+    await seed(store, size);
+    await store.close();
+    const seededS = +((performance.now() - s0) / 1000).toFixed(1);
+    const server = await spawnServer(dbUrl ? ['--database-url', dbUrl] : ['--data-dir', dataDir]);
+    const { iot } = clients(server.url);
+    const probe = clients(server.url).iot;
+    const out = { machine: machine(), backend, size, seededS };
+    try {
+        await iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY' } }));
+        const which = values.scenario === 'all' ? ['search', 'build', 'continuous', 'update'] : [values.scenario];
+        for (const sc of which) {
+            if (sc === 'search')
+                out.search = await search(iot);
+            else if (sc === 'build')
+                out.build = await build(iot, probe);
+            else if (sc === 'update')
+                out.update = await update(iot);
+            else if (sc === 'continuous')
+                out.continuous = await continuous(iot);
+            else
+                throw new Error(`unknown scenario ${sc}\n${USAGE}`);
+        }
+    }
+    finally {
+        iot.destroy();
+        probe.destroy();
+        server.child.kill('SIGTERM');
+        await server.exited;
+        if (schema)
+            await dropPgSchema(schema);
+    }
+    console.log(JSON.stringify(out, null, 2));
+}
+await main();
+//# sourceMappingURL=fleet-index.js.map

@@ -1,0 +1,143 @@
+/**
+ * What IAM authorization costs DescribeJob (issue 24: at most 5% of its throughput). Two iot-jobs
+ * processes on SQLite, one without --iam-policies and one with a 20-statement policy (Allow
+ * statements for other actions with conditions, two Deny statements that apply to DescribeJob with
+ * conditions evaluated on every request, the Allow for DescribeJob last), both signed with test/test
+ * (the users file names that key). They are measured in turns, interleaved, the order swapped each
+ * run, so that a noisy machine weighs on both alike.
+ *   node dist/bench/iam.js [--runs 5] [--duration 5] [--connections 50] [--resource-tag]
+ * --in-process times the authorizer alone (no HTTP), in microseconds per DescribeJob request.
+ * --resource-tag adds an aws:ResourceTag condition to the DescribeJob Allow: one indexed read of the
+ * job's tags per request.
+ */
+import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import autocannon from 'autocannon';
+import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
+import { pino } from 'pino';
+import { clients } from '../test/support/harness.js';
+import { Iam } from '../src/iam/iam.js';
+import { httpAuthorizer } from '../src/iam/http.js';
+import { checksFor } from '../src/iam/actions.js';
+import { machine, median, signedHeaders, tmpDir } from './support.js';
+const HELP = `usage: node dist/bench/iam.js [--runs N] [--duration SECONDS] [--connections N] [--resource-tag]
+  DescribeJob throughput without and with --iam-policies (20 statements), interleaved; prints each run and the medians.
+  --runs N          pairs of measurements (default 5)
+  --duration S      seconds per measurement (default 5)
+  --connections N   autocannon keep-alive connections (default 50)
+  --in-process      time the authorizer alone, without HTTP: microseconds per request
+  --resource-tag    the DescribeJob Allow carries an aws:ResourceTag condition (a tags read per request)
+`;
+const { values } = parseArgs({
+    options: {
+        runs: { type: 'string', default: '5' },
+        duration: { type: 'string', default: '5' },
+        connections: { type: 'string', default: '50' },
+        'resource-tag': { type: 'boolean', default: false },
+        'in-process': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+    },
+});
+if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+}
+const runs = Number(values.runs);
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+if (![runs, duration, connections].every((n) => Number.isInteger(n) && n > 0)) {
+    process.stderr.write(HELP);
+    process.exit(2);
+}
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'src', 'cli', 'main.js');
+const A = 'arn:aws:iot:us-east-1:000000000000';
+/** 20 statements, as a team's policy might have them. */
+function policy(resourceTag) {
+    const statements = [];
+    const ops = ['CreateJob', 'CancelJob', 'UpdateJob', 'DeleteJob', 'CancelJobExecution', 'DeleteJobExecution', 'AssociateTargetsWithJob', 'CreateJobTemplate', 'DeleteJobTemplate', 'TagResource', 'UntagResource', 'ListJobExecutionsForJob', 'ListJobExecutionsForThing', 'GetJobDocument', 'DescribeJobExecution', 'CreateThing', 'DescribeThing'];
+    for (const [i, op] of ops.entries()) {
+        statements.push({ Sid: `S${i}`, Effect: 'Allow', Action: `iot:${op}`, Resource: [`${A}:job/*`, `${A}:thing/*`, `${A}:thinggroup/team${i}-*`], ...(i % 2 ? { Condition: { StringEqualsIfExists: { 'aws:RequestTag/team': `t${i}` } } } : {}) });
+    }
+    statements.push({ Sid: 'OfficeOnly', Effect: 'Deny', Action: 'iot:*', Resource: '*', Condition: { NotIpAddress: { 'aws:SourceIp': ['127.0.0.0/8', '10.0.0.0/8', '192.168.0.0/16'] } } });
+    statements.push({ Sid: 'NotProd', Effect: 'Deny', Action: ['iot:Describe*', 'iot:Delete*'], Resource: `${A}:job/prod-*` });
+    statements.push({ Sid: 'Read', Effect: 'Allow', Action: ['iot:DescribeJob', 'iot:ListJobs'], Resource: '*', ...(resourceTag ? { Condition: { StringEqualsIfExists: { 'aws:ResourceTag/team': 'bench' } } } : {}) });
+    return { Version: '2012-10-17', Statement: statements };
+}
+function start(args) {
+    const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--no-mqtt', '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    return new Promise((resolve, reject) => {
+        const on = (b) => {
+            out += b.toString();
+            const m = /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+            if (m)
+                resolve({ child, url: m[1] });
+        };
+        child.stdout.on('data', on);
+        child.stderr.on('data', on);
+        child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
+    });
+}
+async function load(url, headers) {
+    const r = await autocannon({ url: `${url}/jobs/bench-job`, connections, duration, headers });
+    if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    return r.requests.average;
+}
+async function prepare(url) {
+    const { iot } = clients(url);
+    await iot.send(new CreateThingCommand({ thingName: 'bench-thing' }));
+    await iot.send(new CreateJobCommand({ jobId: 'bench-job', targets: [`${A}:thing/bench-thing`], document: '{"op":"fw"}' }));
+    iot.destroy();
+    return signedHeaders(url, 'GET', '/jobs/bench-job', 'iot');
+}
+const file = join(tmpDir(), 'users.json');
+writeFileSync(file, JSON.stringify({ users: [{ name: 'bench', accessKeyId: 'test', secretAccessKey: 'test', policies: [policy(values['resource-tag'])] }] }));
+if (values['in-process']) {
+    const iam = new Iam(file, '000000000000', pino({ level: 'silent' }));
+    const authorize = httpAuthorizer(iam, { now: () => Date.now(), tagsOf: async () => new Map() });
+    const scope = { region: 'us-east-1', accountId: '000000000000' };
+    const n = 200_000;
+    for (let r = 0; r < runs; r++) {
+        const t0 = process.hrtime.bigint();
+        for (let i = 0; i < n; i++) {
+            const res = await authorize({ accessKeyId: 'test', sourceIp: '127.0.0.1', secure: false, checks: checksFor('iot', 'DescribeJob', { jobId: 'bench-job' }, scope) });
+            if (res.error)
+                throw res.error;
+        }
+        console.log(`run ${r + 1}: ${(Number(process.hrtime.bigint() - t0) / n / 1000).toFixed(2)} µs per DescribeJob authorization (20 statements)`);
+    }
+    process.exit(0);
+}
+console.log(`# IAM authorization cost: machine=${machine()} date=${new Date().toISOString()} runs=${runs} duration=${duration}s connections=${connections} resourceTag=${values['resource-tag']}`);
+const children = [];
+try {
+    const plain = await start(['--data-dir', tmpDir()]);
+    children.push(plain.child);
+    const withIam = await start(['--data-dir', tmpDir(), '--iam-policies', file]);
+    children.push(withIam.child);
+    const hp = await prepare(plain.url);
+    const hi = await prepare(withIam.url);
+    const off = [];
+    const on = [];
+    for (let r = 0; r < runs; r++) {
+        if (r % 2 === 0)
+            (off.push(await load(plain.url, hp)), on.push(await load(withIam.url, hi)));
+        else
+            (on.push(await load(withIam.url, hi)), off.push(await load(plain.url, hp)));
+        console.log(`run ${r + 1}: without IAM ${off[r].toFixed(0)} req/s, with IAM (20 statements) ${on[r].toFixed(0)} req/s (${((100 * (off[r] - on[r])) / off[r]).toFixed(1)}% less)`);
+    }
+    const a = median(off);
+    const b = median(on);
+    console.log(`| DescribeJob without --iam-policies | ${a.toFixed(0)} req/s |`);
+    console.log(`| DescribeJob with --iam-policies, 20 statements | ${b.toFixed(0)} req/s | ${((100 * (a - b)) / a).toFixed(1)}% less (median of runs) |`);
+}
+finally {
+    for (const c of children)
+        c.kill('SIGTERM');
+}
+//# sourceMappingURL=iam.js.map

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../src/auth/sigv4.js';
+import { HttpRequest } from '@smithy/protocol-http';
+export const PG_URL = process.env.IOT_JOBS_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+export const percentile = (xs, p) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+};
+export const tmpDir = () => mkdtempSync(join(tmpdir(), 'iot-jobs-bench-'));
+export function machine() {
+    return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+}
+export async function freshPgSchema(name) {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`drop schema if exists "${name}" cascade`);
+    await c.query(`create schema "${name}"`);
+    await c.end();
+    return name;
+}
+export async function dropPgSchema(name) {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query(`drop schema if exists "${name}" cascade`);
+    await c.end();
+}
+/** Seeds n things into one group directly through the store (seeding is not what is measured). */
+export async function seedGroup(store, group, n, now = Date.now()) {
+    await store.db
+        .insertInto('thing_groups')
+        .values({ group_name: group, group_id: `${group}-id`, parent_group_name: null, description: null, attributes: '{}', version: 1, created_at: now })
+        .execute();
+    const chunk = store.dialect === 'postgres' ? 5000 : 2000;
+    for (let i = 0; i < n; i += chunk) {
+        const rows = Array.from({ length: Math.min(chunk, n - i) }, (_, k) => `${group}-${String(i + k).padStart(8, '0')}`);
+        await store.tx(async (db) => {
+            await db
+                .insertInto('things')
+                .values(rows.map((t) => ({ thing_name: t, thing_id: t, thing_type_name: null, attributes: '{}', version: 1, created_at: now })))
+                .execute();
+            await db.insertInto('group_members').values(rows.map((t) => ({ group_name: group, thing_name: t }))).execute();
+        });
+    }
+}
+/** Signs one request with SigV4; the signature stays valid for minutes, so a load tool can replay it. */
+export async function signedHeaders(url, method, path, service) {
+    const u = new URL(url);
+    const signer = new SignatureV4({ service, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, sha256: Sha256 });
+    const req = new HttpRequest({ method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path, headers: { host: u.host } });
+    const signed = await signer.sign(req);
+    return signed.headers;
+}
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+export function processCpuMs(pid) {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat, counted after "pid (comm) ".
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+//# sourceMappingURL=support.js.map

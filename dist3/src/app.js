@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { systemClock } from './clock.js';
+import { Events } from './events.js';
+import { createDispatch } from './operations/index.js';
+import { Store } from './store/store.js';
+import { lockDataDir } from './store/data-dir-lock.js';
+import { createHttpServer } from './http/server.js';
+import { startMqtt } from './mqtt/index.js';
+import { ObjectStore } from './s3/objects.js';
+import { registerOwnS3 } from './s3/route.js';
+import { deviceDocument } from './operations/documents.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import { StoredClock } from './store/clock.js';
+import { Engine } from './workers/engine.js';
+import { fireTimeouts } from './store/steps/timeouts.js';
+import { TIMEOUT } from './store/timers.js';
+import { rolloutHandlers } from './store/steps/rollout.js';
+import { commandTimerHandlers } from './store/command-timeouts.js';
+import { EventConfig } from './store/event-config.js';
+import { RateLimiter } from './quotas/limiter.js';
+import { QuotaShares } from './quotas/shares.js';
+import { throttle } from './quotas/throttle.js';
+import { scheduledStartGate } from './quotas/jobs.js';
+import { loadOrCreateCa } from './certs/own-ca.js';
+import { Iam } from './iam/iam.js';
+import { httpAuthorizer } from './iam/http.js';
+import { resourceTags } from './iam/resource-tags.js';
+import { buildStep, GROUP_BUILD } from './operations/dynamic-groups.js';
+import { connectivityRecorder } from './operations/connectivity.js';
+/** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
+export async function startApp(config, opts = {}) {
+    const log = createLogger({ level: config.logLevel, format: config.logFormat });
+    // First: a bad users file stops the start before anything is opened (IamFileError, exit 2).
+    const iam = config.iamPolicies === undefined ? undefined : new Iam(config.iamPolicies, config.accountId, log);
+    // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
+    const unlock = config.databaseUrl ? () => { } : lockDataDir(config.dataDir);
+    let store;
+    try {
+        store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+    }
+    catch (err) {
+        unlock();
+        throw err;
+    }
+    let ca;
+    try {
+        // Made at the first start and shared by every node: devices trust it as their --ca_file.
+        // X.509 validity is wall time on purpose: TLS peers check it against their own clocks.
+        ca = await loadOrCreateCa(store, Date.now());
+    }
+    catch (err) {
+        await store.close();
+        unlock();
+        throw err;
+    }
+    const stored = config.clock === 'manual' ? await StoredClock.open(store) : undefined;
+    const clock = stored ?? opts.clock ?? systemClock;
+    // Other nodes may move a shared manual clock: read it before each request.
+    const refresh = stored && store.dialect === 'postgres' ? () => stored.refresh() : undefined;
+    const events = new Events();
+    const metrics = new Metrics(store);
+    const scope = { region: config.region, accountId: config.accountId };
+    let endpoint = `${config.host}:${config.port}`;
+    let mqttEndpoint;
+    // SQLite shares one connection with the API, so its steps stay small; PostgreSQL's run beside it.
+    const batchSize = store.dialect === 'sqlite' ? 2000 : 10000;
+    // A timer batch on SQLite holds the API's connection: keep each short (docs/benchmarks.md, Timers).
+    const TIMER_BATCH_MS = 5;
+    const nodeId = randomUUID();
+    // A canceled row costs a fraction of a created or deleted one (docs/benchmarks.md, abort).
+    const cancelBatchSize = store.dialect === 'sqlite' ? 5000 : 10000;
+    let httpUrl = `http://${endpoint}`;
+    const objects = new ObjectStore({
+        store,
+        clock,
+        region: config.region,
+        credentials: config.s3Credentials ?? config.credentials[0],
+        endpoint: config.s3Endpoint,
+        ownUrl: () => httpUrl,
+    });
+    // Dynamic thing groups' builds; small steps on SQLite, whose one connection the API shares.
+    // IOT_JOBS_GROUP_BUILD_BATCH: smaller steps, for tests that crash a build half-way.
+    const buildBatch = Number(process.env.IOT_JOBS_GROUP_BUILD_BATCH) || (store.dialect === 'sqlite' ? 1000 : 5000);
+    const engine = new Engine({
+        store,
+        clock,
+        scope,
+        nodeId,
+        handlers: { [TIMEOUT]: fireTimeouts, ...rolloutHandlers(config.clock === 'manual', scheduledStartGate(config.quotas?.jobs)), ...commandTimerHandlers },
+        // Dynamic thing groups' (re)builds: a step of buildBatch things per transaction.
+        steps: { [GROUP_BUILD]: { batch: buildBatch, step: async (tx, group, now, limit) => buildStep(tx, group, limit, () => now) } },
+        deletionRate: config.deletionRate,
+        batchSize,
+        batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,
+        workBatch: { rollout: batchSize, cancel: cancelBatchSize, sweep: cancelBatchSize, delete: batchSize },
+        refresh,
+        capacity: () => events.capacity(),
+        log,
+    });
+    // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
+    let mqtt;
+    store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
+    let eventConfig;
+    try {
+        eventConfig = await EventConfig.open(store, clock, log);
+    }
+    catch (err) {
+        await store.close();
+        unlock();
+        throw err;
+    }
+    // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
+    store.eventSwitch = (type) => eventConfig.isEnabled(type);
+    store.scope = scope;
+    const ctx = {
+        store,
+        eventConfig,
+        clock,
+        events,
+        ...scope,
+        endpointAddress: () => endpoint,
+        mqttEndpointAddress: () => mqttEndpoint,
+        objects,
+        manualClock: config.clock === 'manual',
+        jobQuotas: config.quotas?.jobs,
+        ca: async () => ca,
+    };
+    const inner = createDispatch(ctx);
+    const refreshed = refresh ? async (service, name, input) => (await refresh(), inner(service, name, input)) : inner;
+    // --quotas: request rates, over HTTP and MQTT alike; on PostgreSQL each node holds a share.
+    const limiter = config.quotas ? new RateLimiter(config.quotas) : undefined;
+    const shares = limiter && store.dialect === 'postgres' ? new QuotaShares(store, limiter, nodeId, log) : undefined;
+    const dispatch = limiter ? throttle(refreshed, limiter, metrics.throttled) : refreshed;
+    const clockControl = {
+        mode: stored ? 'manual' : 'system',
+        now: () => clock.now(),
+        refresh,
+        async move(to) {
+            if (!stored)
+                throw new Error('the system clock cannot be moved');
+            const now = await stored.move(to);
+            await engine.drain(now);
+            await mqtt?.notifier?.idle();
+            await mqtt?.events?.idle();
+            return now;
+        },
+    };
+    let http;
+    try {
+        await shares?.start();
+        const iamHttp = iam && { secretOf: iam.secretOf, authorize: httpAuthorizer(iam, { now: () => clock.now(), tagsOf: (arns) => resourceTags(store, arns) }) };
+        // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
+        const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]] : config.credentials;
+        const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
+        http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem });
+    }
+    catch (err) {
+        await store.close();
+        unlock();
+        throw err;
+    }
+    endpoint = new URL(http.url).host;
+    httpUrl = http.url;
+    try {
+        mqtt = await startMqtt({
+            config,
+            store,
+            events,
+            clock,
+            dispatch,
+            nodeId,
+            log,
+            metrics,
+            scope,
+            http: { server: http.app.server, url: http.url },
+            resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
+            onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
+            ca,
+        });
+    }
+    catch (err) {
+        await http.close();
+        await store.close();
+        unlock();
+        throw err;
+    }
+    // Devices are pointed at the TLS listener, as AWS points them at iot:Data-ATS; AWS answers a
+    // host name alone, which means its port 8883: so does iot-jobs there, else host:port.
+    if (mqtt) {
+        const device = new URL(mqtt.tlsUrl ?? mqtt.url);
+        mqttEndpoint = mqtt.tlsUrl && device.port === '8883' ? device.hostname : device.host;
+    }
+    engine.start();
+    if (iam) {
+        iam.watch();
+        log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
+    }
+    log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
+    let closed = false;
+    return {
+        httpUrl: http.url,
+        mqttUrl: mqtt?.url,
+        mqttWsUrl: mqtt?.wsUrl,
+        mqttTlsUrl: mqtt?.tlsUrl,
+        notifier: mqtt?.notifier,
+        iam,
+        publishEvent: mqtt ? (topic, payload) => mqtt.publish(topic, payload) : undefined,
+        store,
+        events,
+        eventConfig,
+        clock,
+        async close() {
+            if (closed)
+                return;
+            closed = true;
+            iam?.close();
+            // MQTT first: its WebSocket clients hold upgraded sockets of the HTTP server.
+            await mqtt?.close();
+            await http.close();
+            await engine.stop();
+            objects.close();
+            eventConfig.close();
+            await shares?.stop();
+            await store.close();
+            unlock();
+        },
+    };
+}
+//# sourceMappingURL=app.js.map

@@ -1,0 +1,80 @@
+const RATE_WINDOW_MS = 10_000;
+/** A job's execution counts by status, missing ones as 0, in the order they are shown. */
+export function jobCounts(job) {
+    const c = job.jobProcessDetails ?? {};
+    return {
+        queued: c.numberOfQueuedThings ?? 0,
+        inProgress: c.numberOfInProgressThings ?? 0,
+        succeeded: c.numberOfSucceededThings ?? 0,
+        failed: c.numberOfFailedThings ?? 0,
+        rejected: c.numberOfRejectedThings ?? 0,
+        timedOut: c.numberOfTimedOutThings ?? 0,
+        canceled: c.numberOfCanceledThings ?? 0,
+        removed: c.numberOfRemovedThings ?? 0,
+    };
+}
+/** Turns successive DescribeJob answers into frames; remembers what a deletion started from. */
+export class Progress {
+    samples = [];
+    deletingFrom;
+    last;
+    frame(job, now) {
+        const counts = jobCounts(job);
+        const executions = Object.values(counts).reduce((a, b) => a + b, 0);
+        const status = job.status ?? 'UNKNOWN';
+        let phase;
+        let done;
+        let total;
+        if (status === 'DELETION_IN_PROGRESS') {
+            // Deletion removes executions and their counts: progress is how many are gone.
+            if (this.deletingFrom === undefined) {
+                this.deletingFrom = Math.max(executions, this.last?.total ?? 0);
+                this.samples = [];
+            }
+            phase = 'deleting';
+            total = this.deletingFrom;
+            done = total - executions;
+        }
+        else {
+            phase = status === 'CANCELED' ? 'canceling' : 'rollout';
+            total = executions;
+            done = executions - counts.queued - counts.inProgress;
+        }
+        this.samples.push({ t: now, done });
+        while (this.samples.length > 2 && now - this.samples[0].t > RATE_WINDOW_MS)
+            this.samples.shift();
+        const first = this.samples[0];
+        const rate = now > first.t ? ((done - first.done) * 1000) / (now - first.t) : null;
+        const etaSeconds = rate && rate > 0 ? Math.ceil((total - done) / rate) : total === done && total > 0 ? 0 : null;
+        this.last = { jobId: job.jobId ?? '', status, phase, done, total, ...counts, rate, etaSeconds };
+        return this.last;
+    }
+    /** The last frame, marked with why the job is over (a deleted job answers no more frames). */
+    deleted() {
+        if (!this.last)
+            return undefined;
+        return { ...this.last, status: 'DELETED', done: this.last.total, queued: 0, inProgress: 0, etaSeconds: 0, end: 'DELETED' };
+    }
+}
+/** Whether a job has reached what `watch` waits for: completed, or canceled with the cancel worked off. */
+export function ended(job) {
+    if (job.status === 'COMPLETED')
+        return 'COMPLETED';
+    // isConcurrent stays true while the background cancel still moves executions.
+    if (job.status === 'CANCELED' && !job.isConcurrent)
+        return 'CANCELED';
+    return undefined;
+}
+export function formatEta(seconds) {
+    if (seconds === null)
+        return '--';
+    if (seconds < 60)
+        return `${seconds}s`;
+    if (seconds < 3600)
+        return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+    return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+}
+export function formatRate(rate) {
+    return rate === null ? '--' : rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
+}
+//# sourceMappingURL=progress.js.map

@@ -1,0 +1,73 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DescribeJobCommand, ResourceNotFoundException } from '@aws-sdk/client-iot';
+import { SingleBar } from 'cli-progress';
+import { UsageError } from './aws.js';
+import { ended, formatEta, formatRate, Progress } from './progress.js';
+const FORMAT = '{jobId} {phase} [{bar}] {percentage}% {value}/{total} | queued {queued} in progress {inProgress} | ' +
+    'succeeded {succeeded} failed {failed} rejected {rejected} timed out {timedOut} canceled {canceled} removed {removed} | {rateText}/s ETA {etaText}';
+/**
+ * Polls DescribeJob (which reads kept counters, never the executions) and shows the job's progress
+ * until it completes, is canceled (and the cancel has been worked off) or is deleted.
+ * Table output: a cli-progress bar redrawn in place on a terminal, one plain line per interval
+ * otherwise. JSON output: one frame per poll, one JSON object per line; the last carries `end`.
+ */
+export async function watchJob(iot, jobId, flags) {
+    const seconds = Number(flags.interval);
+    if (!Number.isFinite(seconds) || seconds <= 0)
+        throw new UsageError(`--interval must be a positive number of seconds, got ${flags.interval}`);
+    const progress = new Progress();
+    let bar;
+    const show = (f) => {
+        if (flags.output === 'json')
+            return void process.stdout.write(`${JSON.stringify(f)}\n`);
+        const payload = { ...f, rateText: formatRate(f.rate), etaText: formatEta(f.etaSeconds) };
+        if (!bar) {
+            bar = new SingleBar({
+                format: FORMAT,
+                stream: process.stdout,
+                noTTYOutput: true,
+                notTTYSchedule: seconds * 1000,
+                emptyOnZero: true,
+                hideCursor: true,
+                barsize: 24,
+            });
+            bar.start(f.total, f.done, payload);
+        }
+        else {
+            bar.setTotal(f.total);
+            bar.update(f.done, payload);
+        }
+    };
+    const finish = (f) => {
+        show(f);
+        bar?.stop();
+        if (flags.output === 'table')
+            process.stdout.write(`${summary(f)}\n`);
+    };
+    for (let first = true;; first = false) {
+        let job;
+        try {
+            job = (await iot.send(new DescribeJobCommand({ jobId }))).job;
+        }
+        catch (err) {
+            const last = progress.deleted();
+            // A job that existed when the watch began and is gone now has been deleted.
+            if (err instanceof ResourceNotFoundException && !first && last)
+                return finish(last);
+            throw err;
+        }
+        const f = progress.frame(job ?? {}, Date.now());
+        const end = ended(job ?? {});
+        if (end)
+            return finish({ ...f, end });
+        show(f);
+        await sleep(seconds * 1000);
+    }
+}
+function summary(f) {
+    const counts = `${f.succeeded} succeeded, ${f.failed} failed, ${f.rejected} rejected, ${f.timedOut} timed out, ${f.canceled} canceled, ${f.removed} removed`;
+    if (f.end === 'DELETED')
+        return `${f.jobId} deleted: ${f.total} executions removed`;
+    return `${f.jobId} ${f.end}: ${counts}${f.inProgress ? `, ${f.inProgress} still in progress` : ''}${f.queued ? `, ${f.queued} queued` : ''}`;
+}
+//# sourceMappingURL=watch.js.map

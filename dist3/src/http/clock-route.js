@@ -1,0 +1,43 @@
+import { invalidRequest } from '../errors.js';
+export const CLOCK_PATH = '/_iot-jobs/clock';
+/** The latest time a Date can hold. */
+const MAX_TIME = 8.64e15;
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+export const clockBody = (mode, now) => ({ mode, now: new Date(now).toISOString() });
+/** The target of a POST body, as a function of the current time; a bad body is a 400. */
+export function parseClockMove(body) {
+    let parsed;
+    try {
+        parsed = JSON.parse(body?.toString('utf8') ?? '');
+    }
+    catch {
+        throw invalidRequest('The body must be JSON: {"advanceSeconds": N} or {"now": "<ISO-8601 time with a zone>"}');
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw invalidRequest('The body must be a JSON object');
+    const keys = Object.keys(parsed);
+    const o = parsed;
+    if (keys.length !== 1 || (keys[0] !== 'advanceSeconds' && keys[0] !== 'now'))
+        throw invalidRequest('The body must hold exactly one of advanceSeconds and now');
+    if (keys[0] === 'advanceSeconds') {
+        const n = o.advanceSeconds;
+        if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0)
+            throw invalidRequest('advanceSeconds must be a number greater than 0');
+        return (current) => {
+            const next = current + Math.round(n * 1000);
+            if (next > MAX_TIME)
+                throw invalidRequest('advanceSeconds moves the clock past the latest representable time');
+            return next;
+        };
+    }
+    const text = o.now;
+    const t = typeof text === 'string' && ISO_WITH_ZONE.test(text) ? Date.parse(text) : NaN;
+    if (!Number.isFinite(t))
+        throw invalidRequest('now must be an ISO-8601 time with a zone, such as 2026-01-01T12:00:00.000Z');
+    return (current) => {
+        if (t < current)
+            throw invalidRequest(`now must not be earlier than the clock (${new Date(current).toISOString()})`);
+        return t;
+    };
+}
+//# sourceMappingURL=clock-route.js.map

@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import Fastify, { LogController } from 'fastify';
+import { ServiceError } from '../errors.js';
+import { decodeRequest, encodeError, encodeResponse } from '../codec/codec.js';
+import { matchOperation } from './router.js';
+import { claimedAccessKeyId, createVerifier } from '../auth/sigv4.js';
+import { registerUi } from './ui.js';
+import { CLOCK_PATH, clockBody, parseClockMove } from './clock-route.js';
+import { throttledBucket } from '../quotas/throttle.js';
+import { checksFor, clockCheck } from '../iam/actions.js';
+export const CA_PEM_PATH = '/_iot-jobs/ca.pem';
+/** A job document is at most 32 KB; leave room for the rest of a CreateJob body. */
+const BODY_LIMIT = 256 * 1024;
+function send(reply, requestId, res) {
+    return reply.code(res.statusCode).headers(res.headers).header('x-amzn-requestid', requestId).send(res.body);
+}
+/** A path label as the client meant it, for the log; undefined if absent or not decodable. */
+function label(raw) {
+    if (raw === undefined)
+        return undefined;
+    try {
+        return decodeURIComponent(raw);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** GET answers the clock; POST moves a manual clock (signed like every request, verified before this). */
+async function clockRoute(control, method, body, reply, requestId) {
+    const json = (now) => reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now)));
+    if (method === 'GET')
+        return (await control.refresh?.(), json(control.now()));
+    if (method !== 'POST')
+        throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${CLOCK_PATH}`);
+    if (control.mode !== 'manual')
+        throw new ServiceError('InvalidRequestException', 'The clock is the system clock; start the server with --clock manual to move it');
+    return json(await control.move(parseClockMove(body)));
+}
+/** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
+export async function createHttpServer(opts) {
+    const { config, dispatch } = opts;
+    const app = Fastify({
+        loggerInstance: opts.log,
+        logController: new LogController({ disableRequestLogging: true }),
+        bodyLimit: BODY_LIMIT,
+        keepAliveTimeout: 72_000,
+        routerOptions: { ignoreTrailingSlash: false },
+        return503OnClosing: true,
+        // A path Fastify cannot decode (GET /things/%ZZ) never reaches a route: answer it the AWS way.
+        // Framing errors Node's parser finds (headers over 16 KB, a broken request line): an AWS-shaped
+        // answer that says `Connection: close`, so a keep-alive client does not reuse the closed socket.
+        clientErrorHandler: (err, socket) => {
+            if (err.code === 'ECONNRESET' || socket.destroyed)
+                return;
+            const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+            const res = encodeError('iot', new ServiceError(tooLarge ? 'RequestHeaderFieldsTooLargeException' : 'SerializationException', tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP'));
+            const status = tooLarge ? 431 : 400;
+            const head = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+            if (socket.writable)
+                socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}content-length: ${Buffer.byteLength(res.body)}\r\nconnection: close\r\n\r\n${res.body}`);
+            else
+                socket.destroy();
+        },
+        frameworkErrors: (err, _req, reply) => send(reply, randomUUID(), encodeError('iot', new ServiceError(err.code === 'FST_ERR_BAD_URL' ? 'InvalidRequestException' : 'SerializationException', err.message))),
+    });
+    const notes = new WeakMap();
+    const note = (req) => {
+        let n = notes.get(req);
+        if (!n)
+            notes.set(req, (n = {}));
+        return n;
+    };
+    // One line and one sample per request, whatever answered it (an operation, a framework error, 404).
+    app.addHook('onResponse', async (req, reply) => {
+        const n = notes.get(req) ?? {};
+        const status = reply.statusCode;
+        const ms = Math.round(reply.elapsedTime * 100) / 100;
+        opts.metrics?.httpRequests.inc({ operation: n.operation ?? 'none', status });
+        opts.metrics?.httpDuration.observe({ operation: n.operation ?? 'none', status }, ms / 1000);
+        const errorCode = reply.getHeader('x-amzn-errortype');
+        const line = {
+            operation: n.operation,
+            service: n.service,
+            method: req.method,
+            // Without the query: a presigned URL's is a credential for as long as it is valid.
+            path: req.url.split('?', 1)[0],
+            status,
+            errorCode,
+            ms,
+            requestId: reply.getHeader('x-amzn-requestid'),
+            thingName: n.thingName,
+            jobId: n.jobId,
+            accessKeyId: n.accessKeyId,
+            throttledBy: n.throttledBy,
+            ...(n.iam !== undefined && { iam: n.iam }),
+        };
+        // Probes and scrapes come every few seconds: they stay out of the info log.
+        if (n.operation === 'health' || n.operation === 'metrics')
+            req.log.debug(line, 'request');
+        else if (n.denied)
+            req.log.info(line, 'request refused: signature check failed');
+        else
+            req.log.info(line, 'request');
+    });
+    // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
+    const verify = createVerifier({ credentials: config.credentials, secretOf: opts.iam?.secretOf, region: config.region, alsoAccept: opts.clock ? () => opts.clock.now() : undefined });
+    // SigV4 covers the exact body bytes: keep every body raw, whatever its content type.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    app.get('/health', async (req, reply) => {
+        note(req).operation = 'health';
+        const ok = opts.ready ? await opts.ready() : true;
+        return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable' });
+    });
+    const caPem = opts.caPem;
+    if (caPem !== undefined) {
+        app.get(CA_PEM_PATH, async (req, reply) => {
+            note(req).operation = 'ca.pem';
+            return reply.code(200).header('content-type', 'application/x-pem-file').send(caPem);
+        });
+    }
+    await registerUi(app, opts.log);
+    // Unsigned, like /health: Prometheus scrapers do not sign. It shows counts, never ids.
+    const metrics = opts.metrics;
+    if (metrics) {
+        app.get('/metrics', async (req, reply) => {
+            note(req).operation = 'metrics';
+            let text;
+            try {
+                text = await metrics.text();
+            }
+            catch (err) {
+                // The data gauges read the database; without it there is nothing true to say.
+                req.log.warn({ err: err.message }, 'metrics unavailable');
+                return reply.code(503).header('content-type', 'text/plain').send('metrics unavailable: the database does not answer\n');
+            }
+            return reply.code(200).header('content-type', metrics.contentType).send(text);
+        });
+    }
+    const scope = { region: config.region, accountId: config.accountId };
+    /** Throws AWS's AccessDeniedException when the signing user's policies do not allow every check. */
+    const authorize = async (req, n, checks) => {
+        const r = await opts.iam.authorize({ accessKeyId: n.accessKeyId, sourceIp: req.ip, secure: req.protocol === 'https', checks });
+        n.iam = r.iam;
+        if (r.error)
+            throw r.error;
+    };
+    const handle = async (req, reply) => {
+        const requestId = randomUUID();
+        let service = 'iot';
+        const n = note(req);
+        try {
+            const rawUrl = req.raw.url ?? '/';
+            const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+            try {
+                ({ service, accessKeyId: n.accessKeyId } = await verify({ method: req.method, rawUrl, headers: req.headers, body }));
+            }
+            catch (err) {
+                n.denied = true;
+                n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
+                throw err;
+            }
+            n.service = service;
+            const q = rawUrl.indexOf('?');
+            const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
+            if (path === CLOCK_PATH && opts.clockControl) {
+                if (opts.iam)
+                    await authorize(req, n, [clockCheck(req.method)]);
+                return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
+            }
+            const match = matchOperation(service, req.method, path);
+            if (!match)
+                throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);
+            n.operation = match.operation;
+            n.thingName = label(match.labels.thingName);
+            n.jobId = label(match.labels.jobId);
+            const input = decodeRequest(service, match.operation, {
+                labels: match.labels,
+                query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)),
+                headers: req.headers,
+                body,
+            });
+            if (opts.iam)
+                await authorize(req, n, checksFor(service, match.operation, input, scope));
+            const output = await dispatch(service, match.operation, input);
+            return send(reply, requestId, encodeResponse(service, match.operation, output));
+        }
+        catch (err) {
+            n.throttledBy = throttledBucket(err);
+            if (!(err instanceof ServiceError))
+                req.log.error({ err, requestId }, 'unexpected error');
+            return send(reply, requestId, encodeError(service, err));
+        }
+    };
+    opts.routes?.(app);
+    const methods = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
+    app.route({ method: methods, url: '/*', handler: handle });
+    app.route({ method: methods, url: '/', handler: handle });
+    app.setNotFoundHandler((req, reply) => send(reply, randomUUID(), encodeError('iot', new ServiceError('UnknownOperationException', `No operation matches ${req.method} ${req.url}`))));
+    // Errors Fastify raises before the handler (body too large, bad framing) are AWS-shaped too.
+    app.setErrorHandler((err, _req, reply) => {
+        const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+        const e = new ServiceError(tooLarge ? 'RequestEntityTooLargeException' : 'SerializationException', tooLarge ? 'The request body is too large' : err.message);
+        return send(reply, randomUUID(), encodeError('iot', e));
+    });
+    const url = await app.listen({ host: config.host, port: config.port });
+    return { app, url, close: () => app.close() };
+}
+//# sourceMappingURL=server.js.map

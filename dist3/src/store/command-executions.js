@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { isPostgres } from './store.js';
+import { OPEN_STATUSES, NO_RESPONSE } from '../domain/commands.js';
+/** What a status change hands on (the event's members), not the whole row. */
+const CHANGED = ['execution_id', 'command_id', 'target_arn', 'status', 'reason_code', 'reason_description', 'version'];
+const idList = (db, ids) => isPostgres(db) ? sql `execution_id = any(cast(${ids} as text[]))` : sql `execution_id in (select value from json_each(${JSON.stringify(ids)}))`;
+/**
+ * THE place where a command execution's status changes: one conditional UPDATE of one row (a
+ * device's report, version-checked) or of a set (a batch of timeouts). Rows that moved on since
+ * they were read are left alone; the changed rows are returned. Whatever a status change owes
+ * (events on $aws/events/commandExecution/<commandId>/<status>, see commandExecutionEvent, and
+ * later the engine's hooks) hangs off this function's result.
+ */
+export async function setCommandExecutionStatus(db, ids, expected, change, now) {
+    if (ids.length === 0)
+        return [];
+    const byService = change.by === 'service' && change.status === 'TIMED_OUT';
+    const final = change.status !== 'IN_PROGRESS' && !byService;
+    let q = db
+        .updateTable('command_executions')
+        .set({
+        status: change.status,
+        timed_out_by_service: byService ? 1 : 0,
+        reason_code: change.reasonCode ?? null,
+        reason_description: change.reasonDescription ?? null,
+        ...(change.result !== undefined ? { result: JSON.stringify(change.result) } : {}),
+        last_updated_at: now,
+        // Only what changes: each column set rewrites the index entries that hold it (completed_at is in three).
+        ...(final ? { completed_at: now } : {}),
+        version: sql `version + 1`,
+    })
+        .where(ids.length === 1 ? sql `execution_id = ${ids[0]}` : idList(db, ids))
+        .where('status', 'in', [...expected.statuses]);
+    if (expected.version !== undefined)
+        q = q.where('version', '=', expected.version);
+    const changed = await q.returning(CHANGED).execute();
+    // EVENTS HOOK: each row in `changed` owes commandExecutionEvent(row) after commit (the lead's outbox).
+    return changed;
+}
+/** The event AWS publishes for a status change (docs: command-events.html), built from a changed row. */
+export function commandExecutionEvent(row, commandArn, timestamp) {
+    const payload = { executionId: row.execution_id, status: row.status };
+    if (row.reason_code !== null)
+        payload.statusReason = { reasonCode: row.reason_code, reasonDescription: row.reason_description ?? '' };
+    Object.assign(payload, { eventType: 'COMMAND_EXECUTION', commandArn, targetArn: row.target_arn, timestamp });
+    return { topic: `$aws/events/commandExecution/${row.command_id}/${row.status}`, payload };
+}
+/** The service's timeout of a set of executions that are still open (the timer handler's step). */
+export const timeOutCommandExecutions = (db, ids, now) => setCommandExecutionStatus(db, ids, { statuses: OPEN_STATUSES }, { status: 'TIMED_OUT', by: 'service', reasonCode: NO_RESPONSE }, now);
+export const getCommandExecution = (db, executionId) => db.selectFrom('command_executions').selectAll().where('execution_id', '=', executionId).executeTakeFirst();
+//# sourceMappingURL=command-executions.js.map
