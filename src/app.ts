@@ -201,6 +201,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       log,
       metrics,
       scope,
+      // Applications on MQTT are IAM users too: their policies decide iot:Connect, Publish, Subscribe and Receive.
+      ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key: string, action: string, resource: string) => iam.authorize(key, action, [resource]).allowed } } : {}),
       http: { server: http.app.server, url: http.url },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
       onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),

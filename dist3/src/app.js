@@ -173,6 +173,8 @@ export async function startApp(config, opts = {}) {
             log,
             metrics,
             scope,
+            // Applications on MQTT are IAM users too: their policies decide iot:Connect, Publish, Subscribe and Receive.
+            ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key, action, resource) => iam.authorize(key, action, [resource]).allowed } } : {}),
             http: { server: http.app.server, url: http.url },
             resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
             onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),

@@ -11,6 +11,8 @@ import type { Credential } from '../config/types.js';
 export interface ApplicationIdentity {
   kind: 'application';
   accessKeyId: string;
+  /** With --iam-policies: the user's policies decide (iot:Connect, Publish, Subscribe, Receive). */
+  authorize?: (action: MqttAction, resource: string) => boolean;
 }
 
 export type MqttAction = 'iot:Connect' | 'iot:Publish' | 'iot:Subscribe' | 'iot:Receive';
@@ -20,8 +22,8 @@ export type MqttAction = 'iot:Connect' | 'iot:Publish' | 'iot:Subscribe' | 'iot:
  * topic/ or topicfilter/ ARN, docs/mqtt.md)? Allows everything for now: IAM policy evaluation
  * plugs in here. Called for CONNECT, each PUBLISH, each SUBSCRIBE filter and each delivery.
  */
-export function authorizeApplication(_identity: ApplicationIdentity, _action: MqttAction, _resource: string): boolean {
-  return true;
+export function authorizeApplication(identity: ApplicationIdentity, action: MqttAction, resource: string): boolean {
+  return identity.authorize ? identity.authorize(action, resource) : true;
 }
 
 /** The signing names an application may scope its URL to: AWS's, and the one some clients use (perimeter.md §5.2). */
@@ -36,6 +38,8 @@ export interface UpgradeVerifierOptions {
   region: string;
   /** The app's clock, also accepted when a test has moved it (as for the API). */
   alsoAccept?: () => number;
+  /** With --iam-policies: the users' secrets (only their keys are accepted) and their policies. */
+  iam?: { secretOf: (accessKeyId: string) => string | undefined; authorize: (accessKeyId: string, action: MqttAction, resource: string) => boolean };
 }
 
 /**
@@ -45,7 +49,20 @@ export interface UpgradeVerifierOptions {
  * a URL that signed it as an ordinary query parameter (botocore's SigV4QueryAuth) is accepted too.
  */
 export function upgradeVerifier(o: UpgradeVerifierOptions): (req: IncomingMessage) => ApplicationIdentity | ServiceError | undefined {
-  const verify = createVerifier({ services: SERVICES, credentials: o.credentials, region: o.region, expiresOptional: true, alsoAccept: o.alsoAccept });
+  const verify = createVerifier({
+    services: SERVICES,
+    credentials: o.credentials,
+    region: o.region,
+    expiresOptional: true,
+    alsoAccept: o.alsoAccept,
+    ...(o.iam ? { secretOf: o.iam.secretOf } : {}),
+  });
+  const iam = o.iam;
+  const identity = (accessKeyId: string): ApplicationIdentity => ({
+    kind: 'application',
+    accessKeyId,
+    ...(iam ? { authorize: (action: MqttAction, resource: string) => iam.authorize(accessKeyId, action, resource) } : {}),
+  });
   return (req) => {
     const rawUrl = req.url ?? '/';
     const q = rawUrl.indexOf('?');
@@ -54,11 +71,11 @@ export function upgradeVerifier(o: UpgradeVerifierOptions): (req: IncomingMessag
     const withoutToken = TOKEN.test(query) ? `${rawUrl.slice(0, q)}?${query.replace(TOKEN, '').replace(/^&/, '')}` : undefined;
     const attempt = (url: string) => verify({ method: 'GET', rawUrl: url, headers: req.headers, body: undefined });
     try {
-      return { kind: 'application', accessKeyId: attempt(withoutToken ?? rawUrl).accessKeyId };
+      return identity(attempt(withoutToken ?? rawUrl).accessKeyId);
     } catch (err) {
       if (withoutToken !== undefined && err instanceof ServiceError && err.code === 'InvalidSignatureException') {
         try {
-          return { kind: 'application', accessKeyId: attempt(rawUrl).accessKeyId };
+          return identity(attempt(rawUrl).accessKeyId);
         } catch {
           // The first answer explains it better.
         }

@@ -36,6 +36,8 @@ export interface MqttDeps {
   metrics?: Metrics | undefined;
   /** Region and account, for the ARNs in events. */
   scope: Scope;
+  /** With --iam-policies: applications are the IAM users, authorized by their policies. */
+  iam?: { secretOf: (accessKeyId: string) => string | undefined; authorize: (accessKeyId: string, action: 'iot:Connect' | 'iot:Publish' | 'iot:Subscribe' | 'iot:Receive', resource: string) => boolean };
   /** The embedded broker saw a client connect or disconnect (an external broker tells nothing of it). */
   onPresence?: (clientId: string, connected: boolean, disconnectReason?: string) => void;
   /** iot-jobs' own CA: the TLS listener's certificate when none is given, and the registry's devices. */
@@ -175,7 +177,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       clock,
       scope: { region: config.region, accountId: config.accountId },
       // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
-      verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now() }),
+      verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now(), ...(deps.iam ? { iam: deps.iam } : {}) }),
     });
     events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;

@@ -5,8 +5,8 @@ import { createVerifier } from '../auth/sigv4.js';
  * topic/ or topicfilter/ ARN, docs/mqtt.md)? Allows everything for now: IAM policy evaluation
  * plugs in here. Called for CONNECT, each PUBLISH, each SUBSCRIBE filter and each delivery.
  */
-export function authorizeApplication(_identity, _action, _resource) {
-    return true;
+export function authorizeApplication(identity, action, resource) {
+    return identity.authorize ? identity.authorize(action, resource) : true;
 }
 /** The signing names an application may scope its URL to: AWS's, and the one some clients use (perimeter.md §5.2). */
 const SERVICES = new Map([
@@ -21,7 +21,20 @@ const TOKEN = /(^|&)X-Amz-Security-Token=[^&]*/;
  * a URL that signed it as an ordinary query parameter (botocore's SigV4QueryAuth) is accepted too.
  */
 export function upgradeVerifier(o) {
-    const verify = createVerifier({ services: SERVICES, credentials: o.credentials, region: o.region, expiresOptional: true, alsoAccept: o.alsoAccept });
+    const verify = createVerifier({
+        services: SERVICES,
+        credentials: o.credentials,
+        region: o.region,
+        expiresOptional: true,
+        alsoAccept: o.alsoAccept,
+        ...(o.iam ? { secretOf: o.iam.secretOf } : {}),
+    });
+    const iam = o.iam;
+    const identity = (accessKeyId) => ({
+        kind: 'application',
+        accessKeyId,
+        ...(iam ? { authorize: (action, resource) => iam.authorize(accessKeyId, action, resource) } : {}),
+    });
     return (req) => {
         const rawUrl = req.url ?? '/';
         const q = rawUrl.indexOf('?');
@@ -31,12 +44,12 @@ export function upgradeVerifier(o) {
         const withoutToken = TOKEN.test(query) ? `${rawUrl.slice(0, q)}?${query.replace(TOKEN, '').replace(/^&/, '')}` : undefined;
         const attempt = (url) => verify({ method: 'GET', rawUrl: url, headers: req.headers, body: undefined });
         try {
-            return { kind: 'application', accessKeyId: attempt(withoutToken ?? rawUrl).accessKeyId };
+            return identity(attempt(withoutToken ?? rawUrl).accessKeyId);
         }
         catch (err) {
             if (withoutToken !== undefined && err instanceof ServiceError && err.code === 'InvalidSignatureException') {
                 try {
-                    return { kind: 'application', accessKeyId: attempt(rawUrl).accessKeyId };
+                    return identity(attempt(rawUrl).accessKeyId);
                 }
                 catch {
                     // The first answer explains it better.

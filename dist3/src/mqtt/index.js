@@ -125,7 +125,7 @@ export async function startMqtt(deps) {
             clock,
             scope: { region: config.region, accountId: config.accountId },
             // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
-            verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now() }),
+            verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now(), ...(deps.iam ? { iam: deps.iam } : {}) }),
         });
         events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
         broker = embedded;
