@@ -273,9 +273,18 @@ export async function removeOne(tx: Tx, row: ExecutionRow, now: number, namespac
  * thing may have further executions), with their timers and counters (DeleteJob's steps). Returns
  * the things whose pending list changed and how many rows went.
  */
-export async function removeRange(tx: Tx, jobId: string, after: string, upTo: string | undefined, namespaceId: string | null, now: number): Promise<{ things: string[]; n: number }> {
+export async function removeRange(
+  tx: Tx,
+  jobId: string,
+  after: string,
+  upTo: string | undefined,
+  namespaceId: string | null,
+  now: number,
+  opts: { running: boolean } = { running: true },
+): Promise<{ things: string[]; n: number }> {
   tx.assertLocked(jobId);
-  await clearRangeTimers(tx, jobId, after, upTo, '>=');
+  // Only running executions have timeout timers: a job with none running (its counter) skips the look.
+  if (opts.running) await clearRangeTimers(tx, jobId, after, upTo, '>=');
   let victims = tx.db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
   if (upTo !== undefined) victims = victims.where('thing_name', '<=', upTo);
   const rows = await victims.returning(['thing_name', 'status']).execute();

@@ -4,7 +4,7 @@ import type { JobRow, Tx } from '../tx.js';
 import { queue, queued } from '../lifecycle/executions.js';
 import { completeIfDone } from '../lifecycle/job-status.js';
 import { groupWithDescendants } from '../groups.js';
-import { fanoutCursor, owe, saveCursor, type FanoutCursor } from '../work.js';
+import { fanoutCursor, owe, type FanoutCursor } from '../work.js';
 
 /**
  * One bounded, resumable step of a job's fan-out to its thing-group targets: set-based
@@ -97,8 +97,8 @@ export async function rolloutStep(tx: Tx, job: JobRow, now: number, limit: numbe
   const done = budget > 0 || groups.length === 0 || cursor.t > groups[groups.length - 1]!.position;
   const groupsLeft = done ? 0 : groups.filter((g) => g.position >= cursor.t).length;
   await queued(tx, jobId, things, job.namespace_id, now);
-  await saveCursor(db, jobId, done ? null : cursor);
-  await db.updateTable('jobs').set({ last_updated_at: now }).where('job_id', '=', jobId).execute();
+  // The cursor and the job's time in one statement (a step's writes are what a 1M fan-out pays for).
+  await db.updateTable('jobs').set({ work_cursor: done ? null : JSON.stringify(cursor), last_updated_at: now }).where('job_id', '=', jobId).execute();
   return { things, done, groupsLeft };
 }
 
