@@ -20,11 +20,15 @@ import { TimerWorker } from './workers/timer-worker.js';
 import { fireTimeouts, TIMEOUT } from './store/timeouts.js';
 import { rolloutHandlers } from './store/rollout.js';
 import type { ClockControl } from './http/clock-route.js';
+import { timeouts as resolveTimeouts, type Timeouts } from './config/timeouts.js';
+import type { Server as HttpListener } from 'node:http';
 
 export interface AppOptions {
   clock?: Clock;
   /** PostgreSQL schema for this instance (tests give each run its own). */
   pgSchema?: string;
+  /** Shorter client deadlines for tests (src/config/timeouts.ts); the documented ones by default. */
+  timeouts?: Partial<Timeouts>;
 }
 
 export interface App {
@@ -36,6 +40,10 @@ export interface App {
   mqttTlsUrl?: string;
   /** Undefined when the node runs no MQTT. */
   notifier?: Notifier;
+  /** The HTTP listener (its timeouts are the ones in force). */
+  httpServer: HttpListener;
+  /** The client deadlines in force. */
+  timeouts: Timeouts;
   store: Store;
   events: Events;
   clock: Clock;
@@ -45,6 +53,7 @@ export interface App {
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  const timeouts = resolveTimeouts(opts.timeouts);
   // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
@@ -114,7 +123,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: config.credentials } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, timeouts });
   } catch (err) {
     await store.close();
     unlock();
@@ -133,6 +142,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       log,
       metrics,
       http: { server: http.app.server, url: http.url },
+      connectTimeoutMs: timeouts.mqttConnectMs,
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
     });
   } catch (err) {
@@ -152,6 +162,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     mqttWsUrl: mqtt?.wsUrl,
     mqttTlsUrl: mqtt?.tlsUrl,
     notifier: mqtt?.notifier,
+    httpServer: http.app.server,
+    timeouts,
     store,
     events,
     clock,

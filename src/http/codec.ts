@@ -446,6 +446,7 @@ const UNMODELED: Record<string, number> = {
   SerializationException: 400,
   RequestEntityTooLargeException: 413,
   RequestHeaderFieldsTooLargeException: 431,
+  RequestTimeoutException: 408,
   ServiceUnavailableException: 503,
 };
 

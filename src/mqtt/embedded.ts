@@ -23,6 +23,8 @@ export interface EmbeddedBrokerOptions {
   onRequest: (thingName: string, topic: string, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
   metrics?: Metrics | undefined;
+  /** CONNECT after the connection opened; the TLS handshake counts against it too (default 30 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -103,7 +105,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       o.metrics?.mqttConnections.set(broker.clients.size);
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) }, 'device disconnected');
     },
-  });
+  }, o.connectTimeoutMs);
   const clientListeners: ((clientId: string) => void | Promise<void>)[] = [];
 
   const handle = (socket: Socket) => broker.handle(socket);
@@ -130,7 +132,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url = `mqtt://${host}:${port}`;
   }
   if (o.tls) {
-    const server = tlsListener(o.tls, handle, o.log);
+    const server = tlsListener(o.tls, handle, o.log, broker.connectTimeoutMs);
     try {
       tlsUrl = `mqtts://${host}:${await listen(server, o.tls.port, o.host)}`;
     } catch (err) {

@@ -24,6 +24,8 @@ export interface MqttDeps {
   /** The document as devices are given it (presigned-URL placeholders replaced). */
   resolveDocument?: (jobId: string, document: string) => Promise<string>;
   metrics?: Metrics | undefined;
+  /** The embedded broker's CONNECT deadline (default 30 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface Mqtt {
@@ -101,6 +103,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       onRequest,
       log,
       metrics: deps.metrics,
+      connectTimeoutMs: deps.connectTimeoutMs,
     });
     broker = embedded;
     if (deps.http) embedded.attachWebSocket(deps.http.server, MQTT_WS_PATH);

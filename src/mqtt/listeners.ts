@@ -17,9 +17,10 @@ function quiet(handle: Handle): Handle {
 export const plainListener = (handle: Handle): Server => createServer({ noDelay: true }, quiet(handle));
 
 /** MQTT over TLS; with a CA, only devices presenting a certificate it signed get through the handshake. */
-export function tlsListener(tls: MqttTls, handle: Handle, log: Logger): Server {
+export function tlsListener(tls: MqttTls, handle: Handle, log: Logger, handshakeTimeoutMs: number): Server {
+  // A handshake that stalls would otherwise hold the socket for Node's default two minutes.
   const server = createTlsServer(
-    { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined, noDelay: true },
+    { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined, noDelay: true, handshakeTimeout: handshakeTimeoutMs },
     quiet(handle),
   );
   // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.
