@@ -24,7 +24,11 @@ export function tlsListener(tls: MqttTls, handle: Handle, log: Logger, handshake
     quiet(handle),
   );
   // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.
-  server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtt tls handshake failed'));
+  // Node only reports a handshake that timed out: the socket stays open until it is destroyed.
+  server.on('tlsClientError', (err, socket) => {
+    log.debug({ err: err.message }, 'mqtt tls handshake failed');
+    socket.destroy();
+  });
   return server;
 }
 

@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { CreateThingCommand, DescribeThingCommand, ListJobsCommand } from '@aws-sdk/client-iot';
 import { TIMEOUTS } from '../../src/config/timeouts.js';
 import { startServer, type TestServer } from '../support/harness.js';
+import { makePki } from '../support/certs.js';
 
 /**
  * Slow clients are cut off on time (issue 26 §2): sockets that send half their headers, nothing,
@@ -25,6 +26,8 @@ interface Slow {
   closedAfter: Promise<number>;
   /** What the server wrote before closing. */
   received: () => string;
+  /** Hangs up (so that a failed run does not leave the server waiting for it). */
+  destroy: () => void;
 }
 
 function open(port: number, kind: string, start: (s: Socket) => void): Slow {
@@ -34,7 +37,7 @@ function open(port: number, kind: string, start: (s: Socket) => void): Slow {
   s.on('data', (d) => (got += d.toString('latin1')));
   s.on('error', () => {});
   s.on('connect', () => start(s));
-  return { kind, received: () => got, closedAfter: new Promise((r) => s.on('close', () => r(Date.now() - t0))) };
+  return { kind, received: () => got, destroy: () => s.destroy(), closedAfter: new Promise((r) => s.on('close', () => r(Date.now() - t0))) };
 }
 
 function trickle(s: Socket): void {
@@ -50,7 +53,7 @@ function upgradedSilent(url: string): Slow {
   let opened = false;
   ws.on('open', () => (opened = true));
   ws.on('error', () => {});
-  return { kind: 'websocket, no CONNECT', received: () => (opened ? 'upgraded' : ''), closedAfter: new Promise((r) => ws.on('close', () => r(Date.now() - t0))) };
+  return { kind: 'websocket, no CONNECT', received: () => (opened ? 'upgraded' : ''), destroy: () => ws.terminate(), closedAfter: new Promise((r) => ws.on('close', () => r(Date.now() - t0))) };
 }
 
 const within = (ms: number, deadline: number) => ms >= deadline - 50 && ms <= deadline + SHORT.checkEveryMs + SLACK_MS;
@@ -58,7 +61,8 @@ const within = (ms: number, deadline: number) => ms >= deadline - 50 && ms <= de
 describe('slow clients are closed on time [sqlite]', () => {
   let s: TestServer;
   before(async () => {
-    s = await startServer('sqlite', { mqttPort: 0 }, { timeouts: SHORT });
+    const pki = makePki();
+    s = await startServer('sqlite', { mqttPort: 0, mqttTls: { port: 0, cert: Buffer.from(pki.server.cert), key: Buffer.from(pki.server.key) } }, { timeouts: SHORT });
     await s.iot.send(new CreateThingCommand({ thingName: 'hardening-slow' }));
   });
   after(async () => s?.close());
@@ -78,6 +82,8 @@ describe('slow clients are closed on time [sqlite]', () => {
       slow.push(open(port, 'half websocket upgrade', (x) => x.write('GET /mqtt HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n')));
       slow.push(upgradedSilent(s.app.mqttWsUrl!));
       slow.push(open(mqttPort, 'mqtt, no CONNECT', () => {}));
+      // The TLS listener: a TCP connection that never starts (or ends) its handshake.
+      slow.push(open(Number(new URL(s.app.mqttTlsUrl!).port), 'mqtt tls, no handshake', () => {}));
     }
     // A normal client meanwhile, over its own keep-alive connections.
     let served = 0;
@@ -93,6 +99,7 @@ describe('slow clients are closed on time [sqlite]', () => {
     // A socket still open well past every deadline counts as never closed (and fails below).
     const giveUp = new Promise<number>((r) => setTimeout(() => r(Infinity), SHORT.requestMs + 4 * SLACK_MS).unref());
     const times = await Promise.all(slow.map((x) => Promise.race([x.closedAfter, giveUp])));
+    for (const x of slow) x.destroy();
     stop = true;
     await client;
 
@@ -105,6 +112,7 @@ describe('slow clients are closed on time [sqlite]', () => {
       'half websocket upgrade': SHORT.headersMs,
       'websocket, no CONNECT': SHORT.mqttConnectMs,
       'mqtt, no CONNECT': SHORT.mqttConnectMs,
+      'mqtt tls, no handshake': SHORT.mqttConnectMs,
     };
     const byKind = new Map<string, number[]>();
     slow.forEach((x, i) => byKind.set(x.kind, [...(byKind.get(x.kind) ?? []), times[i]!]));
