@@ -1,5 +1,8 @@
 /** The baseline for throughput: a bare Fastify hello world, JSON out. Prints its URL. */
 import Fastify from 'fastify';
+import { helpRequested } from './args.js';
+
+helpRequested('The baseline for throughput: a bare Fastify hello world, JSON out. Prints its URL.');
 
 const app = Fastify({ logger: false });
 app.get('/*', async () => ({ hello: 'world' }));

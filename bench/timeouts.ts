@@ -15,7 +15,7 @@
  * that mirrors what UpdateJobExecution writes, checked column by column against one execution
  * started through the data plane in the same run (see startInBulk).
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,18 +28,30 @@ import { clockRequest } from '../src/cli/clock-client.js';
 import { clients, testConfig } from '../test/support/harness.js';
 import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
 
-const { values } = parseArgs({
-  options: {
-    scenario: { type: 'string', default: 'storm' },
-    backend: { type: 'string', default: 'sqlite' },
-    n: { type: 'string', default: '100000' },
-    runs: { type: 'string', default: '3' },
-    'idle-seconds': { type: 'string', default: '20' },
-    child: { type: 'string' },
-    /** Idle variants to run, by index (default all): 0,1,2 skips the small one at 1,000,000. */
-    variants: { type: 'string' },
+const { values } = benchArgs(
+  'Timer benchmarks, each variant in a fresh child process. storm: N executions time out in the same minute on a manual clock, with DescribeJobExecution latency meanwhile. idle: server CPU and RSS with N pending timers and nothing due.',
+  {
+    options: {
+      scenario: { type: 'string', default: 'storm' },
+      backend: { type: 'string', default: 'sqlite' },
+      n: { type: 'string', default: '100000' },
+      runs: { type: 'string', default: '3' },
+      'idle-seconds': { type: 'string', default: '20' },
+      child: { type: 'string' },
+      /** Idle variants to run, by index (default all): 0,1,2 skips the small one at 1,000,000. */
+      variants: { type: 'string' },
+    },
   },
-});
+  {
+    scenario: 'storm or idle',
+    backend: 'sqlite or postgres',
+    n: 'executions',
+    runs: 'runs; medians are reported',
+    'idle-seconds': 'length of the idle window',
+    child: 'internal: the variant a child process runs',
+    variants: 'idle variants to run, by index (default all)',
+  },
+);
 const backend = values.backend as 'sqlite' | 'postgres';
 const n = Number(values.n);
 const idleSeconds = Number(values['idle-seconds']);

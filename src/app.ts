@@ -33,11 +33,15 @@ import { httpAuthorizer } from './iam/http.js';
 import { resourceTags } from './iam/resource-tags.js';
 import { buildStep, GROUP_BUILD } from './operations/dynamic-groups.js';
 import { connectivityRecorder } from './operations/connectivity.js';
+import { timeouts as resolveTimeouts, type Timeouts } from './config/timeouts.js';
+import type { Server as HttpListener } from 'node:http';
 
 export interface AppOptions {
   clock?: Clock;
   /** PostgreSQL schema for this instance (tests give each run its own). */
   pgSchema?: string;
+  /** Shorter client deadlines for tests (src/config/timeouts.ts); the documented ones by default. */
+  timeouts?: Partial<Timeouts>;
 }
 
 export interface App {
@@ -53,6 +57,10 @@ export interface App {
   iam?: Iam;
   /** Publishes an event through the broker in use (mqtt/index.ts); undefined without MQTT. */
   publishEvent?: (topic: string, payload: string) => Promise<void>;
+  /** The HTTP listener (its timeouts are the ones in force). */
+  httpServer: HttpListener;
+  /** The client deadlines in force. */
+  timeouts: Timeouts;
   store: Store;
   events: Events;
   /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
@@ -66,6 +74,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const log = createLogger({ level: config.logLevel, format: config.logFormat });
   // First: a bad users file stops the start before anything is opened (IamFileError, exit 2).
   const iam = config.iamPolicies === undefined ? undefined : new Iam(config.iamPolicies, config.accountId, log);
+  const timeouts = resolveTimeouts(opts.timeouts);
   // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
@@ -182,7 +191,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
     const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]!] : config.credentials;
     const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
-    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem });
+    http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem, timeouts });
   } catch (err) {
     await store.close();
     unlock();
@@ -204,6 +213,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       // Applications on MQTT are IAM users too: their policies decide iot:Connect, Publish, Subscribe and Receive.
       ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key: string, action: string, resource: string) => iam.authorize(key, action, [resource]).allowed } } : {}),
       http: { server: http.app.server, url: http.url },
+      connectTimeoutMs: timeouts.mqttConnectMs,
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
       onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
       ca,
@@ -235,6 +245,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     notifier: mqtt?.notifier,
     iam,
     publishEvent: mqtt ? (topic, payload) => mqtt!.publish(topic, payload) : undefined,
+    httpServer: http.app.server,
+    timeouts,
     store,
     events,
     eventConfig,

@@ -3,6 +3,9 @@ import type { IConnectPacket, IPublishPacket } from 'mqtt-packet';
 import { Connection, type BrokerHooks, type Session } from './connection.js';
 
 export { MAX_SESSION_EXPIRY_S, type BrokerHooks, type ConnectRequest, type Session, type Subscription } from './connection.js';
+import { TIMEOUTS } from '../config/timeouts.js';
+
+const CONNECT_TIMEOUT_MS = TIMEOUTS.mqttConnectMs;
 import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 
@@ -21,7 +24,11 @@ export class Broker {
   private readonly wills = new Map<string, NodeJS.Timeout>();
   private closing = false;
 
-  constructor(readonly hooks: BrokerHooks) {}
+  /** A client must send CONNECT this soon after its connection opened. */
+  constructor(
+    readonly hooks: BrokerHooks,
+    readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  ) {}
 
   /** Serves one MQTT connection on a byte stream (TCP, TLS or a WebSocket stream). */
   handle(stream: Duplex): Connection | undefined {

@@ -10,8 +10,6 @@ import { disconnectReasonOf, type DisconnectReason } from './lifecycle.js';
 
 /** AWS IoT's message size limit, plus room for the topic and header; advertised to MQTT 5 clients as Maximum Packet Size. */
 export const MAX_PACKET = 128 * 1024 + 1024;
-/** A client must send CONNECT this soon after it connects (aedes' default). */
-const CONNECT_TIMEOUT_MS = 30_000;
 /** A client that reads nothing is cut off once this much waits to be written to it. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 /** A DISCONNECT is flushed before the socket closes; a client that does not close it is cut off after this. */
@@ -68,7 +66,7 @@ export class Connection {
     this.ended = new Promise((resolve) => stream.once('close', resolve));
     broker.connections.add(this);
     // Until CONNECT names a keep-alive, the timer is the CONNECT deadline.
-    this.timer = setTimeout(() => this.onTimeout(), CONNECT_TIMEOUT_MS);
+    this.timer = setTimeout(() => this.onTimeout(), broker.connectTimeoutMs);
     // On the reassembled byte stream, whatever the transport: a WebSocket may split a packet over messages.
     const fits = packetLimit(MAX_PACKET);
     stream.on('data', (chunk: Buffer) => {
@@ -452,6 +450,8 @@ export const MAX_SESSION_EXPIRY_S = 3600;
 /** What a connection needs of its broker (broker.ts implements it; a broker owns its connections). */
 export interface ConnectionHost {
   readonly hooks: BrokerHooks;
+  /** CONNECT after the connection opened (the TLS handshake counts against it too). */
+  readonly connectTimeoutMs: number;
   readonly connections: Set<Connection>;
   attach(c: Connection, cleanStart: boolean): { session: Session; present: boolean };
   detach(c: Connection, expirySeconds: number, will: WillPacket['will'] | undefined): void;

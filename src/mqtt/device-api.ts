@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors.js';
 import { serializeOutput, validateInput } from '../codec/codec.js';
+import { parseJsonExact } from '../codec/exact-numbers.js';
 import type { Dispatch, Input } from '../operations/types.js';
 import { replyTopic, type DeviceApi, type RequestTopic } from './topics.js';
 
@@ -61,7 +62,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 function parsePayload(payload: Buffer): Record<string, unknown> | undefined {
   if (payload.length === 0) return {};
   try {
-    const doc = JSON.parse(UTF8.decode(payload)) as unknown;
+    const doc = parseJsonExact(UTF8.decode(payload));
     return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

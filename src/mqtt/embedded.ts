@@ -51,6 +51,8 @@ export interface EmbeddedBrokerOptions {
    * identity of a good signature, an error (answered 403, no MQTT) for a bad one.
    */
   verifyUpgrade?: (req: IncomingMessage) => ApplicationIdentity | ServiceError | undefined;
+  /** CONNECT after the connection opened; the TLS handshake counts against it too (default 30 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -231,8 +233,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       o.log.info({ clientId: c.id, remote: remoteOf(c.stream) ?? remotes.get(c.stream), reason: c.endReason }, appOf(c.stream) ? 'application disconnected' : 'device disconnected');
       if (!appOf(c.stream)) o.onPresence?.(c.id, false, c.clientInitiated ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
     },
-  });
-
+  }, o.connectTimeoutMs);
   // Service messages go to the applications subscribed; past a receiver's high-water mark the
   // publisher waits for its buffer to drain (or for it to go).
   async function publish(topic: string, payload: string): Promise<void> {
@@ -288,7 +289,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
     url = `mqtt://${host}:${port}`;
   }
   if (o.tls) {
-    const server = tlsListener(o.tls, handle, o.log);
+    const server = tlsListener(o.tls, handle, o.log, broker.connectTimeoutMs);
     let port: number;
     try {
       port = await listen(server, o.tls.port, o.host);

@@ -42,6 +42,8 @@ export interface MqttDeps {
   onPresence?: (clientId: string, connected: boolean, disconnectReason?: string) => void;
   /** iot-jobs' own CA: the TLS listener's certificate when none is given, and the registry's devices. */
   ca?: Ca | undefined;
+  /** The embedded broker's CONNECT deadline (default 30 s). */
+  connectTimeoutMs?: number | undefined;
 }
 
 export interface Mqtt {
@@ -178,6 +180,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       scope: { region: config.region, accountId: config.accountId },
       // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
       verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now(), ...(deps.iam ? { iam: deps.iam } : {}) }),
+      connectTimeoutMs: deps.connectTimeoutMs,
     });
     events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;

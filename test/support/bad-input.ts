@@ -35,6 +35,8 @@ export interface BadRequest {
   /** Already percent-encoded, without '?'. */
   query: string;
   body: Buffer | undefined;
+  /** Members bound to headers, signed with the rest. */
+  headers?: Record<string, string>;
 }
 
 /** A small seeded PRNG (mulberry32), so that a failing run can be replayed. */
@@ -302,6 +304,8 @@ export interface Answer {
   body: string;
   /** x-amzn-errortype: the AWS error code. */
   errorType?: string | undefined;
+  /** x-amzn-errortype. */
+  type?: string | undefined;
 }
 
 const SERVICE_SCOPE: Record<ServiceName, string> = { iot: 'iot', 'iot-jobs-data': 'iot-jobs-data' };
@@ -318,7 +322,7 @@ export async function send(base: string, req: BadRequest, agent: Agent): Promise
     const prev = query[k];
     query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
-  const headers: Record<string, string> = { host: u.host };
+  const headers: Record<string, string> = { host: u.host, ...req.headers };
   if (body) headers['content-type'] = 'application/json';
   const signer = new SignatureV4({ service: SERVICE_SCOPE[req.service], region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
   const signed = await signer.sign(new HttpRequest({ method: req.method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: req.path, query, headers, body }));
@@ -329,6 +333,7 @@ export async function send(base: string, req: BadRequest, agent: Agent): Promise
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: res.headers['x-amzn-errortype'] as string | undefined }));
+        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), type: res.headers['x-amzn-errortype'] as string | undefined }));
         res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
       },
     );
@@ -357,4 +362,183 @@ export function plantedBody(shapes: Shapes, shapeName: string, kind: Kind, fx: F
     if (text !== undefined) return `{${JSON.stringify(n)}:${text}}`;
   }
   return undefined;
+}
+
+/**
+ * Numeric edges: for every numeric member of every operation, wherever it sits (path, query,
+ * header, JSON body, nested too), the edges of its type (2^31 for an integer, 2^63 for a long,
+ * each side and one past, long decimal strings) and of its model range (min-1, min, max, max+1).
+ * Unlike the malformed requests above, some are valid: `refused` says which the codec must answer
+ * 400 InvalidRequestException; the others may get any answer but a 5xx.
+ */
+export interface EdgeRequest extends BadRequest {
+  /** Where the member sits, e.g. body abortConfig.criteriaList.1.member.thresholdPercentage. */
+  where: string;
+  value: string;
+  refused: boolean;
+}
+
+type Step = { member: string; shape: string } | { item: string };
+
+/** Every numeric leaf under a shape, as the steps that reach it (recursive shapes cut at depth 6). */
+function numericLeaves(shapes: Shapes, shapeName: string, depth = 0): Step[][] {
+  const s = shapes[shapeName]!;
+  if (s.type === 'integer' || s.type === 'long' || s.type === 'double' || s.type === 'float') return [[]];
+  if (depth > 6) return [];
+  if (s.type === 'structure') return Object.entries(s.members ?? {}).flatMap(([n, m]) => numericLeaves(shapes, m.shape, depth + 1).map((p) => [{ member: n, shape: m.shape }, ...p]));
+  if (s.type === 'list') return numericLeaves(shapes, s.member!.shape, depth + 1).map((p) => [{ item: s.member!.shape }, ...p]);
+  if (s.type === 'map') return numericLeaves(shapes, s.value!.shape, depth + 1).map((p) => [{ item: s.value!.shape }, ...p]);
+  return [];
+}
+
+/** A valid value of a shape with MARK at the end of `steps`. */
+function withMark(shapes: Shapes, shapeName: string, member: string, steps: Step[], fx: Fixtures): unknown {
+  if (!steps.length) return MARK;
+  const [step, ...rest] = steps;
+  const s = shapes[shapeName]!;
+  if ('member' in step!) {
+    const o = valid(shapes, shapeName, member, fx) as Record<string, unknown>;
+    o[step.member] = withMark(shapes, step.shape, step.member, rest, fx);
+    return o;
+  }
+  const inner = withMark(shapes, step!.item, member, rest, fx);
+  return s.type === 'list' ? [inner] : { k1: inner };
+}
+
+const P63 = 2n ** 63n;
+const P53 = 2n ** 53n;
+const P31 = 2n ** 31n;
+/** Texts of whole numbers at the type edges, each with its value. */
+const WHOLE_EDGES: string[] = [
+  ...[-P63 - 1n, -P63, -P63 + 1n, P63 - 1n, P63, P63 + 1n, -P53 - 1n, P53 + 1n, -P31 - 1n, -P31, P31 - 1n, P31].map(String),
+  '-0', `${'0'.repeat(30)}7`, `-${'0'.repeat(30)}7`, '9'.repeat(30), `-${'9'.repeat(30)}`, `1${'0'.repeat(400)}`,
+];
+/** Only in JSON: exponents and fractions that land on or past the long edges. */
+const JSON_EDGES = ['9.223372036854775807e18', '9.223372036854775808e18', '-9.223372036854775808e18', '-9.223372036854775809e18', '1e19', '-1e19', '2.147483648e9', '1e400', '1.7976931348623157e308'];
+
+/** A number JSON allows (leading zeros are for paths and queries only: in a body they are a syntax error). */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** The exact value a decimal text denotes (undefined if not a number or too long to matter). */
+function exact(text: string): { whole: bigint | undefined; n: number } {
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(text)!;
+  const frac = m[3] ?? '';
+  const exp = Number(m[4] ?? 0) - frac.length;
+  const digits = BigInt(`${m[2]}${frac}`);
+  let whole: bigint | undefined;
+  if (exp >= 0 && exp < 500) whole = digits * 10n ** BigInt(exp);
+  else if (exp < 0 && digits % 10n ** BigInt(-exp) === 0n) whole = digits / 10n ** BigInt(-exp);
+  return { whole: whole === undefined ? undefined : m[1] ? -whole : whole, n: Number(text) };
+}
+
+/** Whether the codec must refuse `text` for a numeric shape (its type, then its model range). */
+function mustRefuse(s: Shape, text: string): boolean {
+  const { whole, n } = exact(text);
+  if (s.type === 'integer' || s.type === 'long') {
+    const edge = s.type === 'integer' ? P31 : P63;
+    if (whole === undefined || whole < -edge || whole >= edge) return true;
+    return (s.min !== undefined && whole < BigInt(s.min)) || (s.max !== undefined && whole > BigInt(s.max));
+  }
+  if (!Number.isFinite(n)) return true;
+  return (s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max);
+}
+
+/** The model range's edges for a shape, as texts. */
+function rangeEdges(s: Shape): string[] {
+  const whole = s.type === 'integer' || s.type === 'long';
+  const out: number[] = [];
+  for (const b of [s.min, s.max]) if (b !== undefined) out.push(b - 1, b, b + 1);
+  // A double's range also gets the edges a whole step would jump over.
+  if (!whole) for (const b of [s.min, s.max]) if (b !== undefined) out.push(b - 0.01, b + 0.01);
+  return out.map((x) => (whole ? String(x) : String(Math.round(x * 1000) / 1000)));
+}
+
+export function generateEdges(fx: Fixtures): EdgeRequest[] {
+  const out: EdgeRequest[] = [];
+  for (const op of operations()) {
+    const shapes = models[op.service].shapes;
+    // The otherwise-valid request, as generate() builds it.
+    const labels: Record<string, string> = {};
+    const query: [string, string][] = [];
+    const body: Record<string, string> = {};
+    const text = (name: string, shapeName: string) => {
+      const v = valid(shapes, shapeName, name, fx);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+    for (const m of op.members) {
+      if (!op.required.has(m.name)) continue;
+      if (m.location === 'uri') labels[m.wire] = enc(text(m.name, m.shape));
+      else if (m.location === 'querystring') query.push([m.wire, text(m.name, m.shape)]);
+      else if (m.location === undefined) body[m.wire] = JSON.stringify(valid(shapes, m.shape, m.name, fx));
+    }
+    for (const l of op.template.matchAll(/\{([^}+]+)\+?\}/g)) {
+      const m = op.members.find((x) => x.wire === l[1]);
+      labels[l[1]!] ??= enc(m ? text(m.name, m.shape) : 'x1');
+    }
+    // A job document too, so that a create gets past "one of document, documentSource or jobArn".
+    if (op.members.some((m) => m.name === 'document' && m.location === undefined)) body.document ??= JSON.stringify('{}');
+    const hasBody = op.members.some((m) => m.location === undefined);
+    for (const m of op.members) {
+      const place = m.location ?? 'body';
+      for (const steps of place === 'body' ? numericLeaves(shapes, m.shape) : numericLeaves(shapes, m.shape).filter((p) => p.length === 0)) {
+        const last = steps.at(-1);
+        const leaf = shapes[!last ? m.shape : 'member' in last ? last.shape : last.item]!;
+        const whole = leaf.type === 'integer' || leaf.type === 'long';
+        const values = [...new Set([...WHOLE_EDGES, ...rangeEdges(leaf), ...(place === 'body' ? JSON_EDGES : [])])]
+          // A path or query carries whole-number texts only for whole members (anything else is another kind's business).
+          .filter((v) => (place === 'body' ? JSON_NUMBER.test(v) : whole ? /^-?\d+$/.test(v) : true));
+        const where = `${place} ${[m.wire, ...steps.map((st) => ('member' in st ? st.member : '1'))].join('.')}`;
+        for (const value of values) {
+          const l = { ...labels };
+          const q = query.filter(([k]) => k !== m.wire);
+          const b = { ...body };
+          const headers: Record<string, string> = {};
+          if (place === 'uri') l[m.wire] = enc(value);
+          else if (place === 'querystring') q.push([m.wire, value]);
+          else if (place === 'header') headers[m.wire.toLowerCase()] = value;
+          else b[m.wire] = JSON.stringify(withMark(shapes, m.shape, m.name, steps, fx)).replace(JSON.stringify(MARK), value);
+          const path = op.template.replace(/\{([^}+]+)\+?\}/g, (_, x: string) => l[x]!);
+          const bodyText = hasBody || Object.keys(b).length ? `{${Object.entries(b).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}` : undefined;
+          out.push({
+            kind: 'bignum',
+            service: op.service,
+            operation: op.operation,
+            method: op.method,
+            path,
+            query: q.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
+            body: bodyText === undefined ? undefined : Buffer.from(bodyText),
+            headers,
+            where,
+            value,
+            refused: mustRefuse(leaf, value),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every numeric member of every operation, as `service:Operation place path` (what generateEdges must cover). */
+export function numericMembers(): string[] {
+  return operations().flatMap((op) => {
+    const shapes = models[op.service].shapes;
+    return op.members.flatMap((m) =>
+      (m.location === undefined ? numericLeaves(shapes, m.shape) : numericLeaves(shapes, m.shape).filter((p) => p.length === 0)).map(
+        (steps) => `${op.service}:${op.operation} ${m.location ?? 'body'} ${[m.wire, ...steps.map((st) => ('member' in st ? st.member : '1'))].join('.')}`,
+      ),
+    );
+  });
+}
+
+/** The same edges for the numeric members of the MQTT device API's payloads (its topics carry no numbers). */
+export function payloadEdges(members: Record<string, string[]>): { api: string; member: string; value: string; refused: boolean }[] {
+  const m = models['iot-jobs-data'];
+  return Object.entries(members).flatMap(([api, names]) => {
+    const input = m.shapes[m.operations[api]!.input!.shape]!;
+    return names.flatMap((member) => {
+      const leaf = m.shapes[input.members![member]!.shape]!;
+      return [...new Set([...WHOLE_EDGES, ...rangeEdges(leaf), ...JSON_EDGES])].filter((v) => JSON_NUMBER.test(v)).map((value) => ({ api, member, value, refused: mustRefuse(leaf, value) }));
+    });
+  });
 }
