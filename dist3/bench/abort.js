@@ -12,7 +12,7 @@
  * is reported as sweepMs, and the next phase starts after it. --first cancel swaps the phases;
  * --settle-ms sets the pause (the server's CPU per second of it is reported as settleCpuMs).
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { execSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { Store } from '../src/store/store.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
 import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
-const { values } = parseArgs({
+const { values } = benchArgs('Abort benchmark: time from the update that crosses an abort threshold to the last QUEUED execution CANCELED, for a job of N executions, beside CancelJob of a job of the same size in the same run.', {
     options: {
         backend: { type: 'string', default: 'sqlite' },
         size: { type: 'string', default: '100000' },
@@ -38,6 +38,15 @@ const { values } = parseArgs({
         /** on: JOB and JOB_EXECUTION events turned on (written to the outbox, published to whoever subscribed). */
         events: { type: 'string', default: 'off' },
     },
+}, {
+    backend: 'sqlite or postgres',
+    size: 'executions per job (things seeded)',
+    runs: 'runs; medians are reported',
+    'poll-ms': 'how often DescribeJob is polled to see the end',
+    probes: 'DescribeJobExecution loops during the phases (0: the cancel alone)',
+    first: 'which phase runs first: abort or cancel',
+    'settle-ms': 'pause after the fan-outs and between the phases',
+    events: 'on: JOB and JOB_EXECUTION events turned on (written to the outbox and published), off (default)',
 });
 const backend = values.backend;
 const n = Number(values.size);

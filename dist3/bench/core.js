@@ -5,18 +5,22 @@
  * (DescribeJob no longer isConcurrent), then force-delete the job at full speed while 4 loops
  * call DescribeJobExecution on another job, and time DeleteJob until the job is gone.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { CreateJobCommand, DeleteJobCommand, DescribeJobCommand, DescribeJobExecutionCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { startApp } from '../src/app.js';
 import { clients, testConfig } from '../test/support/harness.js';
 import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
-const { values } = parseArgs({
+const { values } = benchArgs('Fan-out and deletion: CreateJob on a group of N things until the fan-out is complete, then a forced DeleteJob while 4 loops call DescribeJobExecution on another job.', {
     options: {
         backend: { type: 'string', default: 'sqlite' },
         sizes: { type: 'string', default: '100000' },
         runs: { type: 'string', default: '3' },
     },
+}, {
+    backend: 'sqlite or postgres',
+    sizes: 'comma-separated group sizes',
+    runs: 'runs per size; medians are reported',
 });
 const backend = values.backend;
 const sizes = values.sizes.split(',').map(Number);

@@ -10,6 +10,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { helpRequested } from './args.js';
+helpRequested('A floor for DescribeJob: Fastify, a SigV4 check for exactly the throughput benchmark\'s request, and one prepared better-sqlite3 read of the job row. Prints its URL.', {}, {}, '<data dir of an iot-jobs server>');
 const db = new Database(join(process.argv[2], 'iot-jobs.sqlite'), { readonly: true });
 const byId = db.prepare('select * from jobs where job_id = ?');
 const keys = new Map();

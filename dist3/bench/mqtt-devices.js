@@ -8,7 +8,7 @@
  * and the latency from sending CreateJob to each device's notify-next. A first warm-up round (JIT,
  * caches) is printed but left out of the medians.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { CreateJobCommand } from '@aws-sdk/client-iot';
@@ -17,13 +17,17 @@ import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
 import { machine, median, percentile, processCpuMs, seedGroup, tmpDir } from './support.js';
 import { SimDevice } from './sim-device.js';
-const { values } = parseArgs({
+const { values } = benchArgs('MQTT device load: N simulated devices each run start-next, update IN_PROGRESS, update SUCCEEDED after one CreateJob on their group; cycles per second and notify-next latency per round.', {
     options: {
         devices: { type: 'string', default: '1000' },
         rounds: { type: 'string', default: '3' },
         // The devices' MQTT version: 4 (3.1.1) or 5.
         protocol: { type: 'string', default: '4' },
     },
+}, {
+    devices: 'comma-separated numbers of devices',
+    rounds: 'measured rounds (after one warm-up round)',
+    protocol: "the devices' MQTT version: 4 (3.1.1) or 5",
 });
 const sizes = values.devices.split(',').map(Number);
 const rounds = Number(values.rounds);

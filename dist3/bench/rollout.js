@@ -20,7 +20,7 @@
  *     phase and during the rollout.
  * Seeding writes the things straight into the store before the server starts (not measured).
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { rmSync } from 'node:fs';
 import { CreateJobCommand, CreateThingCommand, DescribeJobCommand, DescribeJobExecutionCommand } from '@aws-sdk/client-iot';
@@ -29,7 +29,7 @@ import { clockRequest } from '../src/cli/clock-client.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
 import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
-const { values } = parseArgs({
+const { values } = benchArgs('Paced rollout on a manual clock: minutes from CreateJob to full rollout against the ideal, the worst overshoot of the rate, and server CPU per 1,000 executions released.', {
     options: {
         backend: { type: 'string', default: 'sqlite' },
         size: { type: 'string', default: '100000' },
@@ -37,6 +37,12 @@ const { values } = parseArgs({
         step: { type: 'string', default: '60' },
         'baseline-posts': { type: 'string', default: '100' },
     },
+}, {
+    backend: 'sqlite or postgres',
+    size: 'things in the group',
+    scenario: 'constant (maximumPerMinute 1000) or exponential',
+    step: 'seconds the clock moves per POST /_iot-jobs/clock',
+    'baseline-posts': 'clock moves of the idle baseline (CPU net of it)',
 });
 const backend = values.backend;
 const n = Number(values.size);

@@ -5,7 +5,7 @@
  * Servers run as separate processes; autocannon (50 keep-alive connections) runs here. A SigV4
  * signature stays valid for 5 minutes, so one signed request is replayed.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -13,13 +13,18 @@ import autocannon from 'autocannon';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { clients, PG_URL as TEST_PG_URL } from '../test/support/harness.js';
 import { dropPgSchema, freshPgSchema, machine, median, signedHeaders, tmpDir } from './support.js';
-const { values } = parseArgs({
+const { values } = benchArgs('DescribeJob throughput with signed keep-alive requests (autocannon), beside a bare Fastify hello world measured in the same run.', {
     options: {
         runs: { type: 'string', default: '3' },
         duration: { type: 'string', default: '10' },
         connections: { type: 'string', default: '50' },
         postgres: { type: 'boolean', default: false },
     },
+}, {
+    runs: 'runs; medians are reported',
+    duration: 'seconds per run',
+    connections: 'keep-alive connections',
+    postgres: 'also one PostgreSQL node against two',
 });
 const runs = Number(values.runs);
 const duration = Number(values.duration);

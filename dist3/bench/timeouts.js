@@ -15,7 +15,7 @@
  * that mirrors what UpdateJobExecution writes, checked column by column against one execution
  * started through the data plane in the same run (see startInBulk).
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,7 +26,7 @@ import { startApp } from '../src/app.js';
 import { clockRequest } from '../src/cli/clock-client.js';
 import { clients, testConfig } from '../test/support/harness.js';
 import { dropPgSchema, freshPgSchema, machine, median, percentile, PG_URL, processCpuMs, seedGroup, tmpDir } from './support.js';
-const { values } = parseArgs({
+const { values } = benchArgs('Timer benchmarks, each variant in a fresh child process. storm: N executions time out in the same minute on a manual clock, with DescribeJobExecution latency meanwhile. idle: server CPU and RSS with N pending timers and nothing due.', {
     options: {
         scenario: { type: 'string', default: 'storm' },
         backend: { type: 'string', default: 'sqlite' },
@@ -37,6 +37,14 @@ const { values } = parseArgs({
         /** Idle variants to run, by index (default all): 0,1,2 skips the small one at 1,000,000. */
         variants: { type: 'string' },
     },
+}, {
+    scenario: 'storm or idle',
+    backend: 'sqlite or postgres',
+    n: 'executions',
+    runs: 'runs; medians are reported',
+    'idle-seconds': 'length of the idle window',
+    child: 'internal: the variant a child process runs',
+    variants: 'idle variants to run, by index (default all)',
 });
 const backend = values.backend;
 const n = Number(values.n);

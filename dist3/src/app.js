@@ -28,11 +28,13 @@ import { httpAuthorizer } from './iam/http.js';
 import { resourceTags } from './iam/resource-tags.js';
 import { buildStep, GROUP_BUILD } from './operations/dynamic-groups.js';
 import { connectivityRecorder } from './operations/connectivity.js';
+import { timeouts as resolveTimeouts } from './config/timeouts.js';
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config, opts = {}) {
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
     // First: a bad users file stops the start before anything is opened (IamFileError, exit 2).
     const iam = config.iamPolicies === undefined ? undefined : new Iam(config.iamPolicies, config.accountId, log);
+    const timeouts = resolveTimeouts(opts.timeouts);
     // One SQLite data directory serves one server (tools such as `files put` may open it beside it).
     const unlock = config.databaseUrl ? () => { } : lockDataDir(config.dataDir);
     let store;
@@ -153,7 +155,7 @@ export async function startApp(config, opts = {}) {
         // With IAM, the server's own S3 knows only the key it presigns with, besides the users'.
         const s3Keys = iam ? [config.s3Credentials ?? config.credentials[0]] : config.credentials;
         const ownS3 = config.s3Endpoint === undefined ? { store, clock, region: config.region, credentials: s3Keys, iam: iamHttp } : undefined;
-        http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem });
+        http = await createHttpServer({ config, dispatch, clock, ready: () => store.ping(), log, routes: ownS3 && ((app) => registerOwnS3(app, ownS3)), metrics, clockControl, iam: iamHttp, caPem: ca.certPem, timeouts });
     }
     catch (err) {
         await store.close();
@@ -176,6 +178,7 @@ export async function startApp(config, opts = {}) {
             // Applications on MQTT are IAM users too: their policies decide iot:Connect, Publish, Subscribe and Receive.
             ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key, action, resource) => iam.authorize(key, action, [resource]).allowed } } : {}),
             http: { server: http.app.server, url: http.url },
+            connectTimeoutMs: timeouts.mqttConnectMs,
             resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
             onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
             ca,
@@ -208,6 +211,8 @@ export async function startApp(config, opts = {}) {
         notifier: mqtt?.notifier,
         iam,
         publishEvent: mqtt ? (topic, payload) => mqtt.publish(topic, payload) : undefined,
+        httpServer: http.app.server,
+        timeouts,
         store,
         events,
         eventConfig,

@@ -61,13 +61,14 @@ export async function UpdateCommandExecution(ctx: OperationContext, input: Input
   const reason = statusReason(input.statusReason);
   const result = modelResult(input.result);
   const now = ctx.clock.now();
-  await ctx.store.tx(async (db) => {
+  await ctx.store.run(async (tx) => {
+    const db = tx.db;
     const row = await forUpdate(db, db.selectFrom('command_executions').selectAll().where('execution_id', '=', input.executionId)).executeTakeFirst();
     if (!row || row.target_arn !== targetArn) throw rejectedWith('ResourceNotFound', `Command execution ${input.executionId} not found`, 'ResourceNotFoundException');
     const current = { status: row.status as CommandExecutionStatus, timedOutByService: row.timed_out_by_service === 1 };
     const refused = checkReport(current, status);
     if (refused) throw rejectedWith(refused.code, refused.message);
-    const changed = await setCommandExecutionStatus(db, [row.execution_id], { statuses: [current.status], version: row.version }, { status: status as CommandExecutionStatus, by: 'device', ...reason, result }, now);
+    const changed = await setCommandExecutionStatus(tx, [row.execution_id], { statuses: [current.status], version: row.version }, { status: status as CommandExecutionStatus, by: 'device', ...reason, result }, now);
     // Another update of the same execution committed between the read and the write.
     if (changed.length === 0) throw rejectedWith('DataConflict', 'The execution was updated concurrently; read it and try again', 'ConflictException');
     if (status !== 'IN_PROGRESS') await clearTimer(db, COMMAND_TIMEOUT, row.execution_id);

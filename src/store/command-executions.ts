@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from './store.js';
 import { isPostgres } from './store.js';
+import type { Tx } from './tx.js';
+import { commandArn } from '../domain/arn.js';
 import type { CommandExecutionsTable } from './schema.js';
 import { OPEN_STATUSES, NO_RESPONSE, type CommandExecutionStatus } from '../domain/commands.js';
 
@@ -39,8 +41,9 @@ const idList = (db: Db, ids: string[]) =>
  * (events on $aws/events/commandExecution/<commandId>/<status>, see commandExecutionEvent, and
  * later the engine's hooks) hangs off this function's result.
  */
-export async function setCommandExecutionStatus(db: Db, ids: string[], expected: Expected, change: StatusChange, now: number): Promise<ChangedExecution[]> {
+export async function setCommandExecutionStatus(tx: Tx, ids: string[], expected: Expected, change: StatusChange, now: number): Promise<ChangedExecution[]> {
   if (ids.length === 0) return [];
+  const db = tx.db;
   const byService = change.by === 'service' && change.status === 'TIMED_OUT';
   const final = change.status !== 'IN_PROGRESS' && !byService;
   let q = db
@@ -60,8 +63,16 @@ export async function setCommandExecutionStatus(db: Db, ids: string[], expected:
     .where('status', 'in', [...expected.statuses]);
   if (expected.version !== undefined) q = q.where('version', '=', expected.version);
   const changed = await q.returning(CHANGED).execute();
-  // EVENTS HOOK: each row in `changed` owes commandExecutionEvent(row) after commit (the lead's outbox).
+  // Every status change owes its event, written in this transaction (AWS publishes them always).
+  for (const row of changed) await commandEvent(tx, row, now);
   return changed;
+}
+
+/** The COMMAND_EXECUTION event of a row's new status, to the outbox in the caller's transaction. */
+export async function commandEvent(tx: Tx, row: ChangedExecution, now: number): Promise<void> {
+  if (!tx.scope) return;
+  const e = commandExecutionEvent(row, commandArn(tx.scope, row.command_id), now);
+  await tx.eventAlways('COMMAND_EXECUTION', { topic: e.topic, payload: e.payload });
 }
 
 /** The event AWS publishes for a status change (docs: command-events.html), built from a changed row. */
@@ -73,8 +84,8 @@ export function commandExecutionEvent(row: ChangedExecution, commandArn: string,
 }
 
 /** The service's timeout of a set of executions that are still open (the timer handler's step). */
-export const timeOutCommandExecutions = (db: Db, ids: string[], now: number) =>
-  setCommandExecutionStatus(db, ids, { statuses: OPEN_STATUSES }, { status: 'TIMED_OUT', by: 'service', reasonCode: NO_RESPONSE }, now);
+export const timeOutCommandExecutions = (tx: Tx, ids: string[], now: number) =>
+  setCommandExecutionStatus(tx, ids, { statuses: OPEN_STATUSES }, { status: 'TIMED_OUT', by: 'service', reasonCode: NO_RESPONSE }, now);
 
 export const getCommandExecution = (db: Db, executionId: string) =>
   db.selectFrom('command_executions').selectAll().where('execution_id', '=', executionId).executeTakeFirst();

@@ -21,13 +21,14 @@ export type OutboxBody =
 
 export interface OutboxRow {
   id: number;
-  type: EventType;
+  /** The event type (UpdateEventConfigurations' names; COMMAND_EXECUTION for commands). */
+  type: string;
   /** A UUID; the events of a bulk row take theirs from it by position, the same at every publish. */
   event_id: string;
   body: string;
 }
 
-export async function recordEvent(db: Db, type: EventType, body: OutboxBody): Promise<void> {
+export async function recordEvent(db: Db, type: EventType | string, body: OutboxBody): Promise<void> {
   await db.insertInto('event_outbox').values({ type, event_id: randomUUID(), body: JSON.stringify(body), lease_owner: null, lease_until: 0 }).execute();
 }
 

@@ -52,6 +52,12 @@ export class Tx {
     this.eventsWritten = true;
   }
 
+  /** An event no configuration turns off (command executions'), written to the outbox as `event` does. */
+  async eventAlways(label: string, body: OutboxBody): Promise<void> {
+    await recordEvent(this.db, label, body);
+    this.eventsWritten = true;
+  }
+
   get postgres(): boolean {
     return this.dialect === 'postgres';
   }

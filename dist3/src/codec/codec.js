@@ -1,6 +1,7 @@
 /** The one codec driven by the AWS model (restJson1 bindings, shape validation, output serialisation), shared by the HTTP and MQTT adapters. */
 import { ServiceError } from '../errors.js';
 import { models } from '../model/index.js';
+import { exactNumber, parseJsonExact } from './exact-numbers.js';
 /** Java regexes of the AWS models, made JavaScript (unicode) and anchored: AWS matches whole values. */
 export function toRegExp(pattern) {
     const js = pattern
@@ -53,7 +54,7 @@ function preview(v, budget = { left: SHOW_MAX }, depth = 0) {
         }
     }
     else
-        out = JSON.stringify(v) ?? String(v);
+        out = typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v));
     budget.left -= out.length;
     return out.length > SHOW_MAX ? `${out.slice(0, SHOW_MAX)}...` : out;
 }
@@ -62,8 +63,12 @@ function preview(v, budget = { left: SHOW_MAX }, depth = 0) {
 const SHOWN_CHARS = 200;
 const cut = (s) => (s.length > SHOWN_CHARS ? `${s.slice(0, SHOWN_CHARS)}... (${s.length} characters)` : s);
 const show = (v) => (v === null ? 'null' : `'${typeof v === 'string' ? cut(v) : preview(v)}'`);
-/** Whole-number ranges on the wire: AWS's integer is 32-bit, long 64-bit (and what PostgreSQL's bigint holds). */
-const RANGE = { integer: [-(2 ** 31), 2 ** 31 - 1], long: [-(2 ** 63), 2 ** 63] };
+/**
+ * Whole-number ranges on the wire: AWS's integer is 32-bit, long 64-bit (and what PostgreSQL's
+ * bigint holds). A long past 2^53 comes as an exact bigint (exact-numbers.ts) and is checked on that.
+ */
+const RANGE = { integer: [-(2n ** 31n), 2n ** 31n - 1n], long: [-(2n ** 63n), 2n ** 63n - 1n] };
+const RANGE_MESSAGE = { integer: 'Member must fit in a 32-bit integer', long: 'Member must fit in a 64-bit long' };
 // PostgreSQL stores no NUL in text, and neither database keeps a lone surrogate as sent.
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -198,15 +203,29 @@ class ServiceCodec {
             case 'long':
             case 'double':
             case 'float': {
-                const whole = s.type === 'integer' || s.type === 'long';
+                const whole = s.type === 'integer' || s.type === 'long' ? s.type : undefined;
                 return (v, path, errors) => {
-                    if (typeof v !== 'number' || !Number.isFinite(v) || (whole && !Number.isInteger(v)))
+                    const big = typeof v === 'bigint';
+                    if (!big && (typeof v !== 'number' || Number.isNaN(v)))
                         return void fail(errors, v, path, `Member must be ${whole ? 'an integer' : 'a number'}`);
-                    if (whole) {
-                        const [lo, hi] = RANGE[s.type];
-                        // 2^63 itself is the first double past the long range, so the upper bound is exclusive there.
-                        if (v < lo || (s.type === 'long' ? v >= hi : v > hi))
-                            return void fail(errors, v, path, s.type === 'long' ? 'Member must fit in a 64-bit long' : 'Member must fit in a 32-bit integer');
+                    if (!whole) {
+                        if (!big && !Number.isFinite(v))
+                            return void fail(errors, v, path, 'Member must be a number');
+                    }
+                    else if (big) {
+                        const [lo, hi] = RANGE[whole];
+                        if (v < lo || v > hi)
+                            return void fail(errors, v, path, RANGE_MESSAGE[whole]);
+                    }
+                    else {
+                        const n = v;
+                        // A double past 2^53 here was written as a fraction or is absurdly large (integer texts below 10^40 come as bigint).
+                        if (!Number.isFinite(n) || Math.abs(n) >= 2 ** 63)
+                            return void fail(errors, v, path, RANGE_MESSAGE[whole]);
+                        if (!Number.isSafeInteger(n))
+                            return void fail(errors, v, path, 'Member must be an integer');
+                        if (BigInt(n) < RANGE[whole][0] || BigInt(n) > RANGE[whole][1])
+                            return void fail(errors, v, path, RANGE_MESSAGE[whole]);
                     }
                     if (s.min !== undefined && v < s.min)
                         fail(errors, v, path, `Member must have value greater than or equal to ${s.min}`);
@@ -249,6 +268,10 @@ class ServiceCodec {
         else if (s.type === 'list') {
             const item = this.pruner(s.member.shape);
             impl = (v) => v.map(item);
+        }
+        else if (s.type === 'double' || s.type === 'float') {
+            // Only a long keeps a bigint (exact-numbers.ts): a double member gets its double.
+            impl = (v) => (typeof v === 'bigint' ? Number(v) : v);
         }
         else if (s.type === 'map') {
             const value = this.pruner(s.value.shape);
@@ -327,8 +350,9 @@ function coerce(raw, shape, path, errors) {
             break;
         case 'integer':
         case 'long':
+            // Checked on its decimal text: a bigint past 2^53 (exact-numbers.ts).
             if (/^-?\d+$/.test(raw))
-                return Number(raw);
+                return exactNumber(raw);
             break;
         case 'double':
         case 'float':
@@ -381,7 +405,7 @@ export function decodeRequest(service, operation, parts) {
     if (op.body.length && parts.body && parts.body.length) {
         let doc;
         try {
-            doc = JSON.parse(parts.body.toString('utf8'));
+            doc = parseJsonExact(parts.body.toString('utf8'));
         }
         catch {
             throw new ServiceError('SerializationException', 'The request body is not valid JSON');
@@ -445,6 +469,7 @@ const UNMODELED = {
     SerializationException: 400,
     RequestEntityTooLargeException: 413,
     RequestHeaderFieldsTooLargeException: 431,
+    RequestTimeoutException: 408,
     ServiceUnavailableException: 503,
 };
 export function errorStatus(service, code) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController } from 'fastify';
 import { ServiceError } from '../errors.js';
+import { TIMEOUTS } from '../config/timeouts.js';
 import { decodeRequest, encodeError, encodeResponse } from '../codec/codec.js';
 import { matchOperation } from './router.js';
 import { claimedAccessKeyId, createVerifier } from '../auth/sigv4.js';
@@ -40,11 +41,16 @@ async function clockRoute(control, method, body, reply, requestId) {
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
 export async function createHttpServer(opts) {
     const { config, dispatch } = opts;
+    const t = opts.timeouts ?? TIMEOUTS;
     const app = Fastify({
         loggerInstance: opts.log,
         logController: new LogController({ disableRequestLogging: true }),
         bodyLimit: BODY_LIMIT,
-        keepAliveTimeout: 72_000,
+        // Slow clients (a request that never ends, a socket that sends nothing) are cut off on time:
+        // Node answers 408 (through clientErrorHandler) and closes the connection.
+        http: { headersTimeout: t.headersMs, requestTimeout: t.requestMs, connectionsCheckingInterval: t.checkEveryMs },
+        requestTimeout: t.requestMs,
+        keepAliveTimeout: t.keepAliveMs,
         routerOptions: { ignoreTrailingSlash: false },
         return503OnClosing: true,
         // A path Fastify cannot decode (GET /things/%ZZ) never reaches a route: answer it the AWS way.
@@ -54,8 +60,13 @@ export async function createHttpServer(opts) {
             if (err.code === 'ECONNRESET' || socket.destroyed)
                 return;
             const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-            const res = encodeError('iot', new ServiceError(tooLarge ? 'RequestHeaderFieldsTooLargeException' : 'SerializationException', tooLarge ? 'The request headers are too large' : 'The request is not valid HTTP'));
-            const status = tooLarge ? 431 : 400;
+            const late = err.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+            const res = encodeError('iot', tooLarge
+                ? new ServiceError('RequestHeaderFieldsTooLargeException', 'The request headers are too large')
+                : late
+                    ? new ServiceError('RequestTimeoutException', `The request did not arrive in time (headers within ${t.headersMs / 1000} s, the whole request within ${t.requestMs / 1000} s)`)
+                    : new ServiceError('SerializationException', 'The request is not valid HTTP'));
+            const status = tooLarge ? 431 : late ? 408 : 400;
             const head = Object.entries(res.headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
             if (socket.writable)
                 socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}content-length: ${Buffer.byteLength(res.body)}\r\nconnection: close\r\n\r\n${res.body}`);

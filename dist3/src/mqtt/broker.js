@@ -1,5 +1,7 @@
 import { Connection } from './connection.js';
 export { MAX_SESSION_EXPIRY_S } from './connection.js';
+import { TIMEOUTS } from '../config/timeouts.js';
+const CONNECT_TIMEOUT_MS = TIMEOUTS.mqttConnectMs;
 import { RC } from './reason-codes.js';
 /**
  * The embedded broker's state, protocol-neutral: connected clients by client id, their sessions,
@@ -8,6 +10,7 @@ import { RC } from './reason-codes.js';
  */
 export class Broker {
     hooks;
+    connectTimeoutMs;
     clients = new Map();
     /** Every open connection, also those before CONNECT, so that close() ends them all. */
     connections = new Set();
@@ -16,8 +19,10 @@ export class Broker {
     sessions = new Map();
     wills = new Map();
     closing = false;
-    constructor(hooks) {
+    /** A client must send CONNECT this soon after its connection opened. */
+    constructor(hooks, connectTimeoutMs = CONNECT_TIMEOUT_MS) {
         this.hooks = hooks;
+        this.connectTimeoutMs = connectTimeoutMs;
     }
     /** Serves one MQTT connection on a byte stream (TCP, TLS or a WebSocket stream). */
     handle(stream) {

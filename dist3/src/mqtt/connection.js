@@ -6,8 +6,6 @@ import { randomUUID } from 'node:crypto';
 import { disconnectReasonOf } from './lifecycle.js';
 /** AWS IoT's message size limit, plus room for the topic and header; advertised to MQTT 5 clients as Maximum Packet Size. */
 export const MAX_PACKET = 128 * 1024 + 1024;
-/** A client must send CONNECT this soon after it connects (aedes' default). */
-const CONNECT_TIMEOUT_MS = 30_000;
 /** A client that reads nothing is cut off once this much waits to be written to it. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 /** A DISCONNECT is flushed before the socket closes; a client that does not close it is cut off after this. */
@@ -59,7 +57,7 @@ export class Connection {
         this.ended = new Promise((resolve) => stream.once('close', resolve));
         broker.connections.add(this);
         // Until CONNECT names a keep-alive, the timer is the CONNECT deadline.
-        this.timer = setTimeout(() => this.onTimeout(), CONNECT_TIMEOUT_MS);
+        this.timer = setTimeout(() => this.onTimeout(), broker.connectTimeoutMs);
         // On the reassembled byte stream, whatever the transport: a WebSocket may split a packet over messages.
         const fits = packetLimit(MAX_PACKET);
         stream.on('data', (chunk) => {

@@ -1,5 +1,6 @@
 import { ServiceError } from '../errors.js';
 import { serializeOutput, validateInput } from '../codec/codec.js';
+import { parseJsonExact } from '../codec/exact-numbers.js';
 import { replyTopic } from './topics.js';
 /** Payload members each API reads, as in the AWS MQTT API docs. */
 const MEMBERS = {
@@ -49,7 +50,7 @@ function parsePayload(payload) {
     if (payload.length === 0)
         return {};
     try {
-        const doc = JSON.parse(UTF8.decode(payload));
+        const doc = parseJsonExact(UTF8.decode(payload));
         return typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? doc : undefined;
     }
     catch {

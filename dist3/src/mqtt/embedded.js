@@ -178,7 +178,7 @@ export async function startEmbeddedBroker(o) {
             if (!appOf(c.stream))
                 o.onPresence?.(c.id, false, c.clientInitiated ? 'CLIENT_INITIATED_DISCONNECT' : 'CONNECTION_LOST');
         },
-    });
+    }, o.connectTimeoutMs);
     // Service messages go to the applications subscribed; past a receiver's high-water mark the
     // publisher waits for its buffer to drain (or for it to go).
     async function publish(topic, payload) {
@@ -239,7 +239,7 @@ export async function startEmbeddedBroker(o) {
         url = `mqtt://${host}:${port}`;
     }
     if (o.tls) {
-        const server = tlsListener(o.tls, handle, o.log);
+        const server = tlsListener(o.tls, handle, o.log, broker.connectTimeoutMs);
         let port;
         try {
             port = await listen(server, o.tls.port, o.host);

@@ -126,6 +126,7 @@ export async function startMqtt(deps) {
             scope: { region: config.region, accountId: config.accountId },
             // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
             verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now(), ...(deps.iam ? { iam: deps.iam } : {}) }),
+            connectTimeoutMs: deps.connectTimeoutMs,
         });
         events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
         broker = embedded;

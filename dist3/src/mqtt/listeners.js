@@ -14,10 +14,15 @@ export const plainListener = (handle) => createServer({ noDelay: true }, quiet(h
  * the registry (registered certificates, registered CAs, --mqtt-tls-ca) is what trusts it, and it
  * changes while the server runs. The handshake still proves the client holds the certificate's key.
  */
-export function tlsListener(tls, handle, log) {
-    const server = createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false, noDelay: true }, quiet(handle));
+export function tlsListener(tls, handle, log, handshakeTimeoutMs) {
+    // A handshake that stalls would otherwise hold the socket for Node's default two minutes.
+    const server = createTlsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false, noDelay: true, handshakeTimeout: handshakeTimeoutMs }, quiet(handle));
     // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.
-    server.on('tlsClientError', (err) => log.debug({ err: err.message }, 'mqtt tls handshake failed'));
+    // Node only reports a handshake that timed out: the socket stays open until it is destroyed.
+    server.on('tlsClientError', (err, socket) => {
+        log.debug({ err: err.message }, 'mqtt tls handshake failed');
+        socket.destroy();
+    });
     return server;
 }
 /** Listens on host:port and resolves with the port bound. */

@@ -35,6 +35,8 @@ export function awsProfile() {
     rates['iot-jobs-data:write'] = entry(200, `${LIM19}: StartNextPendingJobExecution and UpdateJobExecution together, per account`, {
         operations: ['iot-jobs-data:StartNextPendingJobExecution', 'iot-jobs-data:UpdateJobExecution'],
     });
+    // Commands' data plane: AWS publishes no rate that perimeter.md records.
+    rates['iot-jobs-data:StartCommandExecution'] = entry(10, UNKNOWN);
     return {
         rates,
         jobs: {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { isPostgres } from './store.js';
+import { commandArn } from '../domain/arn.js';
 import { OPEN_STATUSES, NO_RESPONSE } from '../domain/commands.js';
 /** What a status change hands on (the event's members), not the whole row. */
 const CHANGED = ['execution_id', 'command_id', 'target_arn', 'status', 'reason_code', 'reason_description', 'version'];
@@ -11,9 +12,10 @@ const idList = (db, ids) => isPostgres(db) ? sql `execution_id = any(cast(${ids}
  * (events on $aws/events/commandExecution/<commandId>/<status>, see commandExecutionEvent, and
  * later the engine's hooks) hangs off this function's result.
  */
-export async function setCommandExecutionStatus(db, ids, expected, change, now) {
+export async function setCommandExecutionStatus(tx, ids, expected, change, now) {
     if (ids.length === 0)
         return [];
+    const db = tx.db;
     const byService = change.by === 'service' && change.status === 'TIMED_OUT';
     const final = change.status !== 'IN_PROGRESS' && !byService;
     let q = db
@@ -34,8 +36,17 @@ export async function setCommandExecutionStatus(db, ids, expected, change, now) 
     if (expected.version !== undefined)
         q = q.where('version', '=', expected.version);
     const changed = await q.returning(CHANGED).execute();
-    // EVENTS HOOK: each row in `changed` owes commandExecutionEvent(row) after commit (the lead's outbox).
+    // Every status change owes its event, written in this transaction (AWS publishes them always).
+    for (const row of changed)
+        await commandEvent(tx, row, now);
     return changed;
+}
+/** The COMMAND_EXECUTION event of a row's new status, to the outbox in the caller's transaction. */
+export async function commandEvent(tx, row, now) {
+    if (!tx.scope)
+        return;
+    const e = commandExecutionEvent(row, commandArn(tx.scope, row.command_id), now);
+    await tx.eventAlways('COMMAND_EXECUTION', { topic: e.topic, payload: e.payload });
 }
 /** The event AWS publishes for a status change (docs: command-events.html), built from a changed row. */
 export function commandExecutionEvent(row, commandArn, timestamp) {
@@ -46,6 +57,6 @@ export function commandExecutionEvent(row, commandArn, timestamp) {
     return { topic: `$aws/events/commandExecution/${row.command_id}/${row.status}`, payload };
 }
 /** The service's timeout of a set of executions that are still open (the timer handler's step). */
-export const timeOutCommandExecutions = (db, ids, now) => setCommandExecutionStatus(db, ids, { statuses: OPEN_STATUSES }, { status: 'TIMED_OUT', by: 'service', reasonCode: NO_RESPONSE }, now);
+export const timeOutCommandExecutions = (tx, ids, now) => setCommandExecutionStatus(tx, ids, { statuses: OPEN_STATUSES }, { status: 'TIMED_OUT', by: 'service', reasonCode: NO_RESPONSE }, now);
 export const getCommandExecution = (db, executionId) => db.selectFrom('command_executions').selectAll().where('execution_id', '=', executionId).executeTakeFirst();
 //# sourceMappingURL=command-executions.js.map

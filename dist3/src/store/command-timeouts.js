@@ -4,7 +4,7 @@ export const COMMAND_TIMEOUT = 'command-timeout';
 export const COMMAND_DELETION = 'command-deletion';
 /** An execution whose device never answered becomes TIMED_OUT ($NO_RESPONSE_FROM_DEVICE); answered ones are left alone. */
 export async function fireCommandTimeouts(tx, timers, now) {
-    await timeOutCommandExecutions(tx.db, timers.map((t) => t.ref), now);
+    await timeOutCommandExecutions(tx, timers.map((t) => t.ref), now);
 }
 /** DeleteCommand's scheduled deletion: the command goes once its 12 hours are up (still pending deletion). */
 export async function fireCommandDeletions(tx, timers) {

@@ -36,6 +36,11 @@ export class Tx {
         await recordEvent(this.db, type, body);
         this.eventsWritten = true;
     }
+    /** An event no configuration turns off (command executions'), written to the outbox as `event` does. */
+    async eventAlways(label, body) {
+        await recordEvent(this.db, label, body);
+        this.eventsWritten = true;
+    }
     get postgres() {
         return this.dialect === 'postgres';
     }

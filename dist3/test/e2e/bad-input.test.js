@@ -5,7 +5,7 @@ import { AddThingToThingGroupCommand, CreateJobCommand, CreateThingCommand, Crea
 import { models } from '../../src/model/index.js';
 import { BACKENDS, ACCOUNT, REGION, eventually, groupArn, startServer, thingArn } from '../support/harness.js';
 import { Device } from '../support/device.js';
-import { generateAll, KINDS, operations, plantedBody, rng, send } from '../support/bad-input.js';
+import { generateAll, generateEdges, KINDS, numericMembers, operations, payloadEdges, plantedBody, rng, send } from '../support/bad-input.js';
 /**
  * The bad-input suite: thousands of malformed but correctly signed requests over every operation
  * of both models (generated from src/model/*.json, seeded), then a share over the MQTT device API.
@@ -130,6 +130,64 @@ for (const backend of BACKENDS) {
             finally {
                 await device.close();
             }
+        });
+        // Last: some of these values are valid, so requests here may change data.
+        test('every numeric member at the edges of its type and model range, in every place: 400 when outside, never a 5xx', async () => {
+            const requests = generateEdges(fx);
+            const covered = new Set(requests.map((r) => `${r.service}:${r.operation} ${r.where}`));
+            for (const m of numericMembers())
+                assert.ok(covered.has(m), `no edge request for ${m}`);
+            const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+            const bad = [];
+            let refused = 0;
+            let next = 0;
+            const worker = async () => {
+                while (next < requests.length) {
+                    const req = requests[next++];
+                    const a = await send(s.url, req, agent);
+                    const what = `${req.operation} ${req.where} = ${req.value.slice(0, 40)}`;
+                    if (a.status === undefined)
+                        bad.push(`dropped (${a.error}): ${what}`);
+                    else if (a.status >= 500)
+                        bad.push(`${a.status} ${a.body.slice(0, 200)}: ${what}`);
+                    else if (req.refused && (a.status !== 400 || a.type !== 'InvalidRequestException'))
+                        bad.push(`not refused: ${a.status} ${a.type} ${a.body.slice(0, 200)}: ${what}`);
+                    else if (a.status >= 300 && (!a.type || !a.body.includes('"message"')))
+                        bad.push(`not AWS-shaped ${a.status} ${a.body.slice(0, 200)}: ${what}`);
+                    if (req.refused)
+                        refused++;
+                }
+            };
+            await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+            agent.destroy();
+            // The device API's payloads over MQTT: refused as InvalidRequest, never an InternalError.
+            const device = await Device.connect(s.app.mqttUrl, fx.thingName);
+            const edges = payloadEdges({ DescribeJobExecution: ['executionNumber'], UpdateJobExecution: ['expectedVersion', 'executionNumber', 'stepTimeoutInMinutes'], StartNextPendingJobExecution: ['stepTimeoutInMinutes'] });
+            const topics = {
+                StartNextPendingJobExecution: `$aws/things/${fx.thingName}/jobs/start-next`,
+                DescribeJobExecution: `$aws/things/${fx.thingName}/jobs/${fx.jobId}/get`,
+                UpdateJobExecution: `$aws/things/${fx.thingName}/jobs/${fx.jobId}/update`,
+            };
+            try {
+                for (const [i, e] of edges.entries()) {
+                    const clientToken = `bi-edge-${i}`;
+                    // QUEUED back to QUEUED is refused after the codec: only the number decides a 400.
+                    const status = e.api === 'UpdateJobExecution' ? '"status":"QUEUED",' : '';
+                    const reply = device.waitFor((m) => /\/(accepted|rejected)$/.test(m.topic) && m.body.clientToken === clientToken, 10_000);
+                    await device.client.publishAsync(topics[e.api], `{"clientToken":"${clientToken}",${status}"${e.member}":${e.value}}`, { qos: 0 });
+                    const m = await reply;
+                    const what = `MQTT ${e.api} ${e.member} = ${e.value.slice(0, 40)}: ${m.topic} ${String(m.body.code)} ${String(m.body.message).slice(0, 160)}`;
+                    if (m.body.code === 'InternalError')
+                        bad.push(what);
+                    else if (e.refused && m.body.code !== 'InvalidRequest')
+                        bad.push(`not refused: ${what}`);
+                }
+            }
+            finally {
+                await device.close();
+            }
+            console.log(`numeric edges [${backend}]: ${requests.length} HTTP requests over ${covered.size} numeric members, ${refused} of them refused (400); ${edges.length} MQTT payloads`);
+            assert.deepEqual(bad.slice(0, 30), [], `${bad.length} bad answers`);
         });
     });
 }

@@ -503,9 +503,24 @@ describe('inputs the store cannot hold, and values no message can show', () => {
         for (const n of ['9223372036854775808', '1e308', '-1e19'])
             assert.match(serviceError(() => decodeRequest('iot-jobs-data', 'UpdateJobExecution', parts({ thingName: 't1', jobId: 'j1' }, '', `{"status":"SUCCEEDED","executionNumber":${n}}`)), 'InvalidRequestException'), /64-bit long/, n);
         assert.match(serviceError(() => decodeRequest('iot', 'ListThings', parts({}, 'maxResults=2147483648')), 'InvalidRequestException'), /32-bit integer|less than or equal/);
-        // The largest long a double holds below 2^63 is accepted.
-        const ok = decodeRequest('iot-jobs-data', 'UpdateJobExecution', parts({ thingName: 't1', jobId: 'j1' }, '', '{"status":"SUCCEEDED","executionNumber":9223372036854774784}'));
-        assert.equal(ok.executionNumber, 9223372036854774784);
+        // Checked on the decimal text, not on a double: the edges of the long range, exactly.
+        const body = (n) => parts({ thingName: 't1', jobId: 'j1' }, '', `{"status":"SUCCEEDED","executionNumber":${n}}`);
+        for (const n of ['-9223372036854775809', '9223372036854775808', '-9.223372036854775809e18'])
+            assert.match(serviceError(() => decodeRequest('iot-jobs-data', 'UpdateJobExecution', body(n)), 'InvalidRequestException'), /64-bit long/, n);
+        assert.equal(decodeRequest('iot-jobs-data', 'UpdateJobExecution', body('9223372036854775807')).executionNumber, 9223372036854775807n);
+        assert.equal(decodeRequest('iot-jobs-data', 'UpdateJobExecution', body('-9223372036854775808')).executionNumber, -9223372036854775808n);
+        assert.equal(decodeRequest('iot-jobs-data', 'UpdateJobExecution', body('9007199254740993')).executionNumber, 9007199254740993n);
+        assert.equal(decodeRequest('iot-jobs-data', 'UpdateJobExecution', body('9007199254740991')).executionNumber, 9007199254740991);
+        assert.equal(decodeRequest('iot-jobs-data', 'UpdateJobExecution', body('1.2e1')).executionNumber, 12);
+        const q = (n) => decodeRequest('iot', 'DescribeJobExecution', parts({ thingName: 't1', jobId: 'j1' }, `executionNumber=${n}`)).executionNumber;
+        assert.equal(q('-9223372036854775808'), -9223372036854775808n);
+        assert.equal(q('00000000000000000000000000000000000042'), 42);
+        assert.match(serviceError(() => q('-9223372036854775809'), 'InvalidRequestException'), /Value '-9223372036854775809' at 'executionNumber' failed to satisfy constraint: Member must fit in a 64-bit long/);
+        // An integer member gets no bigint: past 2^53 it is simply out of its range.
+        assert.match(serviceError(() => decodeRequest('iot', 'ListThings', parts({}, 'maxResults=9223372036854775807')), 'InvalidRequestException'), /32-bit integer/);
+        // A double member given a long integer text is checked as a number (and shown as written).
+        const abort = () => decodeRequest('iot', 'CreateJob', parts({ jobId: 'j1' }, '', '{"targets":["arn:aws:iot:us-east-1:000000000000:thing/t1"],"document":"{}","abortConfig":{"criteriaList":[{"failureType":"FAILED","action":"CANCEL","thresholdPercentage":10000000000000000000000,"minNumberOfExecutedThings":1}]}}'));
+        assert.match(serviceError(abort, 'InvalidRequestException'), /Value '10000000000000000000000' at 'abortConfig\.criteriaList\.1\.member\.thresholdPercentage' failed to satisfy constraint: Member must have value less than or equal to 100/);
     });
     test('NUL and lone surrogates are refused in every string, nested ones included; paired surrogates pass', () => {
         const tag = (v) => decodeRequest('iot', 'TagResource', parts({}, '', JSON.stringify({ resourceArn: 'arn:aws:iot:us-east-1:000000000000:job/j1', tags: [{ Key: 'k', Value: v }] })));

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { models } from '../../src/model/index.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,11 @@ import { operations } from '../../src/operations/index.js';
 test('the aws profile limits every served operation; the documented numbers are there, unknown ones marked', () => {
     const p = awsProfile();
     const covered = new Set(Object.entries(p.rates).flatMap(([name, e]) => e.operations ?? [name]));
+    // Every operation of the served models (an MQTT-only one, such as UpdateCommandExecution, has no HTTP rate).
     for (const [service, ops] of Object.entries(operations))
         for (const op of Object.keys(ops))
-            assert.ok(covered.has(`${service}:${op}`), `${service}:${op} has no bucket`);
+            if (models[service]?.operations[op])
+                assert.ok(covered.has(`${service}:${op}`), `${service}:${op} has no bucket`);
     assert.deepEqual([p.rates['iot:CreateJob'].rate, p.rates['iot:DescribeThing'].rate, p.rates['iot-jobs-data:write'].rate], [10, 350, 200]);
     assert.match(p.rates['iot:CreateThing'].source, /^unknown/);
     assert.match(p.jobs.concurrentJobs.source, /^unknown/);

@@ -20,9 +20,9 @@ for (const backend of BACKENDS)
             const { executionId } = await s.data.send(new StartCommandExecutionCommand({ commandArn: `arn:aws:iot:${REGION}:${ACCOUNT}:command/${id}`, targetArn: thingArn(id) }));
             const now = s.app.clock.now();
             const change = { status: 'IN_PROGRESS', by: 'device' };
-            assert.deepEqual(await s.app.store.tx((db) => setCommandExecutionStatus(db, [executionId], { statuses: ['CREATED'], version: 7 }, change, now)), []);
-            assert.deepEqual(await s.app.store.tx((db) => setCommandExecutionStatus(db, [executionId], { statuses: ['IN_PROGRESS'] }, change, now)), []);
-            const [row] = await s.app.store.tx((db) => setCommandExecutionStatus(db, [executionId], { statuses: ['CREATED'], version: 1 }, { status: 'FAILED', by: 'device', reasonCode: 'E1', reasonDescription: 'broken' }, now));
+            assert.deepEqual(await s.app.store.run((tx) => setCommandExecutionStatus(tx, [executionId], { statuses: ['CREATED'], version: 7 }, change, now)), []);
+            assert.deepEqual(await s.app.store.run((tx) => setCommandExecutionStatus(tx, [executionId], { statuses: ['IN_PROGRESS'] }, change, now)), []);
+            const [row] = await s.app.store.run((tx) => setCommandExecutionStatus(tx, [executionId], { statuses: ['CREATED'], version: 1 }, { status: 'FAILED', by: 'device', reasonCode: 'E1', reasonDescription: 'broken' }, now));
             assert.equal(row.version, 2);
             const stored = await getCommandExecution(s.app.store.db, executionId);
             assert.deepEqual([stored.status, stored.completed_at, stored.timed_out_by_service], ['FAILED', now, 0]);

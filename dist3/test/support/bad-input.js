@@ -284,7 +284,7 @@ export async function send(base, req, agent) {
         const prev = query[k];
         query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
     }
-    const headers = { host: u.host };
+    const headers = { host: u.host, ...req.headers };
     if (body)
         headers['content-type'] = 'application/json';
     const signer = new SignatureV4({ service: SERVICE_SCOPE[req.service], region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
@@ -294,6 +294,7 @@ export async function send(base, req, agent) {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
             res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: res.headers['x-amzn-errortype'] }));
+            res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), type: res.headers['x-amzn-errortype'] }));
             res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
         });
         r.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
@@ -320,5 +321,178 @@ export function plantedBody(shapes, shapeName, kind, fx, r) {
             return `{${JSON.stringify(n)}:${text}}`;
     }
     return undefined;
+}
+/** Every numeric leaf under a shape, as the steps that reach it (recursive shapes cut at depth 6). */
+function numericLeaves(shapes, shapeName, depth = 0) {
+    const s = shapes[shapeName];
+    if (s.type === 'integer' || s.type === 'long' || s.type === 'double' || s.type === 'float')
+        return [[]];
+    if (depth > 6)
+        return [];
+    if (s.type === 'structure')
+        return Object.entries(s.members ?? {}).flatMap(([n, m]) => numericLeaves(shapes, m.shape, depth + 1).map((p) => [{ member: n, shape: m.shape }, ...p]));
+    if (s.type === 'list')
+        return numericLeaves(shapes, s.member.shape, depth + 1).map((p) => [{ item: s.member.shape }, ...p]);
+    if (s.type === 'map')
+        return numericLeaves(shapes, s.value.shape, depth + 1).map((p) => [{ item: s.value.shape }, ...p]);
+    return [];
+}
+/** A valid value of a shape with MARK at the end of `steps`. */
+function withMark(shapes, shapeName, member, steps, fx) {
+    if (!steps.length)
+        return MARK;
+    const [step, ...rest] = steps;
+    const s = shapes[shapeName];
+    if ('member' in step) {
+        const o = valid(shapes, shapeName, member, fx);
+        o[step.member] = withMark(shapes, step.shape, step.member, rest, fx);
+        return o;
+    }
+    const inner = withMark(shapes, step.item, member, rest, fx);
+    return s.type === 'list' ? [inner] : { k1: inner };
+}
+const P63 = 2n ** 63n;
+const P53 = 2n ** 53n;
+const P31 = 2n ** 31n;
+/** Texts of whole numbers at the type edges, each with its value. */
+const WHOLE_EDGES = [
+    ...[-P63 - 1n, -P63, -P63 + 1n, P63 - 1n, P63, P63 + 1n, -P53 - 1n, P53 + 1n, -P31 - 1n, -P31, P31 - 1n, P31].map(String),
+    '-0', `${'0'.repeat(30)}7`, `-${'0'.repeat(30)}7`, '9'.repeat(30), `-${'9'.repeat(30)}`, `1${'0'.repeat(400)}`,
+];
+/** Only in JSON: exponents and fractions that land on or past the long edges. */
+const JSON_EDGES = ['9.223372036854775807e18', '9.223372036854775808e18', '-9.223372036854775808e18', '-9.223372036854775809e18', '1e19', '-1e19', '2.147483648e9', '1e400', '1.7976931348623157e308'];
+/** A number JSON allows (leading zeros are for paths and queries only: in a body they are a syntax error). */
+const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+/** The exact value a decimal text denotes (undefined if not a number or too long to matter). */
+function exact(text) {
+    const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(text);
+    const frac = m[3] ?? '';
+    const exp = Number(m[4] ?? 0) - frac.length;
+    const digits = BigInt(`${m[2]}${frac}`);
+    let whole;
+    if (exp >= 0 && exp < 500)
+        whole = digits * 10n ** BigInt(exp);
+    else if (exp < 0 && digits % 10n ** BigInt(-exp) === 0n)
+        whole = digits / 10n ** BigInt(-exp);
+    return { whole: whole === undefined ? undefined : m[1] ? -whole : whole, n: Number(text) };
+}
+/** Whether the codec must refuse `text` for a numeric shape (its type, then its model range). */
+function mustRefuse(s, text) {
+    const { whole, n } = exact(text);
+    if (s.type === 'integer' || s.type === 'long') {
+        const edge = s.type === 'integer' ? P31 : P63;
+        if (whole === undefined || whole < -edge || whole >= edge)
+            return true;
+        return (s.min !== undefined && whole < BigInt(s.min)) || (s.max !== undefined && whole > BigInt(s.max));
+    }
+    if (!Number.isFinite(n))
+        return true;
+    return (s.min !== undefined && n < s.min) || (s.max !== undefined && n > s.max);
+}
+/** The model range's edges for a shape, as texts. */
+function rangeEdges(s) {
+    const whole = s.type === 'integer' || s.type === 'long';
+    const out = [];
+    for (const b of [s.min, s.max])
+        if (b !== undefined)
+            out.push(b - 1, b, b + 1);
+    // A double's range also gets the edges a whole step would jump over.
+    if (!whole)
+        for (const b of [s.min, s.max])
+            if (b !== undefined)
+                out.push(b - 0.01, b + 0.01);
+    return out.map((x) => (whole ? String(x) : String(Math.round(x * 1000) / 1000)));
+}
+export function generateEdges(fx) {
+    const out = [];
+    for (const op of operations()) {
+        const shapes = models[op.service].shapes;
+        // The otherwise-valid request, as generate() builds it.
+        const labels = {};
+        const query = [];
+        const body = {};
+        const text = (name, shapeName) => {
+            const v = valid(shapes, shapeName, name, fx);
+            return typeof v === 'string' ? v : JSON.stringify(v);
+        };
+        for (const m of op.members) {
+            if (!op.required.has(m.name))
+                continue;
+            if (m.location === 'uri')
+                labels[m.wire] = enc(text(m.name, m.shape));
+            else if (m.location === 'querystring')
+                query.push([m.wire, text(m.name, m.shape)]);
+            else if (m.location === undefined)
+                body[m.wire] = JSON.stringify(valid(shapes, m.shape, m.name, fx));
+        }
+        for (const l of op.template.matchAll(/\{([^}+]+)\+?\}/g)) {
+            const m = op.members.find((x) => x.wire === l[1]);
+            labels[l[1]] ??= enc(m ? text(m.name, m.shape) : 'x1');
+        }
+        // A job document too, so that a create gets past "one of document, documentSource or jobArn".
+        if (op.members.some((m) => m.name === 'document' && m.location === undefined))
+            body.document ??= JSON.stringify('{}');
+        const hasBody = op.members.some((m) => m.location === undefined);
+        for (const m of op.members) {
+            const place = m.location ?? 'body';
+            for (const steps of place === 'body' ? numericLeaves(shapes, m.shape) : numericLeaves(shapes, m.shape).filter((p) => p.length === 0)) {
+                const last = steps.at(-1);
+                const leaf = shapes[!last ? m.shape : 'member' in last ? last.shape : last.item];
+                const whole = leaf.type === 'integer' || leaf.type === 'long';
+                const values = [...new Set([...WHOLE_EDGES, ...rangeEdges(leaf), ...(place === 'body' ? JSON_EDGES : [])])]
+                    // A path or query carries whole-number texts only for whole members (anything else is another kind's business).
+                    .filter((v) => (place === 'body' ? JSON_NUMBER.test(v) : whole ? /^-?\d+$/.test(v) : true));
+                const where = `${place} ${[m.wire, ...steps.map((st) => ('member' in st ? st.member : '1'))].join('.')}`;
+                for (const value of values) {
+                    const l = { ...labels };
+                    const q = query.filter(([k]) => k !== m.wire);
+                    const b = { ...body };
+                    const headers = {};
+                    if (place === 'uri')
+                        l[m.wire] = enc(value);
+                    else if (place === 'querystring')
+                        q.push([m.wire, value]);
+                    else if (place === 'header')
+                        headers[m.wire.toLowerCase()] = value;
+                    else
+                        b[m.wire] = JSON.stringify(withMark(shapes, m.shape, m.name, steps, fx)).replace(JSON.stringify(MARK), value);
+                    const path = op.template.replace(/\{([^}+]+)\+?\}/g, (_, x) => l[x]);
+                    const bodyText = hasBody || Object.keys(b).length ? `{${Object.entries(b).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}` : undefined;
+                    out.push({
+                        kind: 'bignum',
+                        service: op.service,
+                        operation: op.operation,
+                        method: op.method,
+                        path,
+                        query: q.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&'),
+                        body: bodyText === undefined ? undefined : Buffer.from(bodyText),
+                        headers,
+                        where,
+                        value,
+                        refused: mustRefuse(leaf, value),
+                    });
+                }
+            }
+        }
+    }
+    return out;
+}
+/** Every numeric member of every operation, as `service:Operation place path` (what generateEdges must cover). */
+export function numericMembers() {
+    return operations().flatMap((op) => {
+        const shapes = models[op.service].shapes;
+        return op.members.flatMap((m) => (m.location === undefined ? numericLeaves(shapes, m.shape) : numericLeaves(shapes, m.shape).filter((p) => p.length === 0)).map((steps) => `${op.service}:${op.operation} ${m.location ?? 'body'} ${[m.wire, ...steps.map((st) => ('member' in st ? st.member : '1'))].join('.')}`));
+    });
+}
+/** The same edges for the numeric members of the MQTT device API's payloads (its topics carry no numbers). */
+export function payloadEdges(members) {
+    const m = models['iot-jobs-data'];
+    return Object.entries(members).flatMap(([api, names]) => {
+        const input = m.shapes[m.operations[api].input.shape];
+        return names.flatMap((member) => {
+            const leaf = m.shapes[input.members[member].shape];
+            return [...new Set([...WHOLE_EDGES, ...rangeEdges(leaf), ...JSON_EDGES])].filter((v) => JSON_NUMBER.test(v)).map((value) => ({ api, member, value, refused: mustRefuse(leaf, value) }));
+        });
+    });
 }
 //# sourceMappingURL=bad-input.js.map

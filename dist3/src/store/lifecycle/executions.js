@@ -237,9 +237,11 @@ export async function removeOne(tx, row, now, namespaceId) {
  * thing may have further executions), with their timers and counters (DeleteJob's steps). Returns
  * the things whose pending list changed and how many rows went.
  */
-export async function removeRange(tx, jobId, after, upTo, namespaceId, now) {
+export async function removeRange(tx, jobId, after, upTo, namespaceId, now, opts = { running: true }) {
     tx.assertLocked(jobId);
-    await clearRangeTimers(tx, jobId, after, upTo, '>=');
+    // Only running executions have timeout timers: a job with none running (its counter) skips the look.
+    if (opts.running)
+        await clearRangeTimers(tx, jobId, after, upTo, '>=');
     let victims = tx.db.deleteFrom('job_executions').where('job_id', '=', jobId).where('thing_name', '>=', after);
     if (upTo !== undefined)
         victims = victims.where('thing_name', '<=', upTo);

@@ -27,7 +27,7 @@ export async function deleteStep(tx, job, jobArn, now, limit) {
             .limit(rowLimit(1))
             .offset(limit - 1)
             .executeTakeFirst();
-        removed = await removeRange(tx, jobId, after, bound?.thing_name, job.namespace_id, now);
+        removed = await removeRange(tx, jobId, after, bound?.thing_name, job.namespace_id, now, { running: Number(job.n_in_progress) > 0 });
     }
     if (!bound) {
         const left = await tx.db.selectFrom('job_executions').select('id').where('job_id', '=', jobId).limit(rowLimit(1)).executeTakeFirst();

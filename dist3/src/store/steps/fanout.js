@@ -3,7 +3,7 @@ import { rowLimit } from '../store.js';
 import { queue, queued } from '../lifecycle/executions.js';
 import { completeIfDone } from '../lifecycle/job-status.js';
 import { groupWithDescendants } from '../groups.js';
-import { fanoutCursor, owe, saveCursor } from '../work.js';
+import { fanoutCursor, owe } from '../work.js';
 /**
  * One bounded, resumable step of a job's fan-out to its thing-group targets: set-based
  * INSERT ... SELECT over group members in thing-name order, skipping things that already have an
@@ -99,8 +99,8 @@ export async function rolloutStep(tx, job, now, limit) {
     const done = budget > 0 || groups.length === 0 || cursor.t > groups[groups.length - 1].position;
     const groupsLeft = done ? 0 : groups.filter((g) => g.position >= cursor.t).length;
     await queued(tx, jobId, things, job.namespace_id, now);
-    await saveCursor(db, jobId, done ? null : cursor);
-    await db.updateTable('jobs').set({ last_updated_at: now }).where('job_id', '=', jobId).execute();
+    // The cursor and the job's time in one statement (a step's writes are what a 1M fan-out pays for).
+    await db.updateTable('jobs').set({ work_cursor: done ? null : JSON.stringify(cursor), last_updated_at: now }).where('job_id', '=', jobId).execute();
     return { things, done, groupsLeft };
 }
 /**
