@@ -138,6 +138,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     publish(thing, topic, payload);
   };
   let broker: { url: string; tlsUrl?: string; publish(topic: string, payload: string): Promise<void>; close(): Promise<void> };
+  // Whether anyone could receive a topic: the embedded broker knows; an external one does not tell.
+  let listened: ((topic: string) => boolean) | undefined;
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
     const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
@@ -202,11 +204,20 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     });
     embedded.onClient((thingName) => local.connected(thingName));
     notifier = local;
+    listened = (topic) => embedded.hasSubscriber(topic);
   } else {
     return undefined;
   }
   // The outbox's events go out through the broker in use, embedded or external.
-  const publisher = new EventPublisher({ store, nodeId: deps.nodeId, scope: deps.scope, publish: (topic, payload) => broker.publish(topic, payload), published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n), log });
+  const publisher = new EventPublisher({
+    store,
+    nodeId: deps.nodeId,
+    scope: deps.scope,
+    publish: (topic, payload) => broker.publish(topic, payload),
+    ...(listened ? { listened } : {}),
+    published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n),
+    log,
+  });
   publisher.start();
   return {
     url: broker.url,
