@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { Events } from './events.js';
@@ -39,7 +41,18 @@ export interface App {
   store: Store;
   events: Events;
   clock: Clock;
+  /** The node's logger, for the lines its command writes around it (shutdown). */
+  log: Logger;
   close(): Promise<void>;
+}
+
+/** Where the data lives, for the ready line: the SQLite file, or the PostgreSQL database without its password. */
+export function dataLocation(config: Config, schema: string | undefined): string {
+  if (!config.databaseUrl) return resolve(config.dataDir, 'iot-jobs.sqlite');
+  const u = new URL(config.databaseUrl);
+  u.password = '';
+  u.search = '';
+  return `${u.toString()}${schema ? ` (schema ${schema})` : ''}`;
 }
 
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
@@ -49,7 +62,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
   try {
-    store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+    store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: config.databaseSchema ?? opts.pgSchema });
   } catch (err) {
     unlock();
     throw err;
@@ -144,7 +157,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   if (mqtt) mqttEndpoint = new URL(mqtt.url).host;
   worker.start();
   timers.start();
-  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
+  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect, data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), clock: clockControl.mode }, 'iot-jobs ready');
   let closed = false;
   return {
     httpUrl: http.url,
@@ -155,6 +168,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     store,
     events,
     clock,
+    log,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
@@ -209,6 +210,18 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return send(reply, randomUUID(), encodeError('iot', e));
   });
 
-  const url = await app.listen({ host: config.host, port: config.port });
-  return { app, url, close: () => app.close() };
+  // Listen on Node's server, not app.listen: Fastify's own "Server listening at" line would come
+  // ahead of a later start failure (the MQTT port taken) and says less than our ready line.
+  await app.ready();
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen({ host: config.host, port: config.port }, () => (app.server.off('error', reject), resolve()));
+  });
+  return { app, url: listeningUrl(app.server.address() as AddressInfo), close: () => app.close() };
+}
+
+/** The URL a local client reaches the listener at: a wildcard address means this machine's loopback. */
+function listeningUrl(a: AddressInfo): string {
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
 }

@@ -263,7 +263,7 @@ describe('starting and stopping', () => {
     assert.ok(s.mqttUrl?.startsWith('mqtt://'), s.mqttUrl);
     s.child.kill('SIGTERM');
     assert.equal(await exitOf(s), 0);
-    assert.match(s.output(), /iot-jobs: SIGTERM, shutting down/);
+    assert.match(s.output(), /"signal":"SIGTERM".*"msg":"iot-jobs shutting down"/);
   });
 
   test('a restart over the same --data-dir keeps the data', async () => {
