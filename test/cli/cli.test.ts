@@ -136,9 +136,9 @@ describe('usage and configuration errors: exit 2, one line on stderr', () => {
     assert.match(usageError(await run(['serve', '--s3-credentials', 'nocolon', '--data-dir', dataDir()])), /^iot-jobs: error: .*KEY:SECRET/);
   });
 
-  test('a bad IOT_JOBS_PORT is reported like --port', async () => {
+  test('a bad IOT_JOBS_PORT is reported like --port, naming the variable', async () => {
     const line = usageError(await run(['serve', '--data-dir', dataDir()], { IOT_JOBS_PORT: 'http' }));
-    assert.equal(line, "iot-jobs: error: --port must be a whole number from 0 to 65535, not 'http'");
+    assert.equal(line, "iot-jobs: error: IOT_JOBS_PORT must be a whole number from 0 to 65535, not 'http'");
   });
 
   test('a taken HTTP port', async () => {
