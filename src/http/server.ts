@@ -35,6 +35,9 @@ interface RequestNote {
   accessKeyId?: string | undefined;
   /** The signature check failed (logged as such, with the access key id it claimed). */
   denied?: boolean;
+  /** Why, in a few words (wrong region, unknown access key, clock skew...), and what the client was told. */
+  reason?: string | undefined;
+  message?: string | undefined;
 }
 
 export interface HttpServer {
@@ -104,6 +107,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   // One line and one sample per request, whatever answered it (an operation, a framework error, 404).
   app.addHook('onResponse', async (req, reply) => {
     const n = notes.get(req) ?? {};
+    // The dashboard's static files have no AWS operation: counted as `ui`, apart from refusals.
+    if (n.operation === undefined && /^\/ui(\/|$)/.test(req.routeOptions.url ?? '')) n.operation = 'ui';
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime * 100) / 100;
     opts.metrics?.httpRequests.inc({ operation: n.operation ?? 'none', status });
@@ -125,7 +130,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     };
     // Probes and scrapes come every few seconds: they stay out of the info log.
     if (n.operation === 'health' || n.operation === 'metrics') req.log.debug(line, 'request');
-    else if (n.denied) req.log.info(line, 'request refused: signature check failed');
+    else if (n.denied) req.log.info({ ...line, reason: n.reason, message: n.message }, 'request refused: signature check failed');
     else req.log.info(line, 'request');
   });
   // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
@@ -171,6 +176,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       } catch (err) {
         n.denied = true;
         n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
+        if (err instanceof ServiceError) ({ reason: n.reason, message: n.message } = err);
         throw err;
       }
       n.service = service;
