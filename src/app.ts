@@ -67,6 +67,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     unlock();
     throw err;
   }
+  if (config.clock !== 'manual' && !opts.clock) {
+    // Data whose manual clock ran ahead would go back in time on the system clock: jobs with
+    // future timestamps, paced rollouts that stall. Refuse, rather than lose that time silently.
+    const ahead = await StoredClock.stored(store).catch(() => undefined);
+    if (ahead !== undefined && ahead > Date.now() + 1000) {
+      await store.close();
+      unlock();
+      const minutes = Math.ceil((ahead - Date.now()) / 60_000);
+      throw Object.assign(
+        new Error(`this data ran on --clock manual, now at ${new Date(ahead).toISOString()}, ${minutes} min ahead of the system clock; start with --clock manual to keep that time, or wait until then`),
+        { code: 'ECLOCKAHEAD' },
+      );
+    }
+  }
   const stored = config.clock === 'manual' ? await StoredClock.open(store) : undefined;
   const clock: Clock = stored ?? opts.clock ?? systemClock;
   // Other nodes may move a shared manual clock: read it before each request.

@@ -80,7 +80,7 @@ program
       app = await startApp(config);
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
-      if (e.code === 'EDATADIRLOCKED') die(e.message, 2);
+      if (e.code === 'EDATADIRLOCKED' || e.code === 'ECLOCKAHEAD') die(e.message, 2);
       // A --data-dir that cannot be made or opened is a bad flag value too.
       if (!config.databaseUrl && ['EACCES', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOENT', 'EPERM'].includes(e.code ?? '')) die(`--data-dir ${config.dataDir} cannot be used (${e.code})`, 2);
       if (e.code === 'EADDRINUSE') die(e.message.startsWith('MQTT') ? e.message : `port ${e.port ?? config.port} on ${config.host} is already in use`, 2);

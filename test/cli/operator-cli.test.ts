@@ -206,3 +206,34 @@ describe('the default endpoint is the local server', () => {
     await stop(s);
   });
 });
+
+describe('a manual clock that ran ahead', () => {
+  for (const backend of ['sqlite', 'postgres'] as const) {
+    test(`${backend}: restarting with the system clock is refused with one line; --clock manual keeps the time`, async () => {
+      const schema = `operator_clock_${process.pid}_${Date.now()}`;
+      const where = backend === 'sqlite' ? ['--data-dir', dataDir()] : ['--database-url', PG_URL, '--database-schema', schema];
+      try {
+        const first = await serve([...where, '--clock', 'manual']);
+        const env = { ...bareEnv(), AWS_ENDPOINT_URL: first.url };
+        const moved = await runCli(['clock', 'advance', '16m'], env);
+        assert.equal(moved.code, 0, moved.stderr);
+        const at = (JSON.parse(moved.stdout) as { now: string }).now;
+        assert.equal(await stop(first), 0);
+
+        const refused = await runCli(['serve', '--port', '0', '--mqtt-port', '0', ...where], bareEnv());
+        assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+        assert.equal(
+          refused.stderr,
+          `iot-jobs: error: this data ran on --clock manual, now at ${at}, 16 min ahead of the system clock; start with --clock manual to keep that time, or wait until then\n`,
+        );
+
+        const again = await serve([...where, '--clock', 'manual']);
+        const shown = await runCli(['clock', 'show'], { ...bareEnv(), AWS_ENDPOINT_URL: again.url });
+        assert.equal((JSON.parse(shown.stdout) as { now: string }).now, at);
+        assert.equal(await stop(again), 0);
+      } finally {
+        if (backend === 'postgres') await dropSchema(schema);
+      }
+    });
+  }
+});
