@@ -160,6 +160,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       log,
       metrics,
       http: { server: http.app.server, url: http.url },
+      deployment: { sqliteFile: resolve(config.dataDir, 'iot-jobs.sqlite'), about: { data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), http: http.url } },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
     });
   } catch (err) {
