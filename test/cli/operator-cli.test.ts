@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { CreateJobCommand, CreateThingCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
+import { AddThingToThingGroupCommand, CreateJobCommand, CreateThingCommand, CreateThingGroupCommand, DescribeThingCommand, IoTClient } from '@aws-sdk/client-iot';
 import { CLI, spawnServer, type ServerProcess } from '../support/process.js';
 import { runCli, startCli } from '../support/cli.js';
-import { PG_URL, dropSchema, thingArn } from '../support/harness.js';
+import { PG_URL, dropSchema, groupArn, thingArn } from '../support/harness.js';
 
 /**
  * What a new user met at the command line (issue 28): typo suggestions, errors that name the
@@ -236,4 +236,34 @@ describe('a manual clock that ran ahead', () => {
       }
     });
   }
+});
+
+describe('jobs watch against the targets', () => {
+  test('a paced rollout to a 30-thing group: the bar counts 30 targets and the things not started yet, not only the executions made so far', async () => {
+    const s = await serve(['--data-dir', dataDir(), '--clock', 'manual']);
+    const iot = clientFor(s.url);
+    const group = 'operator-watch-group';
+    await iot.send(new CreateThingGroupCommand({ thingGroupName: group }));
+    for (let i = 1; i <= 30; i++) {
+      const thingName = `operator-watch-${i}`;
+      await iot.send(new CreateThingCommand({ thingName }));
+      await iot.send(new AddThingToThingGroupCommand({ thingGroupName: group, thingName }));
+    }
+    await iot.send(
+      new CreateJobCommand({ jobId: 'operator-watch-paced', targets: [groupArn(group)], document: '{}', jobExecutionsRolloutConfig: { maximumPerMinute: 10 } }),
+    );
+    iot.destroy();
+    const watch = startCli(['jobs', 'watch', 'operator-watch-paced', '--output', 'json', '--interval', '0.5'], { ...bareEnv(), AWS_ENDPOINT_URL: s.url });
+    // Wait for a frame once the first minute's batch is out (the manual clock does not move: no more come).
+    const line = await watch.waitFor(/"inProgress":0,.*"targeted":30/, 30_000);
+    watch.child.kill('SIGTERM');
+    await watch.exited;
+    const f = JSON.parse(line) as { total: number; done: number; queued: number; targeted: number; notStarted: number; etaSeconds: number | null };
+    assert.equal(f.targeted, 30);
+    assert.equal(f.total, 30);
+    assert.equal(f.notStarted, 30 - f.queued - f.done);
+    assert.ok(f.notStarted >= 20, `a pace of 10 a minute has reached at most 10 of 30: ${line}`);
+    assert.notEqual(f.etaSeconds, 0);
+    await stop(s);
+  });
 });
