@@ -75,7 +75,26 @@ program
       if (err instanceof ConfigError) die(err.message, 2);
       throw err;
     }
-    let app: App;
+    // Signals are handled from the start: one that comes while the server starts (or right after
+    // its ready line) stops it cleanly once it is up, instead of killing it half-way.
+    let app: App | undefined;
+    let stopping: string | undefined;
+    let closing = false;
+    const stop = (signal: string) => {
+      // A second signal, while starting or closing: leave at once.
+      if (closing || (stopping && !app)) process.exit(1);
+      stopping = signal;
+      if (!app) return;
+      closing = true;
+      // A log line like every other: in JSON mode, JSON too.
+      app.log.info({ signal }, 'iot-jobs shutting down');
+      app.close().then(
+        () => process.exit(0),
+        (err: Error) => die(`shutdown failed: ${err.message}`, 1),
+      );
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
     try {
       app = await startApp(config);
     } catch (err) {
@@ -86,19 +105,7 @@ program
       if (e.code === 'EADDRINUSE') die(e.message.startsWith('MQTT') ? e.message : `port ${e.port ?? config.port} on ${config.host} is already in use`, 2);
       die(e.message ?? String(err), 1);
     }
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      // A log line like every other: in JSON mode, JSON too.
-      app.log.info({ signal }, 'iot-jobs shutting down');
-      app.close().then(
-        () => process.exit(0),
-        (err: Error) => die(`shutdown failed: ${err.message}`, 1),
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    if (stopping) stop(stopping);
   });
 
 const files = program.command('files').description("objects iot-jobs serves itself for presigned-URL placeholders and documentSource (when no --s3-endpoint is given)");
