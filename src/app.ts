@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { Events } from './events.js';
@@ -66,7 +68,18 @@ export interface App {
   /** UpdateEventConfigurations' settings: `isEnabled(type)` for whoever publishes events. */
   eventConfig: EventConfig;
   clock: Clock;
+  /** The node's logger, for the lines its command writes around it (shutdown). */
+  log: Logger;
   close(): Promise<void>;
+}
+
+/** Where the data lives, for the ready line: the SQLite file, or the PostgreSQL database without its password. */
+export function dataLocation(config: Config, schema: string | undefined): string {
+  if (!config.databaseUrl) return resolve(config.dataDir, 'iot-jobs.sqlite');
+  const u = new URL(config.databaseUrl);
+  u.password = '';
+  u.search = '';
+  return `${u.toString()}${schema ? ` (schema ${schema})` : ''}`;
 }
 
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
@@ -79,10 +92,24 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const unlock = config.databaseUrl ? () => {} : lockDataDir(config.dataDir);
   let store: Store;
   try {
-    store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+    store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: config.databaseSchema ?? opts.pgSchema });
   } catch (err) {
     unlock();
     throw err;
+  }
+  if (config.clock !== 'manual' && !opts.clock) {
+    // Data whose manual clock ran ahead would go back in time on the system clock: jobs with
+    // future timestamps, paced rollouts that stall. Refuse, rather than lose that time silently.
+    const ahead = await StoredClock.stored(store).catch(() => undefined);
+    if (ahead !== undefined && ahead > Date.now() + 1000) {
+      await store.close();
+      unlock();
+      const minutes = Math.ceil((ahead - Date.now()) / 60_000);
+      throw Object.assign(
+        new Error(`this data ran on --clock manual, now at ${new Date(ahead).toISOString()}, ${minutes} min ahead of the system clock; start with --clock manual to keep that time, or wait until then`),
+        { code: 'ECLOCKAHEAD' },
+      );
+    }
   }
   let ca: Ca;
   try {
@@ -214,6 +241,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key: string, action: string, resource: string) => iam.authorize(key, action, [resource]).allowed } } : {}),
       http: { server: http.app.server, url: http.url },
       connectTimeoutMs: timeouts.mqttConnectMs,
+      deployment: { sqliteFile: resolve(config.dataDir, 'iot-jobs.sqlite'), about: { data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), http: http.url } },
       resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
       onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
       ca,
@@ -235,7 +263,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     iam.watch();
     log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
   }
-  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
+  log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect, data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), clock: clockControl.mode }, 'iot-jobs ready');
   let closed = false;
   return {
     httpUrl: http.url,
@@ -251,6 +279,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     events,
     eventConfig,
     clock,
+    log,
     async close() {
       if (closed) return;
       closed = true;

@@ -57,7 +57,7 @@ export function addCommandsCommands(program: Command): void {
     .option('--poll <ms>', 'milliseconds between two GetCommandExecution calls', '200')
     .action(
       action(async (target: string, commandId: string, flags: SendFlags) => {
-        const iot = iotClient(flags);
+        const iot = await iotClient(flags);
         const command = await iot.send(new GetCommandCommand({ commandId }));
         const types = new Map((command.mandatoryParameters ?? []).map((p) => [p.name!, p.type]));
         const parameters: Record<string, CommandParameterValue> = {};

@@ -30,7 +30,7 @@ export function addJobsCommands(program: Command): void {
         const pageSize = flags.pageSize === undefined ? undefined : Number(flags.pageSize);
         if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 250))
           throw new UsageError(`--page-size must be a whole number from 1 to 250, got ${flags.pageSize}`);
-        const iot = iotClient(flags);
+        const iot = await iotClient(flags);
         const input: ConstructorParameters<typeof ListJobsCommand>[0] = {
           status: flags.status as JobSummary['status'],
           targetSelection: flags.targetSelection as JobSummary['targetSelection'],
@@ -49,7 +49,7 @@ export function addJobsCommands(program: Command): void {
   withAwsOptions(jobs.command('show').description('describe one job: configuration and execution counts').argument('<jobId>'))
     .action(
       action(async (jobId: string, flags: AwsFlags) => {
-        const out = await iotClient(flags).send(new DescribeJobCommand({ jobId }));
+        const out = await (await iotClient(flags)).send(new DescribeJobCommand({ jobId }));
         if (flags.output === 'json') return printJson(out);
         const j = out.job ?? {};
         const configs = Object.entries(j).filter(([k]) => k.endsWith('Config') || k === 'schedulingConfig');
@@ -79,6 +79,6 @@ export function addJobsCommands(program: Command): void {
 
   withAwsOptions(jobs.command('watch').description('a live progress bar until the job completes, is canceled or is deleted').argument('<jobId>'))
     .option('--interval <seconds>', 'seconds between two DescribeJob calls', '1')
-    .action(action(async (jobId: string, flags: AwsFlags & { interval: string }) => watchJob(iotClient(flags), jobId, flags)));
+    .action(action(async (jobId: string, flags: AwsFlags & { interval: string }) => watchJob(await iotClient(flags), jobId, flags)));
 
 }

@@ -16,6 +16,10 @@ export interface Frame {
   timedOut: number;
   canceled: number;
   removed: number;
+  /** Things the job targets (a group's members counted once), or null when not known. */
+  targeted: number | null;
+  /** Targeted things with no execution yet: a paced rollout has not reached them. */
+  notStarted: number | null;
   /** Executions done per second over the last RATE_WINDOW_MS; null until two samples exist. */
   rate: number | null;
   /** Seconds until done = total at that rate; null when unknown. */
@@ -47,7 +51,8 @@ export class Progress {
   private deletingFrom: number | undefined;
   private last: Frame | undefined;
 
-  frame(job: Job, now: number): Frame {
+  /** `targeted`: how many things the job targets, when known; a rollout's total is measured against it. */
+  frame(job: Job, now: number, targeted: number | null = null): Frame {
     const counts = jobCounts(job);
     const executions = Object.values(counts).reduce((a, b) => a + b, 0);
     const status = job.status ?? 'UNKNOWN';
@@ -65,7 +70,8 @@ export class Progress {
       done = total - executions;
     } else {
       phase = status === 'CANCELED' ? 'canceling' : 'rollout';
-      total = executions;
+      // Against the targets, not only the executions made so far: a paced rollout makes them late.
+      total = phase === 'rollout' && targeted !== null ? Math.max(targeted, executions) : executions;
       done = executions - counts.queued - counts.inProgress;
     }
     this.samples.push({ t: now, done });
@@ -73,7 +79,8 @@ export class Progress {
     const first = this.samples[0]!;
     const rate = now > first.t ? ((done - first.done) * 1000) / (now - first.t) : null;
     const etaSeconds = rate && rate > 0 ? Math.ceil((total - done) / rate) : total === done && total > 0 ? 0 : null;
-    this.last = { jobId: job.jobId ?? '', status, phase, done, total, ...counts, rate, etaSeconds };
+    const notStarted = targeted === null ? null : Math.max(0, targeted - executions);
+    this.last = { jobId: job.jobId ?? '', status, phase, done, total, ...counts, targeted, notStarted, rate, etaSeconds };
     return this.last;
   }
 

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeJobCommand, ResourceNotFoundException, type IoTClient } from '@aws-sdk/client-iot';
+import { DescribeJobCommand, paginateListThingsInThingGroup, ResourceNotFoundException, type IoTClient } from '@aws-sdk/client-iot';
 import { SingleBar } from 'cli-progress';
 import { UsageError, type AwsFlags } from './aws.js';
 import { ended, formatEta, formatRate, Progress, type Frame } from './progress.js';
 
 const FORMAT =
   '{jobId} {phase} [{bar}] {percentage}% {value}/{total} | queued {queued} in progress {inProgress} | ' +
-  'succeeded {succeeded} failed {failed} rejected {rejected} timed out {timedOut} canceled {canceled} removed {removed} | {rateText}/s ETA {etaText}';
+  'not started {notStartedText} | succeeded {succeeded} failed {failed} rejected {rejected} timed out {timedOut} canceled {canceled} removed {removed} | {rateText}/s ETA {etaText}';
 
 /**
  * Polls DescribeJob (which reads kept counters, never the executions) and shows the job's progress
@@ -21,7 +21,7 @@ export async function watchJob(iot: IoTClient, jobId: string, flags: AwsFlags & 
   let bar: SingleBar | undefined;
   const show = (f: Frame) => {
     if (flags.output === 'json') return void process.stdout.write(`${JSON.stringify(f)}\n`);
-    const payload = { ...f, rateText: formatRate(f.rate), etaText: formatEta(f.etaSeconds) };
+    const payload = { ...f, rateText: formatRate(f.rate), etaText: formatEta(f.etaSeconds), notStartedText: f.notStarted ?? '--' };
     if (!bar) {
       bar = new SingleBar({
         format: FORMAT,
@@ -43,6 +43,8 @@ export async function watchJob(iot: IoTClient, jobId: string, flags: AwsFlags & 
     bar?.stop();
     if (flags.output === 'table') process.stdout.write(`${summary(f)}\n`);
   };
+  let targeted: number | null | undefined;
+  let countedAt = 0;
   for (let first = true; ; first = false) {
     let job;
     try {
@@ -53,7 +55,12 @@ export async function watchJob(iot: IoTClient, jobId: string, flags: AwsFlags & 
       if (err instanceof ResourceNotFoundException && !first && last) return finish(last);
       throw err;
     }
-    const f = progress.frame(job ?? {}, Date.now());
+    // The targets are counted once (a SNAPSHOT job's do not change); again every minute for CONTINUOUS.
+    if (targeted === undefined || (job?.targetSelection === 'CONTINUOUS' && Date.now() - countedAt > 60_000)) {
+      targeted = await countTargets(iot, job?.targets ?? []).catch(() => null);
+      countedAt = Date.now();
+    }
+    const f = progress.frame(job ?? {}, Date.now(), targeted);
     const end = ended(job ?? {});
     if (end) return finish({ ...f, end });
     show(f);
@@ -65,4 +72,18 @@ function summary(f: Frame): string {
   const counts = `${f.succeeded} succeeded, ${f.failed} failed, ${f.rejected} rejected, ${f.timedOut} timed out, ${f.canceled} canceled, ${f.removed} removed`;
   if (f.end === 'DELETED') return `${f.jobId} deleted: ${f.total} executions removed`;
   return `${f.jobId} ${f.end}: ${counts}${f.inProgress ? `, ${f.inProgress} still in progress` : ''}${f.queued ? `, ${f.queued} queued` : ''}`;
+}
+
+/** Things a job targets: 1 per thing, a group's direct members (read through its keyset-paginated list, not executions). */
+async function countTargets(iot: IoTClient, targets: string[]): Promise<number> {
+  let n = 0;
+  for (const arn of targets) {
+    const group = /:thinggroup\/(.+)$/.exec(arn)?.[1];
+    if (!group) {
+      n += 1;
+      continue;
+    }
+    for await (const page of paginateListThingsInThingGroup({ client: iot, pageSize: 250 }, { thingGroupName: group })) n += page.things?.length ?? 0;
+  }
+  return n;
 }

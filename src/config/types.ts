@@ -25,6 +25,8 @@ export interface Config {
   dataDir: string;
   /** postgres://... selects PostgreSQL; undefined means SQLite in dataDir. */
   databaseUrl: string | undefined;
+  /** PostgreSQL schema (created if missing); undefined = the connection's search_path. */
+  databaseSchema?: string | undefined;
   /** PostgreSQL pool size. */
   dbPoolSize: number;
   region: string;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ServiceError } from '../errors.js';
 import type { Config } from '../config/types.js';
@@ -49,6 +50,9 @@ interface RequestNote {
   throttledBy?: string | undefined;
   /** The IAM decision(s), with --iam-policies. */
   iam?: unknown;
+  /** Why, in a few words (wrong region, unknown access key, clock skew...), and what the client was told. */
+  reason?: string | undefined;
+  message?: string | undefined;
 }
 
 export interface HttpServer {
@@ -131,6 +135,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   // One line and one sample per request, whatever answered it (an operation, a framework error, 404).
   app.addHook('onResponse', async (req, reply) => {
     const n = notes.get(req) ?? {};
+    // The dashboard's static files have no AWS operation: counted as `ui`, apart from refusals.
+    if (n.operation === undefined && /^\/ui(\/|$)/.test(req.routeOptions.url ?? '')) n.operation = 'ui';
     const status = reply.statusCode;
     const ms = Math.round(reply.elapsedTime * 100) / 100;
     opts.metrics?.httpRequests.inc({ operation: n.operation ?? 'none', status });
@@ -154,7 +160,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     };
     // Probes and scrapes come every few seconds: they stay out of the info log.
     if (n.operation === 'health' || n.operation === 'metrics') req.log.debug(line, 'request');
-    else if (n.denied) req.log.info(line, 'request refused: signature check failed');
+    else if (n.denied) req.log.info({ ...line, reason: n.reason, message: n.message }, 'request refused: signature check failed');
     else req.log.info(line, 'request');
   });
   // Clients sign with the wall clock; a signature made for the app's (moved) clock is accepted too.
@@ -216,6 +222,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       } catch (err) {
         n.denied = true;
         n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
+        if (err instanceof ServiceError) ({ reason: n.reason, message: n.message } = err);
         throw err;
       }
       n.service = service;
@@ -260,6 +267,18 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     return send(reply, randomUUID(), encodeError('iot', e));
   });
 
-  const url = await app.listen({ host: config.host, port: config.port });
-  return { app, url, close: () => app.close() };
+  // Listen on Node's server, not app.listen: Fastify's own "Server listening at" line would come
+  // ahead of a later start failure (the MQTT port taken) and says less than our ready line.
+  await app.ready();
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen({ host: config.host, port: config.port }, () => (app.server.off('error', reject), resolve()));
+  });
+  return { app, url: listeningUrl(app.server.address() as AddressInfo), close: () => app.close() };
+}
+
+/** The URL a local client reaches the listener at: a wildcard address means this machine's loopback. */
+function listeningUrl(a: AddressInfo): string {
+  const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
 }

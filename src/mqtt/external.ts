@@ -6,6 +6,7 @@ import { parseRequest, REQUEST_FILTER, topicThing } from './topics.js';
 import { COMMAND_RESPONSE_FILTER, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
 import type { CommandRequest } from '../events.js';
 import type { Logger } from './types.js';
+import { announceTopic, DEPLOYMENTS_FILTER, otherDeployment } from './deployment.js';
 
 export interface ExternalBrokerOptions {
   url: string;
@@ -16,6 +17,8 @@ export interface ExternalBrokerOptions {
   onCommandResponse?: (clientId: string, topic: string, target: CommandResponseTopic, payload: Buffer, reply: (topic: string, payload: string) => void) => void;
   log: Logger;
   leaseMs?: number;
+  /** This node's deployment, announced on the broker (see deployment.ts). */
+  deployment?: { id: string; about: Record<string, unknown> } | undefined;
 }
 
 export interface ExternalBroker {
@@ -57,7 +60,27 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
   // The lease runs on wall time, whatever the app's clock does.
   const consuming = () => leaseUntil > Date.now();
 
+  const own = o.deployment;
+  const warned = new Set<string>();
+  const announce = () => {
+    if (!own) return;
+    client.subscribe(DEPLOYMENTS_FILTER, { qos: 1 });
+    client.publish(announceTopic(own.id, o.nodeId), JSON.stringify(own.about), { qos: 1, retain: true });
+  };
+  announce();
+  client.on('connect', announce);
   client.on('message', (topic, payload, packet) => {
+    const other = own && otherDeployment(topic, payload, own.id);
+    if (other) {
+      if (!warned.has(other.id)) {
+        warned.add(other.id);
+        o.log.error(
+          { other: other.about, own: own.about, broker: o.url },
+          'ANOTHER iot-jobs DEPLOYMENT USES THIS MQTT BROKER: both answer the same devices. Give each deployment its own broker, or its own Mosquitto mount point (docs/deployment.md)',
+        );
+      }
+      return;
+    }
     const command = parseCommandResponse(topic);
     if (command !== undefined) {
       if (!consuming()) return;
@@ -126,6 +149,7 @@ export async function connectExternalBroker(o: ExternalBrokerOptions): Promise<E
       while (renewing) await new Promise((r) => setTimeout(r, 10));
       if (leaseUntil > 0) await releaseLease(o.store.db, LEASE, o.nodeId).catch(() => {});
       leaseUntil = 0;
+      if (own && client.connected) await client.publishAsync(announceTopic(own.id, o.nodeId), '', { qos: 1, retain: true }).catch(() => {});
       await client.endAsync();
     },
   };
@@ -141,6 +165,8 @@ async function connectOnce(o: ExternalBrokerOptions, protocolVersion: 4 | 5): Pr
     connectTimeout: 10_000,
     // Offline, notifications are dropped rather than piled up in memory.
     queueQoSZero: false,
+    // A node that dies clears its announcement (an empty retained message).
+    ...(o.deployment ? { will: { topic: announceTopic(o.deployment.id, o.nodeId), payload: Buffer.alloc(0), qos: 1 as const, retain: true } } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error) => {

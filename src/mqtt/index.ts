@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import { clientTokenOf, handleRequest, rejected } from './device-api.js';
 import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
+import { deploymentId } from './deployment.js';
 import { Notifier } from './notifier.js';
 import { EventPublisher } from './event-publisher.js';
 import type { Scope } from '../domain/arn.js';
@@ -26,6 +27,8 @@ export interface MqttDeps {
   /** The API's HTTP server and URL, for MQTT over WebSocket on /mqtt. */
   http?: { server: import('node:http').Server; url: string };
   store: Store;
+  /** What this node announces on an external broker: where its data is, its HTTP address. */
+  deployment?: { sqliteFile: string; about: Record<string, unknown> };
   events: Events;
   clock: Clock;
   dispatch: Dispatch;
@@ -142,7 +145,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
   let listened: ((topic: string) => boolean) | undefined;
   let notifier: Notifier;
   if (config.mqttUrl !== undefined) {
-    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
+    const deployment = deps.deployment && { id: await deploymentId(store, deps.deployment.sqliteFile), about: deps.deployment.about };
+    const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log, deployment });
     events.onCommandRequest((r) => external.publishCommand(r, clock.now()));
     broker = { url: external.url, publish: external.publishEvent, close: external.close };
     // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.

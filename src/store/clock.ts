@@ -20,6 +20,12 @@ export class StoredClock implements Clock {
     return c;
   }
 
+  /** The stored manual time, if this store ever ran on the manual clock; read only. */
+  static async stored(store: Store): Promise<number | undefined> {
+    const row = await store.db.selectFrom('clock_state').select('now_ms').where('name', '=', ROW).executeTakeFirst();
+    return row ? Number(row.now_ms) : undefined;
+  }
+
   now(): number {
     return this.t;
   }
