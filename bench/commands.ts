@@ -10,7 +10,7 @@
  *   (seeding is not measured), all due in the same second on a manual clock; then one
  *   POST /_iot-jobs/clock past the deadline, which answers once all are TIMED_OUT. Prints its ms.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -23,16 +23,9 @@ import { COMMAND_TIMEOUT } from '../src/store/command-timeouts.js';
 import { clients, testConfig } from '../test/support/harness.js';
 import { dropPgSchema, freshPgSchema, machine, percentile, PG_URL, seedGroup, tmpDir } from './support.js';
 
-const HELP = `usage: node dist/bench/commands.js [options]
-  --scenario roundtrip|storm   what to measure (default roundtrip)
-  --backend sqlite|postgres    store (default sqlite)
-  --devices N                  roundtrip: MQTT devices (default 1000)
-  --rate R                     roundtrip: StartCommandExecution calls per second (default 100)
-  --seconds S                  roundtrip: how long to send (default 30)
-  --n N                        storm: command executions timing out together (default 100000)
-  --help                       this text`;
-
-const { values } = parseArgs({
+const { values } = benchArgs(
+  'Commands: the round trip StartCommandExecution → device → SUCCEEDED visible in GetCommandExecution at N MQTT devices (p50/p99), or a storm of command executions timing out in one clock POST.',
+  {
   options: {
     scenario: { type: 'string', default: 'roundtrip' },
     backend: { type: 'string', default: 'sqlite' },
@@ -40,16 +33,21 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '30' },
     n: { type: 'string', default: '100000' },
-    help: { type: 'boolean', default: false },
   },
-});
-if (values.help) {
-  process.stdout.write(`${HELP}\n`);
-  process.exit(0);
-}
+  },
+  {
+    scenario: 'roundtrip or storm',
+    backend: 'sqlite or postgres',
+    devices: 'roundtrip: MQTT devices',
+    rate: 'roundtrip: StartCommandExecution calls per second',
+    seconds: 'roundtrip: how long to send',
+    n: 'storm: command executions timing out together',
+  },
+);
+
 const backend = values.backend as 'sqlite' | 'postgres';
 if (!['sqlite', 'postgres'].includes(backend) || !['roundtrip', 'storm'].includes(values.scenario!)) {
-  process.stderr.write(`${HELP}\n`);
+  process.stderr.write('--backend must be sqlite or postgres and --scenario roundtrip or storm (see --help)\n');
   process.exit(2);
 }
 const ARN = 'arn:aws:iot:us-east-1:000000000000';

@@ -1,6 +1,6 @@
 /**
  * What IAM authorization costs DescribeJob (issue 24: at most 5% of its throughput). Two iot-jobs
- * processes on SQLite, one without --iam-policies and one with a 20-statement policy (Allow
+ * processes on SQLite, one without an IAM users file and one with a 20-statement policy (Allow
  * statements for other actions with conditions, two Deny statements that apply to DescribeJob with
  * conditions evaluated on every request, the Allow for DescribeJob last), both signed with test/test
  * (the users file names that key). They are measured in turns, interleaved, the order swapped each
@@ -10,7 +10,7 @@
  * --resource-tag adds an aws:ResourceTag condition to the DescribeJob Allow: one indexed read of the
  * job's tags per request.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,34 +24,31 @@ import { httpAuthorizer } from '../src/iam/http.js';
 import { checksFor } from '../src/iam/actions.js';
 import { machine, median, signedHeaders, tmpDir } from './support.js';
 
-const HELP = `usage: node dist/bench/iam.js [--runs N] [--duration SECONDS] [--connections N] [--resource-tag]
-  DescribeJob throughput without and with --iam-policies (20 statements), interleaved; prints each run and the medians.
-  --runs N          pairs of measurements (default 5)
-  --duration S      seconds per measurement (default 5)
-  --connections N   autocannon keep-alive connections (default 50)
-  --in-process      time the authorizer alone, without HTTP: microseconds per request
-  --resource-tag    the DescribeJob Allow carries an aws:ResourceTag condition (a tags read per request)
-`;
-
-const { values } = parseArgs({
+const { values } = benchArgs(
+  'IAM authorization cost: DescribeJob throughput without and with --iam-policies (20 statements), interleaved; prints each run and the medians.',
+  {
   options: {
     runs: { type: 'string', default: '5' },
     duration: { type: 'string', default: '5' },
     connections: { type: 'string', default: '50' },
     'resource-tag': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
   },
-});
-if (values.help) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
+  },
+  {
+    runs: 'pairs of measurements',
+    duration: 'seconds per measurement',
+    connections: 'autocannon keep-alive connections',
+    'resource-tag': 'the DescribeJob Allow carries an aws:ResourceTag condition (a tags read per request)',
+    'in-process': 'time the authorizer alone, without HTTP: microseconds per request',
+  },
+);
+
 const runs = Number(values.runs);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 if (![runs, duration, connections].every((n) => Number.isInteger(n) && n > 0)) {
-  process.stderr.write(HELP);
+  process.stderr.write('bad flags (see --help)\n');
   process.exit(2);
 }
 const here = dirname(fileURLToPath(import.meta.url));

@@ -10,7 +10,7 @@
  * own CA (made in the store before it starts) and are written to the store directly, as the
  * benchmarks seed their things, so that setting up 1,000 devices takes seconds.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { createHash, X509Certificate } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -23,21 +23,24 @@ import { spawnServer, type ServerProcess } from '../test/support/process.js';
 import { machine, median, processCpuMs, seedGroup, tmpDir } from './support.js';
 import { SimDevice } from './sim-device.js';
 
-const { values } = parseArgs({
+const { values } = benchArgs(
+  'TLS devices: connects per second with ECDSA P-256 device certificates and a policy each (mode connects), or job cycles per second at N TLS devices with policies against N plain devices (mode cycle).',
+  {
   options: {
     mode: { type: 'string', default: 'connects' },
     devices: { type: 'string', default: '1000' },
     rounds: { type: 'string', default: '3' },
     concurrency: { type: 'string', default: '50' },
-    help: { type: 'boolean', default: false },
   },
-});
-if (values.help) {
-  console.log(`usage: node dist/bench/tls-devices.js [--mode connects|cycle] [--devices N] [--rounds R] [--concurrency C]
-  connects  TLS connects/s with ECDSA P-256 device certificates and a policy each (C at a time)
-  cycle     job cycles/s at N TLS devices with policies against N plain devices (R rounds after a warm-up)`);
-  process.exit(0);
-}
+  },
+  {
+    mode: 'connects or cycle',
+    devices: 'devices (cycle mode)',
+    rounds: 'rounds after a warm-up (cycle mode)',
+    concurrency: 'connects at a time (connects mode)',
+  },
+);
+
 const n = Number(values.devices);
 const rounds = Number(values.rounds);
 const concurrency = Number(values.concurrency);

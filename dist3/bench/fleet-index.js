@@ -14,7 +14,7 @@
  * The fleet is seeded straight into a fresh store (things and their index rows), then
  * `iot-jobs serve` runs on it in its own process. Figures only mean something on a quiet machine.
  */
-import { parseArgs } from 'node:util';
+import { benchArgs } from './args.js';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateDynamicThingGroupCommand, CreateJobCommand, DescribeJobCommand, DescribeThingCommand, DescribeThingGroupCommand, ListThingsInThingGroupCommand, SearchIndexCommand, UpdateIndexingConfigurationCommand, UpdateThingCommand, } from '@aws-sdk/client-iot';
@@ -23,16 +23,7 @@ import { fieldRows } from '../src/store/fleet-index.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
 import { dropPgSchema, freshPgSchema, machine, percentile, PG_URL, tmpDir } from './support.js';
-const USAGE = `usage: node dist/bench/fleet-index.js [options]
-  --backend sqlite|postgres   store (default sqlite)
-  --scenario S                search | build | update | continuous | all (default all)
-  --size N                    things in the fleet (default 100000; the issue's figures use 1000000, continuous 10000)
-  --requests N                calls measured per figure (default 300)
-  --groups N                  dynamic groups for the update scenario (default 100)
-  --movers N                  things that join and leave in the continuous scenario (default 10000, at most --size)
-  --concurrency N             parallel callers (default 4)
-  --help                      this text`;
-const { values } = parseArgs({
+const { values } = benchArgs('Fleet indexing and dynamic groups: SearchIndex latency, a dynamic group built over the fleet, UpdateThing with many dynamic groups, and a CONTINUOUS job following things that join and leave.', {
     options: {
         backend: { type: 'string', default: 'sqlite' },
         scenario: { type: 'string', default: 'all' },
@@ -41,13 +32,16 @@ const { values } = parseArgs({
         groups: { type: 'string', default: '100' },
         movers: { type: 'string', default: '10000' },
         concurrency: { type: 'string', default: '4' },
-        help: { type: 'boolean', short: 'h', default: false },
     },
+}, {
+    backend: 'sqlite or postgres',
+    scenario: 'search | build | update | continuous | all',
+    size: 'things in the fleet (the issue uses 1000000, continuous 10000)',
+    requests: 'calls measured per figure',
+    groups: 'dynamic groups for the update scenario',
+    movers: 'things that join and leave in the continuous scenario (at most --size)',
+    concurrency: 'parallel callers',
 });
-if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-}
 const backend = values.backend;
 const size = Number(values.size);
 const requests = Number(values.requests);
@@ -203,7 +197,7 @@ async function main() {
             else if (sc === 'continuous')
                 out.continuous = await continuous(iot);
             else
-                throw new Error(`unknown scenario ${sc}\n${USAGE}`);
+                throw new Error(`unknown scenario ${sc} (see --help)`);
         }
     }
     finally {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
 import { systemClock } from './clock.js';
 import { Events } from './events.js';
 import { createDispatch } from './operations/index.js';
@@ -29,6 +30,15 @@ import { resourceTags } from './iam/resource-tags.js';
 import { buildStep, GROUP_BUILD } from './operations/dynamic-groups.js';
 import { connectivityRecorder } from './operations/connectivity.js';
 import { timeouts as resolveTimeouts } from './config/timeouts.js';
+/** Where the data lives, for the ready line: the SQLite file, or the PostgreSQL database without its password. */
+export function dataLocation(config, schema) {
+    if (!config.databaseUrl)
+        return resolve(config.dataDir, 'iot-jobs.sqlite');
+    const u = new URL(config.databaseUrl);
+    u.password = '';
+    u.search = '';
+    return `${u.toString()}${schema ? ` (schema ${schema})` : ''}`;
+}
 /** Wires the store, operations, worker and wire adapters of one iot-jobs node. */
 export async function startApp(config, opts = {}) {
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
@@ -39,11 +49,22 @@ export async function startApp(config, opts = {}) {
     const unlock = config.databaseUrl ? () => { } : lockDataDir(config.dataDir);
     let store;
     try {
-        store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: opts.pgSchema });
+        store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, schema: config.databaseSchema ?? opts.pgSchema });
     }
     catch (err) {
         unlock();
         throw err;
+    }
+    if (config.clock !== 'manual' && !opts.clock) {
+        // Data whose manual clock ran ahead would go back in time on the system clock: jobs with
+        // future timestamps, paced rollouts that stall. Refuse, rather than lose that time silently.
+        const ahead = await StoredClock.stored(store).catch(() => undefined);
+        if (ahead !== undefined && ahead > Date.now() + 1000) {
+            await store.close();
+            unlock();
+            const minutes = Math.ceil((ahead - Date.now()) / 60_000);
+            throw Object.assign(new Error(`this data ran on --clock manual, now at ${new Date(ahead).toISOString()}, ${minutes} min ahead of the system clock; start with --clock manual to keep that time, or wait until then`), { code: 'ECLOCKAHEAD' });
+        }
     }
     let ca;
     try {
@@ -179,6 +200,7 @@ export async function startApp(config, opts = {}) {
             ...(iam ? { iam: { secretOf: iam.secretOf, authorize: (key, action, resource) => iam.authorize(key, action, [resource]).allowed } } : {}),
             http: { server: http.app.server, url: http.url },
             connectTimeoutMs: timeouts.mqttConnectMs,
+            deployment: { sqliteFile: resolve(config.dataDir, 'iot-jobs.sqlite'), about: { data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), http: http.url } },
             resolveDocument: (jobId, document) => deviceDocument(ctx, jobId, document),
             onPresence: connectivityRecorder(ctx, (err, thingName) => log.error({ err, thingName }, 'connectivity not recorded')),
             ca,
@@ -201,7 +223,7 @@ export async function startApp(config, opts = {}) {
         iam.watch();
         log.info({ file: iam.path, users: iam.users }, 'IAM policies in force: only their users may call the API');
     }
-    log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect }, 'iot-jobs ready');
+    log.info({ http: http.url, mqtt: mqtt?.url ?? null, mqttWebSocket: mqtt?.wsUrl ?? null, mqttTls: mqtt?.tlsUrl ?? null, database: store.dialect, data: dataLocation(config, config.databaseSchema ?? opts.pgSchema), clock: clockControl.mode }, 'iot-jobs ready');
     let closed = false;
     return {
         httpUrl: http.url,
@@ -217,6 +239,7 @@ export async function startApp(config, opts = {}) {
         events,
         eventConfig,
         clock,
+        log,
         async close() {
             if (closed)
                 return;

@@ -26,9 +26,13 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 /** A week, as AWS allows for presigned URLs. */
 const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
-const deny = (code, message) => new ServiceError(code, message);
-const incomplete = (message) => deny('IncompleteSignatureException', message);
-const invalid = (message) => deny('InvalidSignatureException', message);
+/**
+ * A refusal, with the reason in a few words for the server's log (the client gets the message,
+ * as AWS words it); never a secret in either.
+ */
+const deny = (code, message, reason) => Object.assign(new ServiceError(code, message), { reason });
+const incomplete = (message, reason = 'malformed signature') => deny('IncompleteSignatureException', message, reason);
+const invalid = (message, reason) => deny('InvalidSignatureException', message, reason);
 const MISMATCH = 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
 /** The canonical request exactly as the JavaScript SDK builds it (uriEscapePath, as for every service but S3). */
 class Canonicalizer extends SignatureV4Base {
@@ -157,8 +161,8 @@ export function createVerifier(opts) {
     };
     /** AWS's own words for a signing time outside the window. */
     const tooSkewed = (date, signedAt, t) => signedAt < t
-        ? invalid(`Signature expired: ${date} is now earlier than ${amzDate(t - maxSkew)} (${amzDate(t)} - ${skewWords})`)
-        : invalid(`Signature not yet current: ${date} is still later than ${amzDate(t + maxSkew)} (${amzDate(t)} + ${skewWords})`);
+        ? invalid(`Signature expired: ${date} is now earlier than ${amzDate(t - maxSkew)} (${amzDate(t)} - ${skewWords})`, 'clock skew: signed too long ago')
+        : invalid(`Signature not yet current: ${date} is still later than ${amzDate(t + maxSkew)} (${amzDate(t)} + ${skewWords})`, 'clock skew: signed in the future');
     return function verify(req) {
         const q = req.rawUrl.indexOf('?');
         const rawQuery = q < 0 ? '' : req.rawUrl.slice(q + 1);
@@ -166,27 +170,27 @@ export function createVerifier(opts) {
         const header = one(req.headers['authorization']);
         const presigned = !header && query['X-Amz-Algorithm'] !== undefined;
         if (!header && !presigned)
-            throw deny('MissingAuthenticationTokenException', 'Missing Authentication Token');
+            throw deny('MissingAuthenticationTokenException', 'Missing Authentication Token', 'not signed');
         const auth = presigned ? fromQuery(query, opts.expiresOptional === true) : fromHeader(header, req.headers);
         const service = services.get(auth.scopeService);
         if (!service)
-            throw invalid(`Credential should be scoped to correct service: ${scopes}, not '${auth.scopeService}'.`);
+            throw invalid(`Credential should be scoped to correct service: ${scopes}, not '${auth.scopeService}'.`, 'wrong service');
         const secret = secretOf(auth.accessKeyId);
         if (secret === undefined)
-            throw deny('UnrecognizedClientException', 'The security token included in the request is invalid.');
+            throw deny('UnrecognizedClientException', 'The security token included in the request is invalid.', 'unknown access key');
         if (auth.region !== opts.region)
-            throw invalid(`Credential should be scoped to a valid region, not '${auth.region}'. This server serves '${opts.region}'.`);
+            throw invalid(`Credential should be scoped to a valid region, not '${auth.region}'. This server serves '${opts.region}'.`, 'wrong region');
         const signedAt = parseAmzDate(auth.amzDate);
         if (Number.isNaN(signedAt))
-            throw incomplete(`X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z', not '${auth.amzDate}'.`);
+            throw incomplete(`X-Amz-Date must be in the ISO8601 basic format yyyyMMdd'T'HHmmss'Z', not '${auth.amzDate}'.`, 'malformed date');
         if (auth.amzDate.slice(0, 8) !== auth.scopeDate) {
-            throw invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`);
+            throw invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`, 'scope date differs from the signing date');
         }
         const t = now();
         const inWindow = (at) => auth.expires === undefined ? Math.abs(at - signedAt) <= maxSkew : at >= signedAt - maxSkew && at <= signedAt + auth.expires * 1000;
         if (!inWindow(t) && !(opts.alsoAccept && inWindow(opts.alsoAccept()))) {
             if (auth.expires !== undefined && t > signedAt) {
-                throw invalid(`Signature expired: ${auth.amzDate} is now earlier than ${amzDate(t - auth.expires * 1000)} (${amzDate(t)} - ${auth.expires} sec.)`);
+                throw invalid(`Signature expired: ${auth.amzDate} is now earlier than ${amzDate(t - auth.expires * 1000)} (${amzDate(t)} - ${auth.expires} sec.)`, 'expired');
             }
             throw tooSkewed(auth.amzDate, signedAt, t);
         }
@@ -195,13 +199,13 @@ export function createVerifier(opts) {
         const bodyHash = body ? createHash('sha256').update(body).digest('hex') : EMPTY_SHA256;
         const declared = one(req.headers['x-amz-content-sha256']);
         if (declared !== undefined && declared !== UNSIGNED_PAYLOAD && declared !== bodyHash) {
-            throw invalid('The provided x-amz-content-sha256 header does not match what was computed.');
+            throw invalid('The provided x-amz-content-sha256 header does not match what was computed.', 'body differs from its signed hash');
         }
         const headers = {};
         for (const name of auth.signedHeaders) {
             const v = one(req.headers[name]);
             if (v === undefined)
-                throw invalid(`The request signature we calculated does not match the signature you provided: signed header '${name}' is missing from the request.`);
+                throw invalid(`The request signature we calculated does not match the signature you provided: signed header '${name}' is missing from the request.`, 'a signed header is missing');
             headers[name] = v;
         }
         const request = new HttpRequest({ method: req.method, path: q < 0 ? req.rawUrl : req.rawUrl.slice(0, q), query, headers });
@@ -217,7 +221,7 @@ export function createVerifier(opts) {
         // Presigned URLs: botocore signs UNSIGNED-PAYLOAD, the JavaScript SDK the body's hash.
         const ok = matches(declared ?? bodyHash) || (presigned && declared === undefined && matches(UNSIGNED_PAYLOAD));
         if (!ok)
-            throw invalid(MISMATCH);
+            throw invalid(MISMATCH, 'wrong secret key (or signing method)');
         return { service, accessKeyId: auth.accessKeyId };
     };
 }

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { IoTClient } from '@aws-sdk/client-iot';
 import { Option } from 'commander';
 export function withAwsOptions(cmd) {
@@ -7,25 +10,49 @@ export function withAwsOptions(cmd) {
         .option('--profile <name>', 'a profile of ~/.aws/config and ~/.aws/credentials; else AWS_PROFILE or default')
         .addOption(new Option('--output <format>', 'table for people, json for scripts').choices(['table', 'json']).default('table'));
 }
+/** Where the commands go when no endpoint is configured: the local server `iot-jobs serve` starts. */
+export const LOCAL_ENDPOINT = 'http://127.0.0.1:7020';
 /**
  * An IoT control-plane client resolved as the AWS CLI resolves one: the flag, then the environment,
  * then the shared config files, with the SDK's own default credential chain (env keys, profile,
- * SSO, credential_process, web identity, container and instance metadata).
+ * SSO, credential_process, web identity, container and instance metadata). With no endpoint
+ * configured anywhere it goes to the local server, not to AWS: a command typed in the quick-start
+ * shell must never reach a real account. A region configured nowhere is us-east-1; with no keys in
+ * the environment, no profile named and no shared files, the credentials are the development pair.
  */
-export function iotClient(flags) {
+export async function iotClient(flags) {
     // --profile overrides AWS_PROFILE for every part of the SDK's resolution (credentials, region,
     // endpoint_url), as in the AWS CLI; the endpoint_url lookup reads only the environment's profile.
     if (flags.profile)
         process.env.AWS_PROFILE = flags.profile;
     // The SDK's notice that its releases after January 2027 need Node 22 would precede every output.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const env = process.env;
     // The AWS CLI also reads AWS_DEFAULT_REGION; the JavaScript SDK reads only AWS_REGION and the profile.
-    const region = flags.region ?? (process.env.AWS_REGION ? undefined : process.env.AWS_DEFAULT_REGION);
-    return new IoTClient({
-        ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
+    const region = flags.region ?? (env.AWS_REGION ? undefined : env.AWS_DEFAULT_REGION);
+    const base = {
         ...(region ? { region } : {}),
         ...(flags.profile ? { profile: flags.profile } : {}),
+    };
+    const probe = new IoTClient(base);
+    const configured = flags.endpointUrl ?? (await customEndpoint(probe))?.toString();
+    const hasRegion = await probe.config.region().then(Boolean, () => false);
+    probe.destroy();
+    const sharedFiles = [env.AWS_CONFIG_FILE ?? join(homedir(), '.aws', 'config'), env.AWS_SHARED_CREDENTIALS_FILE ?? join(homedir(), '.aws', 'credentials')];
+    const hasKeys = env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined || sharedFiles.some((f) => existsSync(f));
+    return new IoTClient({
+        ...base,
+        endpoint: configured ?? LOCAL_ENDPOINT,
+        ...(hasRegion ? {} : { region: 'us-east-1' }),
+        ...(hasKeys ? {} : { credentials: { accessKeyId: 'test', secretAccessKey: 'test' } }),
     });
+}
+/** The endpoint, region and credentials a client resolved to, for requests the SDK has no command for. */
+export async function resolved(client) {
+    const url = (await customEndpoint(client))?.toString() ?? LOCAL_ENDPOINT;
+    const region = await client.config.region();
+    const c = await client.config.credentials();
+    return { url, region, credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken } };
 }
 /** The endpoint URL the client sends to when one is configured (flag, env or profile); else undefined (AWS's own). */
 export async function customEndpoint(client) {

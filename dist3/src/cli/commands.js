@@ -46,7 +46,7 @@ export function addCommandsCommands(program) {
         .option('--client', 'the target is an MQTT client id, not a thing')
         .option('--poll <ms>', 'milliseconds between two GetCommandExecution calls', '200')
         .action(action(async (target, commandId, flags) => {
-        const iot = iotClient(flags);
+        const iot = await iotClient(flags);
         const command = await iot.send(new GetCommandCommand({ commandId }));
         const types = new Map((command.mandatoryParameters ?? []).map((p) => [p.name, p.type]));
         const parameters = {};

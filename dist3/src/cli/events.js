@@ -43,7 +43,7 @@ export function addEventsCommands(program) {
         const filters = eventFilters(opts.type, opts.jobId);
         let url = opts.mqttUrl;
         if (url === undefined) {
-            const iot = iotClient(opts);
+            const iot = await iotClient(opts);
             const endpoint = await customEndpoint(iot);
             if (!endpoint)
                 throw new UsageError('no iot-jobs endpoint: give --endpoint-url (or AWS_ENDPOINT_URL), or --mqtt-url');

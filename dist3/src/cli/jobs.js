@@ -18,7 +18,7 @@ export function addJobsCommands(program) {
         const pageSize = flags.pageSize === undefined ? undefined : Number(flags.pageSize);
         if (pageSize !== undefined && !(Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 250))
             throw new UsageError(`--page-size must be a whole number from 1 to 250, got ${flags.pageSize}`);
-        const iot = iotClient(flags);
+        const iot = await iotClient(flags);
         const input = {
             status: flags.status,
             targetSelection: flags.targetSelection,
@@ -37,7 +37,7 @@ export function addJobsCommands(program) {
     }));
     withAwsOptions(jobs.command('show').description('describe one job: configuration and execution counts').argument('<jobId>'))
         .action(action(async (jobId, flags) => {
-        const out = await iotClient(flags).send(new DescribeJobCommand({ jobId }));
+        const out = await (await iotClient(flags)).send(new DescribeJobCommand({ jobId }));
         if (flags.output === 'json')
             return printJson(out);
         const j = out.job ?? {};
@@ -62,6 +62,6 @@ export function addJobsCommands(program) {
     }));
     withAwsOptions(jobs.command('watch').description('a live progress bar until the job completes, is canceled or is deleted').argument('<jobId>'))
         .option('--interval <seconds>', 'seconds between two DescribeJob calls', '1')
-        .action(action(async (jobId, flags) => watchJob(iotClient(flags), jobId, flags)));
+        .action(action(async (jobId, flags) => watchJob(await iotClient(flags), jobId, flags)));
 }
 //# sourceMappingURL=jobs.js.map

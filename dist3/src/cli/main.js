@@ -13,6 +13,7 @@ import { clockRequest, parseDuration } from './clock-client.js';
 import { CA_PEM_PATH } from '../http/server.js';
 import { addIamCommands } from './iam.js';
 import { IamFileError } from '../iam/users.js';
+import { iotClient, resolved } from './aws.js';
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
 /** One line on stderr and the exit code: 2 for usage and configuration, 1 for anything else. */
 function die(message, code) {
@@ -24,9 +25,20 @@ const program = new Command('iot-jobs')
     .description('Self-hosted, wire-compatible AWS IoT Jobs')
     .version(pkg.version)
     .exitOverride()
-    // Suggestions would make the error two lines.
-    .showSuggestionAfterError(false)
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `iot-jobs: ${s}` : s) });
+    .showSuggestionAfterError(true)
+    // Commander puts its suggestion on a second line: keep the error one line.
+    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error:') ? `iot-jobs: ${oneLine(s)}` : s) });
+/** "error: unknown option '--prot'\n(Did you mean --port?)\n" as one line. */
+function oneLine(s) {
+    return `${s.replace(/\n\(Did you mean (.+)\?\)/, ' (did you mean $1?)').trimEnd()}\n`;
+}
+// `iot-jobs jobs show X | head`: a reader that stopped reading is not an error; stop quietly.
+for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err) => {
+        if (err.code === 'EPIPE')
+            process.exit(0);
+        throw err;
+    });
 program
     .command('serve')
     .description('run the HTTP API, the MQTT broker (or a client of one) and the background worker')
@@ -34,6 +46,7 @@ program
     .option('--port <port>', 'HTTP port, 0 for any free one (env IOT_JOBS_PORT; default 7020)')
     .option('--data-dir <dir>', 'directory of the SQLite file (env IOT_JOBS_DATA_DIR; default ./.iot-jobs)')
     .option('--database-url <url>', 'postgres:// URL: use PostgreSQL instead of SQLite (env IOT_JOBS_DATABASE_URL)')
+    .option('--database-schema <name>', 'PostgreSQL schema to keep the tables in, created if missing (env IOT_JOBS_DATABASE_SCHEMA; default: the search_path)')
     .option('--db-pool-size <n>', 'PostgreSQL connections (env IOT_JOBS_DB_POOL_SIZE; default 10)')
     .option('--region <region>', 'region in ARNs and signatures (env IOT_JOBS_REGION; default us-east-1)')
     .option('--account-id <id>', 'account in ARNs (env IOT_JOBS_ACCOUNT_ID; default 000000000000)')
@@ -64,18 +77,21 @@ program
             die(err.message, 2);
         throw err;
     }
-    // The signal handlers come first: a SIGTERM that arrives while the server starts (or just after
-    // its ready line) must still shut it down cleanly, not kill it with the signal's default action.
+    // Signals are handled from the start: one that comes while the server starts (or right after
+    // its ready line) stops it cleanly once it is up, instead of killing it half-way.
     let app;
-    let stopping = false;
+    let stopping;
+    let closing = false;
     const stop = (signal) => {
-        if (stopping)
+        // A second signal, while starting or closing: leave at once.
+        if (closing || (stopping && !app))
             process.exit(1);
-        stopping = true;
-        process.stderr.write(`iot-jobs: ${signal}, shutting down\n`);
-        // Still starting: the start below sees `stopping` and closes what it opened.
+        stopping = signal;
         if (!app)
             return;
+        closing = true;
+        // A log line like every other: in JSON mode, JSON too.
+        app.log.info({ signal }, 'iot-jobs shutting down');
         app.close().then(() => process.exit(0), (err) => die(`shutdown failed: ${err.message}`, 1));
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -87,7 +103,7 @@ program
         if (err instanceof IamFileError)
             die(err.message, 2);
         const e = err;
-        if (e.code === 'EDATADIRLOCKED')
+        if (e.code === 'EDATADIRLOCKED' || e.code === 'ECLOCKAHEAD')
             die(e.message, 2);
         // A --data-dir that cannot be made or opened is a bad flag value too.
         if (!config.databaseUrl && ['EACCES', 'ENOTDIR', 'EEXIST', 'EROFS', 'ENOENT', 'EPERM'].includes(e.code ?? ''))
@@ -96,13 +112,10 @@ program
             die(e.message.startsWith('MQTT') ? e.message : `port ${e.port ?? config.port} on ${config.host} is already in use`, 2);
         die(e.message ?? String(err), 1);
     }
-    const started = app;
-    if (stopping) {
-        await started.close();
-        process.exit(0);
-    }
-    if (started.iam)
-        process.on('SIGHUP', () => started.iam.reload('SIGHUP'));
+    if (stopping)
+        stop(stopping);
+    if (app.iam)
+        process.on('SIGHUP', () => app.iam.reload('SIGHUP'));
 });
 const files = program.command('files').description("objects iot-jobs serves itself for presigned-URL placeholders and documentSource (when no --s3-endpoint is given)");
 files
@@ -182,18 +195,21 @@ addIamCommands(program, die);
 const clockCmd = program
     .command('clock')
     .description('show or move the clock of a server started with --clock manual (GET/POST /_iot-jobs/clock)')
-    .option('--endpoint-url <url>', 'server URL (env AWS_ENDPOINT_URL_IOT, AWS_ENDPOINT_URL; default http://127.0.0.1:7020)')
-    .option('--region <region>', 'signing region (env AWS_REGION, AWS_DEFAULT_REGION; default us-east-1)');
+    .option('--endpoint-url <url>', 'server URL; else AWS_ENDPOINT_URL_IOT, AWS_ENDPOINT_URL or the profile\'s endpoint_url; default http://127.0.0.1:7020')
+    .option('--region <region>', 'signing region; else AWS_REGION, AWS_DEFAULT_REGION or the profile\'s region; default us-east-1')
+    .option('--profile <name>', 'a profile of ~/.aws/config and ~/.aws/credentials; else AWS_PROFILE or default');
+/** Signed like `iot-jobs jobs`: the same endpoint, region and credentials resolution. */
 async function clockCli(body) {
     const o = clockCmd.opts();
-    const env = process.env;
-    const accessKeyId = env.AWS_ACCESS_KEY_ID ?? 'test';
-    const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? 'test';
-    const ep = {
-        url: o.endpointUrl ?? env.AWS_ENDPOINT_URL_IOT ?? env.AWS_ENDPOINT_URL ?? 'http://127.0.0.1:7020',
-        region: o.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
-        credentials: { accessKeyId, secretAccessKey, sessionToken: env.AWS_SESSION_TOKEN },
-    };
+    let ep;
+    try {
+        const client = await iotClient({ ...o, output: 'json' });
+        ep = await resolved(client);
+        client.destroy();
+    }
+    catch (err) {
+        die(err.message, 1);
+    }
     let answer;
     try {
         answer = await clockRequest(ep, body);

@@ -18,7 +18,8 @@ export class Progress {
     samples = [];
     deletingFrom;
     last;
-    frame(job, now) {
+    /** `targeted`: how many things the job targets, when known; a rollout's total is measured against it. */
+    frame(job, now, targeted = null) {
         const counts = jobCounts(job);
         const executions = Object.values(counts).reduce((a, b) => a + b, 0);
         const status = job.status ?? 'UNKNOWN';
@@ -37,7 +38,8 @@ export class Progress {
         }
         else {
             phase = status === 'CANCELED' ? 'canceling' : 'rollout';
-            total = executions;
+            // Against the targets, not only the executions made so far: a paced rollout makes them late.
+            total = phase === 'rollout' && targeted !== null ? Math.max(targeted, executions) : executions;
             done = executions - counts.queued - counts.inProgress;
         }
         this.samples.push({ t: now, done });
@@ -46,7 +48,8 @@ export class Progress {
         const first = this.samples[0];
         const rate = now > first.t ? ((done - first.done) * 1000) / (now - first.t) : null;
         const etaSeconds = rate && rate > 0 ? Math.ceil((total - done) / rate) : total === done && total > 0 ? 0 : null;
-        this.last = { jobId: job.jobId ?? '', status, phase, done, total, ...counts, rate, etaSeconds };
+        const notStarted = targeted === null ? null : Math.max(0, targeted - executions);
+        this.last = { jobId: job.jobId ?? '', status, phase, done, total, ...counts, targeted, notStarted, rate, etaSeconds };
         return this.last;
     }
     /** The last frame, marked with why the job is over (a deleted job answers no more frames). */

@@ -42,7 +42,7 @@ async function simulate(flags) {
     const mix = parseMix(flags);
     const workMs = parseRange(flags.workTime);
     const seed = flags.seed ?? randomBytes(4).toString('hex');
-    const iot = iotClient(flags);
+    const iot = await iotClient(flags);
     const url = flags.mqttUrl ?? (await defaultMqttUrl(iot));
     if (!/^(mqtts?|wss?):\/\//.test(url))
         throw new UsageError(`--mqtt-url must be mqtt://, mqtts://, ws:// or wss://, got ${url}`);

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeJobCommand, ResourceNotFoundException } from '@aws-sdk/client-iot';
+import { DescribeJobCommand, paginateListThingsInThingGroup, ResourceNotFoundException } from '@aws-sdk/client-iot';
 import { SingleBar } from 'cli-progress';
 import { UsageError } from './aws.js';
 import { ended, formatEta, formatRate, Progress } from './progress.js';
 const FORMAT = '{jobId} {phase} [{bar}] {percentage}% {value}/{total} | queued {queued} in progress {inProgress} | ' +
-    'succeeded {succeeded} failed {failed} rejected {rejected} timed out {timedOut} canceled {canceled} removed {removed} | {rateText}/s ETA {etaText}';
+    'not started {notStartedText} | succeeded {succeeded} failed {failed} rejected {rejected} timed out {timedOut} canceled {canceled} removed {removed} | {rateText}/s ETA {etaText}';
 /**
  * Polls DescribeJob (which reads kept counters, never the executions) and shows the job's progress
  * until it completes, is canceled (and the cancel has been worked off) or is deleted.
@@ -20,7 +20,7 @@ export async function watchJob(iot, jobId, flags) {
     const show = (f) => {
         if (flags.output === 'json')
             return void process.stdout.write(`${JSON.stringify(f)}\n`);
-        const payload = { ...f, rateText: formatRate(f.rate), etaText: formatEta(f.etaSeconds) };
+        const payload = { ...f, rateText: formatRate(f.rate), etaText: formatEta(f.etaSeconds), notStartedText: f.notStarted ?? '--' };
         if (!bar) {
             bar = new SingleBar({
                 format: FORMAT,
@@ -44,6 +44,8 @@ export async function watchJob(iot, jobId, flags) {
         if (flags.output === 'table')
             process.stdout.write(`${summary(f)}\n`);
     };
+    let targeted;
+    let countedAt = 0;
     for (let first = true;; first = false) {
         let job;
         try {
@@ -56,7 +58,12 @@ export async function watchJob(iot, jobId, flags) {
                 return finish(last);
             throw err;
         }
-        const f = progress.frame(job ?? {}, Date.now());
+        // The targets are counted once (a SNAPSHOT job's do not change); again every minute for CONTINUOUS.
+        if (targeted === undefined || (job?.targetSelection === 'CONTINUOUS' && Date.now() - countedAt > 60_000)) {
+            targeted = await countTargets(iot, job?.targets ?? []).catch(() => null);
+            countedAt = Date.now();
+        }
+        const f = progress.frame(job ?? {}, Date.now(), targeted);
         const end = ended(job ?? {});
         if (end)
             return finish({ ...f, end });
@@ -69,5 +76,19 @@ function summary(f) {
     if (f.end === 'DELETED')
         return `${f.jobId} deleted: ${f.total} executions removed`;
     return `${f.jobId} ${f.end}: ${counts}${f.inProgress ? `, ${f.inProgress} still in progress` : ''}${f.queued ? `, ${f.queued} queued` : ''}`;
+}
+/** Things a job targets: 1 per thing, a group's direct members (read through its keyset-paginated list, not executions). */
+async function countTargets(iot, targets) {
+    let n = 0;
+    for (const arn of targets) {
+        const group = /:thinggroup\/(.+)$/.exec(arn)?.[1];
+        if (!group) {
+            n += 1;
+            continue;
+        }
+        for await (const page of paginateListThingsInThingGroup({ client: iot, pageSize: 250 }, { thingGroupName: group }))
+            n += page.things?.length ?? 0;
+    }
+    return n;
 }
 //# sourceMappingURL=watch.js.map

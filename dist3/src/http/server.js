@@ -85,6 +85,9 @@ export async function createHttpServer(opts) {
     // One line and one sample per request, whatever answered it (an operation, a framework error, 404).
     app.addHook('onResponse', async (req, reply) => {
         const n = notes.get(req) ?? {};
+        // The dashboard's static files have no AWS operation: counted as `ui`, apart from refusals.
+        if (n.operation === undefined && /^\/ui(\/|$)/.test(req.routeOptions.url ?? ''))
+            n.operation = 'ui';
         const status = reply.statusCode;
         const ms = Math.round(reply.elapsedTime * 100) / 100;
         opts.metrics?.httpRequests.inc({ operation: n.operation ?? 'none', status });
@@ -110,7 +113,7 @@ export async function createHttpServer(opts) {
         if (n.operation === 'health' || n.operation === 'metrics')
             req.log.debug(line, 'request');
         else if (n.denied)
-            req.log.info(line, 'request refused: signature check failed');
+            req.log.info({ ...line, reason: n.reason, message: n.message }, 'request refused: signature check failed');
         else
             req.log.info(line, 'request');
     });
@@ -170,6 +173,8 @@ export async function createHttpServer(opts) {
             catch (err) {
                 n.denied = true;
                 n.accessKeyId = claimedAccessKeyId(rawUrl, req.headers);
+                if (err instanceof ServiceError)
+                    ({ reason: n.reason, message: n.message } = err);
                 throw err;
             }
             n.service = service;
@@ -215,7 +220,18 @@ export async function createHttpServer(opts) {
         const e = new ServiceError(tooLarge ? 'RequestEntityTooLargeException' : 'SerializationException', tooLarge ? 'The request body is too large' : err.message);
         return send(reply, randomUUID(), encodeError('iot', e));
     });
-    const url = await app.listen({ host: config.host, port: config.port });
-    return { app, url, close: () => app.close() };
+    // Listen on Node's server, not app.listen: Fastify's own "Server listening at" line would come
+    // ahead of a later start failure (the MQTT port taken) and says less than our ready line.
+    await app.ready();
+    await new Promise((resolve, reject) => {
+        app.server.once('error', reject);
+        app.server.listen({ host: config.host, port: config.port }, () => (app.server.off('error', reject), resolve()));
+    });
+    return { app, url: listeningUrl(app.server.address()), close: () => app.close() };
+}
+/** The URL a local client reaches the listener at: a wildcard address means this machine's loopback. */
+function listeningUrl(a) {
+    const host = a.address === '0.0.0.0' ? '127.0.0.1' : a.address === '::' ? '::1' : a.address;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
 }
 //# sourceMappingURL=server.js.map

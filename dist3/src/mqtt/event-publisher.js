@@ -100,6 +100,9 @@ export class EventPublisher {
         }
         const e = body.executions;
         const topic = jobExecutionEventTopic(e.jobId, e.operation);
+        // One topic for the whole batch: with no subscriber, a million events cost one check.
+        if (this.o.listened && !this.o.listened(topic))
+            return;
         const inFlight = new Set();
         for (const [i, thingName] of e.things.entries()) {
             const payload = jobExecutionEventPayload({ jobId: e.jobId, thingArn: thingArn(this.o.scope, thingName), status: e.status, operation: e.operation, statusDetails: e.details }, nthEventId(row.event_id, i), e.at);

@@ -2,6 +2,7 @@ import mqtt from 'mqtt';
 import { holdLease, releaseLease } from '../store/leases.js';
 import { parseRequest, REQUEST_FILTER, topicThing } from './topics.js';
 import { COMMAND_RESPONSE_FILTER, parseCommandResponse } from './command-topics.js';
+import { announceTopic, DEPLOYMENTS_FILTER, otherDeployment } from './deployment.js';
 const LEASE = 'mqtt-requests';
 /**
  * iot-jobs as a client of an external broker. Every node publishes notifications for the changes
@@ -28,7 +29,25 @@ export async function connectExternalBroker(o) {
     let subscribed = false;
     // The lease runs on wall time, whatever the app's clock does.
     const consuming = () => leaseUntil > Date.now();
+    const own = o.deployment;
+    const warned = new Set();
+    const announce = () => {
+        if (!own)
+            return;
+        client.subscribe(DEPLOYMENTS_FILTER, { qos: 1 });
+        client.publish(announceTopic(own.id, o.nodeId), JSON.stringify(own.about), { qos: 1, retain: true });
+    };
+    announce();
+    client.on('connect', announce);
     client.on('message', (topic, payload, packet) => {
+        const other = own && otherDeployment(topic, payload, own.id);
+        if (other) {
+            if (!warned.has(other.id)) {
+                warned.add(other.id);
+                o.log.error({ other: other.about, own: own.about, broker: o.url }, 'ANOTHER iot-jobs DEPLOYMENT USES THIS MQTT BROKER: both answer the same devices. Give each deployment its own broker, or its own Mosquitto mount point (docs/deployment.md)');
+            }
+            return;
+        }
         const command = parseCommandResponse(topic);
         if (command !== undefined) {
             if (!consuming())
@@ -105,6 +124,8 @@ export async function connectExternalBroker(o) {
             if (leaseUntil > 0)
                 await releaseLease(o.store.db, LEASE, o.nodeId).catch(() => { });
             leaseUntil = 0;
+            if (own && client.connected)
+                await client.publishAsync(announceTopic(own.id, o.nodeId), '', { qos: 1, retain: true }).catch(() => { });
             await client.endAsync();
         },
     };
@@ -119,6 +140,8 @@ async function connectOnce(o, protocolVersion) {
         connectTimeout: 10_000,
         // Offline, notifications are dropped rather than piled up in memory.
         queueQoSZero: false,
+        // A node that dies clears its announcement (an empty retained message).
+        ...(o.deployment ? { will: { topic: announceTopic(o.deployment.id, o.nodeId), payload: Buffer.alloc(0), qos: 1, retain: true } } : {}),
     });
     await new Promise((resolve, reject) => {
         const fail = (err) => {

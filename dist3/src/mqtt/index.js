@@ -1,6 +1,7 @@
 import { clientTokenOf, handleRequest, rejected } from './device-api.js';
 import { startEmbeddedBroker } from './embedded.js';
 import { connectExternalBroker } from './external.js';
+import { deploymentId } from './deployment.js';
 import { Notifier } from './notifier.js';
 import { EventPublisher } from './event-publisher.js';
 import { parseRequest } from './topics.js';
@@ -82,9 +83,12 @@ export async function startMqtt(deps) {
         publish(thing, topic, payload);
     };
     let broker;
+    // Whether anyone could receive a topic: the embedded broker knows; an external one does not tell.
+    let listened;
     let notifier;
     if (config.mqttUrl !== undefined) {
-        const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log });
+        const deployment = deps.deployment && { id: await deploymentId(store, deps.deployment.sqliteFile), about: deps.deployment.about };
+        const external = await connectExternalBroker({ url: config.mqttUrl, nodeId: deps.nodeId, store, clock, onRequest, onCommandResponse, log, deployment });
         events.onCommandRequest((r) => external.publishCommand(r, clock.now()));
         broker = { url: external.url, publish: external.publishEvent, close: external.close };
         // Several PostgreSQL nodes may change the same thing: what each thing was told is kept in the store.
@@ -149,12 +153,21 @@ export async function startMqtt(deps) {
         });
         embedded.onClient((thingName) => local.connected(thingName));
         notifier = local;
+        listened = (topic) => embedded.hasSubscriber(topic);
     }
     else {
         return undefined;
     }
     // The outbox's events go out through the broker in use, embedded or external.
-    const publisher = new EventPublisher({ store, nodeId: deps.nodeId, scope: deps.scope, publish: (topic, payload) => broker.publish(topic, payload), published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n), log });
+    const publisher = new EventPublisher({
+        store,
+        nodeId: deps.nodeId,
+        scope: deps.scope,
+        publish: (topic, payload) => broker.publish(topic, payload),
+        ...(listened ? { listened } : {}),
+        published: (type, n) => deps.metrics?.eventsPublished.inc({ type }, n),
+        log,
+    });
     publisher.start();
     return {
         url: broker.url,

@@ -17,6 +17,11 @@ export class StoredClock {
         await c.refresh();
         return c;
     }
+    /** The stored manual time, if this store ever ran on the manual clock; read only. */
+    static async stored(store) {
+        const row = await store.db.selectFrom('clock_state').select('now_ms').where('name', '=', ROW).executeTakeFirst();
+        return row ? Number(row.now_ms) : undefined;
+    }
     now() {
         return this.t;
     }

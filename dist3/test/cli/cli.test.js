@@ -115,9 +115,9 @@ describe('usage and configuration errors: exit 2, one line on stderr', () => {
         assert.equal(usageError(await run(['serve', '--s3-endpoint', 'minio:9000', '--data-dir', dataDir()])), "iot-jobs: error: --s3-endpoint must look like http://host:port, not 'minio:9000'");
         assert.match(usageError(await run(['serve', '--s3-credentials', 'nocolon', '--data-dir', dataDir()])), /^iot-jobs: error: .*KEY:SECRET/);
     });
-    test('a bad IOT_JOBS_PORT is reported like --port', async () => {
+    test('a bad IOT_JOBS_PORT is reported like --port, naming the variable', async () => {
         const line = usageError(await run(['serve', '--data-dir', dataDir()], { IOT_JOBS_PORT: 'http' }));
-        assert.equal(line, "iot-jobs: error: --port must be a whole number from 0 to 65535, not 'http'");
+        assert.equal(line, "iot-jobs: error: IOT_JOBS_PORT must be a whole number from 0 to 65535, not 'http'");
     });
     test('a taken HTTP port', async () => {
         const port = await takenPort();
@@ -223,7 +223,7 @@ describe('starting and stopping', () => {
         assert.ok(s.mqttUrl?.startsWith('mqtt://'), s.mqttUrl);
         s.child.kill('SIGTERM');
         assert.equal(await exitOf(s), 0);
-        assert.match(s.output(), /iot-jobs: SIGTERM, shutting down/);
+        assert.match(s.output(), /"signal":"SIGTERM".*"msg":"iot-jobs shutting down"/);
     });
     test('a restart over the same --data-dir keeps the data', async () => {
         const dir = dataDir();

@@ -29,10 +29,13 @@ describe('iot-jobs clock', () => {
             server = await spawnServer(['--data-dir', dir, '--no-mqtt', '--clock', 'manual']);
             env.AWS_ENDPOINT_URL = server.url;
             assert.equal((await clock('show')).now, target);
-            // The flag wins over the environment.
+            // The flag wins over the environment: --clock system over this data, whose manual clock ran
+            // ahead, is refused (it would go back in time); over fresh data it runs on the system clock.
             server.child.kill('SIGTERM');
             await server.exited;
-            server = await spawnServer(['--data-dir', dir, '--no-mqtt', '--clock', 'system'], { IOT_JOBS_CLOCK: 'manual' });
+            await assert.rejects(spawnServer(['--data-dir', dir, '--no-mqtt', '--clock', 'system'], { IOT_JOBS_CLOCK: 'manual' }), /this data ran on --clock manual/);
+            const fresh = join(dir, 'fresh');
+            server = await spawnServer(['--data-dir', fresh, '--no-mqtt', '--clock', 'system'], { IOT_JOBS_CLOCK: 'manual' });
             env.AWS_ENDPOINT_URL = server.url;
             assert.equal((await clock('show')).mode, 'system');
             await assert.rejects(run(process.execPath, [CLI, 'clock', 'advance', '5m'], { env }), /400/);

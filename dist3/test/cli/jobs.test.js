@@ -125,7 +125,7 @@ for (const backend of BACKENDS) {
             const jobId = `${p}-plain`;
             await createJob(jobId, things(5, 6));
             const run = startCli(['jobs', 'watch', jobId, '--interval', '0.2'], env);
-            const bar = new RegExp(`^${jobId} rollout \\[([=-]{24})\\] (\\d+)% (\\d+)/2 \\| queued \\d+ in progress \\d+ \\| succeeded \\d+ .* \\| \\S+/s ETA \\S+$`);
+            const bar = new RegExp(`^${jobId} rollout \\[([=-]{24})\\] (\\d+)% (\\d+)/2 \\| queued \\d+ in progress \\d+ \\| not started \\d+ \\| succeeded \\d+ .* \\| \\S+/s ETA \\S+$`);
             await run.waitFor(bar);
             await finish(5);
             await run.waitFor(/ 50% 1\/2 /);

@@ -95,6 +95,34 @@ describe('logs of a real server process (JSON, as when stdout is not a terminal)
         assert.ok(!s.output().includes(SECRET), 'the server secret was logged');
         assert.ok(!s.output().includes(WRONG_SECRET), "the client's secret was logged");
     });
+    test('a refused signature says why, as the client is told: wrong secret, unknown key, wrong region, wrong service, clock skew', async () => {
+        const before = lines(s).filter((l) => l.msg === 'request refused: signature check failed').length;
+        const send = async (o) => {
+            const signer = new SignatureV4({ service: o.service ?? 'iot', region: o.region ?? 'us-east-1', credentials: { accessKeyId: o.key ?? 'AKIDLOGTEST', secretAccessKey: o.secret ?? SECRET }, sha256: Sha256 });
+            const u = new URL(s.url);
+            const signed = await signer.sign(new HttpRequest({ method: 'GET', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: '/jobs/log-job-1', headers: { host: u.host } }), o.at ? { signingDate: o.at } : {});
+            const res = await fetch(`${s.url}/jobs/log-job-1`, { headers: signed.headers });
+            return (await res.json());
+        };
+        const cases = [
+            [{ secret: WRONG_SECRET }, 'wrong secret key (or signing method)'],
+            [{ key: 'AKIDNOBODY' }, 'unknown access key'],
+            [{ region: 'eu-west-1' }, 'wrong region'],
+            [{ service: 'sqs' }, 'wrong service'],
+            [{ at: new Date(Date.now() - 3600_000) }, 'clock skew: signed too long ago'],
+            [{ at: new Date(Date.now() + 3600_000) }, 'clock skew: signed in the future'],
+        ];
+        const told = [];
+        for (const [c] of cases)
+            told.push((await send(c)).message);
+        const refused = await eventually(async () => {
+            const all = lines(s).filter((l) => l.msg === 'request refused: signature check failed').slice(before);
+            return all.length >= cases.length && all;
+        }, 10_000, 'the refused lines');
+        assert.deepEqual(refused.map((l) => l.reason), cases.map(([, reason]) => reason));
+        assert.deepEqual(refused.map((l) => l.message), told);
+        assert.ok(!s.output().includes(SECRET) && !s.output().includes(WRONG_SECRET), 'a secret was logged');
+    });
     test('a presigned URL: logged without its query (the signature in it is a credential while it lasts)', async () => {
         const u = new URL(s.url);
         const signer = new SignatureV4({ service: 'iot', region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOGTEST', secretAccessKey: SECRET }, sha256: Sha256 });

@@ -49,6 +49,16 @@ for (const backend of BACKENDS) {
             for (const name of ['iot_jobs_job_executions', 'iot_jobs_jobs', 'iot_jobs_worker_backlog_jobs', 'iot_jobs_deletions_in_progress', 'iot_jobs_deletion_executions_left', 'iot_jobs_mqtt_connections', 'iot_jobs_mqtt_connections_total'])
                 assert.ok(value(samples, name) !== undefined, `${name} is missing`);
         });
+        test("the dashboard's static files are counted as operation ui, not none", async () => {
+            for (const path of ['/ui/', '/ui/index.html']) {
+                const res = await fetch(`${s.url}${path}`);
+                assert.equal(res.status, 200, path);
+                await res.text();
+            }
+            const { samples } = await scrape(s.url);
+            assert.ok((value(samples, 'iot_jobs_http_requests_total', { operation: 'ui', status: '200' }) ?? 0) >= 2, 'ui requests');
+            assert.equal(value(samples, 'iot_jobs_http_requests_total', { operation: 'none', status: '200' }), undefined);
+        });
         test('counts HTTP requests, MQTT traffic and executions as they happen; no label carries an id', async () => {
             const things = ['met-thing-a', 'met-thing-b', 'met-thing-c'];
             for (const thingName of things)

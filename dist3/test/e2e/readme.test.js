@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DescribeThingCommand } from '@aws-sdk/client-iot';
+import { DescribeThingCommand, ListThingsInThingGroupCommand } from '@aws-sdk/client-iot';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BACKENDS, eventually, startServer } from '../support/harness.js';
 import { ROOT, readmeBlock } from '../support/readme.js';
 import { DEFAULT_MQTT_PORT, DEFAULT_PORT, resolveConfig } from '../../src/config/config.js';
@@ -48,6 +49,7 @@ function pointAt(code, url) {
     return code.split(README_URL).join(url);
 }
 const blocks = {
+    watch: readmeBlock('watch'),
     cli: readmeBlock('cli'),
     js: readmeBlock('js'),
     python: readmeBlock('python'),
@@ -141,4 +143,45 @@ for (const backend of BACKENDS) {
         }
     });
 }
+/** A server on the default port, where the iot-jobs commands go by default (retried while another run holds it). */
+async function onDefaultPort() {
+    for (let i = 0;; i++) {
+        try {
+            return await startServer('sqlite', { port: DEFAULT_PORT, mqttPort: 0 });
+        }
+        catch (err) {
+            if (i >= 30 || err.code !== 'EADDRINUSE')
+                throw err;
+            await sleep(2000);
+        }
+    }
+}
+describe('README "Watching jobs and simulating a fleet", in the quick-start shell', () => {
+    test('the quick-start shell block, then the watch block as written: the job reaches the local server, completes, and is deleted', async () => {
+        const s = await onDefaultPort();
+        try {
+            // One shell, as the user has it: the quick start's exports and $E, then the watch block, run
+            // in the clone (npx finds its iot-jobs there).
+            const script = `set -m\n${blocks.cli.code}\n${blocks.watch.code}`;
+            // set -m: job control on, as in the user's interactive shell, so that `kill %1` stops simulate's process group.
+            const r = await run('/bin/bash', ['-e', '-o', 'pipefail'], script, cleanEnv(`${dirname(process.execPath)}:/usr/bin:/bin`), 240_000);
+            assert.equal(r.code, 0, `the README's watch block failed:\n${r.out}`);
+            assert.match(r.stdout, /^fw-2 COMPLETED: \d+ succeeded, \d+ failed/m);
+            // The things simulate made are on this server, in the group the job targeted.
+            const { things } = await s.iot.send(new ListThingsInThingGroupCommand({ thingGroupName: 'lab' }));
+            assert.equal(things?.length, 20);
+            await jobGone(s, 'fw-2');
+        }
+        finally {
+            await s.close();
+        }
+    });
+});
+test('no job id is shared between README.md and examples/README.md', () => {
+    const ids = (file) => new Set([...readFileSync(join(ROOT, file), 'utf8').matchAll(/(?:--job-id |jobId[=:] ?["']?)([\w-]+)/g)].map((m) => m[1]));
+    const readme = ids('README.md');
+    const examples = ids('examples/README.md');
+    assert.ok(readme.size > 0 && examples.size > 0);
+    assert.deepEqual([...examples].filter((id) => readme.has(id)), []);
+});
 //# sourceMappingURL=readme.test.js.map
