@@ -304,8 +304,6 @@ export interface Answer {
   body: string;
   /** x-amzn-errortype: the AWS error code. */
   errorType?: string | undefined;
-  /** x-amzn-errortype. */
-  type?: string | undefined;
 }
 
 const SERVICE_SCOPE: Record<ServiceName, string> = { iot: 'iot', 'iot-jobs-data': 'iot-jobs-data' };
@@ -332,8 +330,10 @@ export async function send(base: string, req: BadRequest, agent: Agent): Promise
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: res.headers['x-amzn-errortype'] as string | undefined }));
-        res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), type: res.headers['x-amzn-errortype'] as string | undefined }));
+        res.on('end', () => {
+          const type = res.headers['x-amzn-errortype'] as string | undefined;
+          resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: type });
+        });
         res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
       },
     );
