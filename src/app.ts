@@ -167,7 +167,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   });
   // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
   let mqtt: Mqtt | undefined;
-  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
+  store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake(), commandRequested: (r) => events.commandRequested(r) });
   let eventConfig: EventConfig;
   try {
     eventConfig = await EventConfig.open(store, clock, log);

@@ -123,7 +123,7 @@ export async function startApp(config, opts = {}) {
     });
     // What a lifecycle transaction owes after COMMIT: the notifier's work and the engine's wake-up.
     let mqtt;
-    store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake() });
+    store.publishTo({ pendingChanged: (things, ns) => events.pendingChanged(things, ns), wake: () => engine.wake(), eventsOwed: () => mqtt?.events?.wake(), commandRequested: (r) => events.commandRequested(r) });
     let eventConfig;
     try {
         eventConfig = await EventConfig.open(store, clock, log);

@@ -2,6 +2,7 @@ import { sql, type Selectable, type Transaction } from 'kysely';
 import type { DB, DialectName, JobsTable } from './schema.js';
 import { recordEvent, type OutboxBody } from './outbox.js';
 import type { EventType } from '../domain/event-types.js';
+import type { CommandRequest } from '../events.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -13,6 +14,8 @@ export interface Effects {
   wake(): void;
   /** Events were written to the outbox. */
   eventsOwed?(): void;
+  /** A command execution's request is owed to its device. */
+  commandRequested?(r: CommandRequest): void;
 }
 
 /** Which event types are on (UpdateEventConfigurations); all off until told. */
@@ -31,6 +34,7 @@ export class Tx {
   private readonly owed: { things: string[]; namespaceId: string | null | undefined }[] = [];
   private woken = false;
   private eventsWritten = false;
+  private readonly commands: CommandRequest[] = [];
 
   constructor(
     readonly db: Transaction<DB>,
@@ -100,6 +104,11 @@ export class Tx {
     if (thingNames.length) this.owed.push({ things: thingNames, namespaceId });
   }
 
+  /** After COMMIT, send a command execution's request to its device (StartCommandExecution). */
+  commandRequested(r: CommandRequest): void {
+    this.commands.push(r);
+  }
+
   /** After COMMIT, wake the engine: work is owed. */
   wake(): void {
     this.woken = true;
@@ -110,5 +119,6 @@ export class Tx {
     for (const o of this.owed) effects.pendingChanged(o.things, o.namespaceId);
     if (this.woken) effects.wake();
     if (this.eventsWritten) effects.eventsOwed?.();
+    for (const r of this.commands) effects.commandRequested?.(r);
   }
 }

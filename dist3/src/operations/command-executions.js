@@ -68,7 +68,7 @@ export async function StartCommandExecution(ctx, input) {
             if (seen) {
                 if (seen.request_hash !== hash)
                     throw conflict('The clientToken was used with different parameters', seen.execution_id);
-                return { executionId: seen.execution_id, request: undefined };
+                return { executionId: seen.execution_id };
             }
         }
         const c = await requireCommand(db, commandId);
@@ -117,11 +117,10 @@ export async function StartCommandExecution(ctx, input) {
         // The CREATED event, as every status change's (AWS's command events include CREATED).
         await commandEvent(tx, { execution_id: executionId, command_id: commandId, target_arn: input.targetArn, status: 'CREATED', reason_code: null, reason_description: null, version: 1 }, now);
         const topic = commandRequestTopic(target.kind, target.name, executionId, requestFormat(contentType));
-        return { executionId, request: { clientId: target.name, topic, payload, contentType, deadline } };
+        // The request goes to the device after COMMIT (store.run publishes what the transaction owes).
+        tx.commandRequested({ clientId: target.name, topic, payload, contentType, deadline });
+        return { executionId };
     });
-    if (made.request) {
-        ctx.events.commandRequested(made.request);
-    }
     return { executionId: made.executionId };
 }
 async function requireExecution(ctx, executionId, targetArn) {

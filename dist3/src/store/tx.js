@@ -17,6 +17,7 @@ export class Tx {
     owed = [];
     woken = false;
     eventsWritten = false;
+    commands = [];
     constructor(db, dialect, eventsOn = ALL_EVENTS_OFF, 
     /** Region and account, for the ARNs events carry (Store.scope). */
     scope) {
@@ -85,6 +86,10 @@ export class Tx {
         if (thingNames.length)
             this.owed.push({ things: thingNames, namespaceId });
     }
+    /** After COMMIT, send a command execution's request to its device (StartCommandExecution). */
+    commandRequested(r) {
+        this.commands.push(r);
+    }
     /** After COMMIT, wake the engine: work is owed. */
     wake() {
         this.woken = true;
@@ -97,6 +102,8 @@ export class Tx {
             effects.wake();
         if (this.eventsWritten)
             effects.eventsOwed?.();
+        for (const r of this.commands)
+            effects.commandRequested?.(r);
     }
 }
 //# sourceMappingURL=tx.js.map

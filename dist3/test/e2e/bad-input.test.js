@@ -35,6 +35,11 @@ async function snapshot(s) {
     return out;
 }
 const describeReq = (r) => `${r.kind} ${r.operation} ${r.method} ${r.path.slice(0, 120)}?${r.query.slice(0, 120)} ${r.body ? r.body.toString('utf8').slice(0, 160) : ''}`;
+/** The model's error for bad input: ValidationException where an operation lists it and not InvalidRequestException (the commands). */
+function invalidInputError(service, operation) {
+    const errors = models[service].operations[operation]?.errors ?? [];
+    return errors.some((e) => e.shape === 'ValidationException') && !errors.some((e) => e.shape === 'InvalidRequestException') ? 'ValidationException' : 'InvalidRequestException';
+}
 for (const backend of BACKENDS) {
     describe(`bad input [${backend}]`, () => {
         let s;
@@ -150,9 +155,9 @@ for (const backend of BACKENDS) {
                         bad.push(`dropped (${a.error}): ${what}`);
                     else if (a.status >= 500)
                         bad.push(`${a.status} ${a.body.slice(0, 200)}: ${what}`);
-                    else if (req.refused && (a.status !== 400 || a.type !== 'InvalidRequestException'))
-                        bad.push(`not refused: ${a.status} ${a.type} ${a.body.slice(0, 200)}: ${what}`);
-                    else if (a.status >= 300 && (!a.type || !a.body.includes('"message"')))
+                    else if (req.refused && (a.status !== 400 || a.errorType !== invalidInputError(req.service, req.operation)))
+                        bad.push(`not refused: ${a.status} ${a.errorType} ${a.body.slice(0, 200)}: ${what}`);
+                    else if (a.status >= 300 && (!a.errorType || !a.body.includes('"message"')))
                         bad.push(`not AWS-shaped ${a.status} ${a.body.slice(0, 200)}: ${what}`);
                     if (req.refused)
                         refused++;

@@ -293,8 +293,10 @@ export async function send(base, req, agent) {
         const r = request({ host: u.hostname, port: u.port, method: req.method, path: req.query ? `${req.path}?${req.query}` : req.path, headers: { ...signed.headers, ...(body ? { 'content-length': String(body.length) } : {}) }, agent }, (res) => {
             const chunks = [];
             res.on('data', (c) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: res.headers['x-amzn-errortype'] }));
-            res.on('end', () => resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), type: res.headers['x-amzn-errortype'] }));
+            res.on('end', () => {
+                const type = res.headers['x-amzn-errortype'];
+                resolve({ status: res.statusCode, error: undefined, body: Buffer.concat(chunks).toString('utf8'), errorType: type });
+            });
             res.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
         });
         r.on('error', (e) => resolve({ status: undefined, error: e.message, body: '' }));
