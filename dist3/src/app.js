@@ -134,7 +134,8 @@ export async function startApp(config, opts = {}) {
         throw err;
     }
     // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
-    store.eventSwitch = (type) => eventConfig.isEnabled(type);
+    // An embedded broker knows its subscribers: an event nobody could receive is not written at all.
+    store.eventSwitch = (type, topic) => eventConfig.isEnabled(type) && (topic === undefined || mqtt?.listened === undefined || mqtt.listened(topic));
     store.scope = scope;
     const ctx = {
         store,

@@ -58,6 +58,8 @@ export interface Mqtt {
   notifier: Notifier;
   /** Publishes the events the store's outbox holds. */
   events: EventPublisher;
+  /** Whether anyone could receive a message on a topic (the embedded broker); undefined when unknown (external). */
+  listened?: (topic: string) => boolean;
   /**
    * Publishes a service message (an event) through the broker in use: to the subscribed
    * applications of the embedded broker, or at QoS 1 to the external broker. Resolves when the
@@ -229,6 +231,7 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
     wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
     notifier,
     events: publisher,
+    ...(listened ? { listened } : {}),
     publish: (topic, payload) => broker.publish(topic, payload),
     async close() {
       await publisher.stop();

@@ -18,8 +18,12 @@ export interface Effects {
   commandRequested?(r: CommandRequest): void;
 }
 
-/** Which event types are on (UpdateEventConfigurations); all off until told. */
-export type EventSwitch = (type: EventType) => boolean;
+/**
+ * Which events are owed: the types turned on (UpdateEventConfigurations; all off until told), and,
+ * given a topic, whether anyone could receive it (an embedded broker knows its subscribers; an
+ * event no subscriber exists for is not written at all).
+ */
+export type EventSwitch = (type: EventType, topic?: string) => boolean;
 export const ALL_EVENTS_OFF: EventSwitch = () => false;
 
 /**
@@ -45,13 +49,13 @@ export class Tx {
   ) {}
 
   /** Whether events of this type are on (so a caller can skip building what would not be written). */
-  wants(type: EventType): boolean {
-    return this.eventsOn(type);
+  wants(type: EventType, topic?: string): boolean {
+    return this.eventsOn(type, topic);
   }
 
   /** An event owed by this transaction, written to the outbox in it (if its type is on); published after COMMIT. */
   async event(type: EventType, body: OutboxBody): Promise<void> {
-    if (!this.eventsOn(type)) return;
+    if (!this.eventsOn(type, 'topic' in body ? body.topic : undefined)) return;
     await recordEvent(this.db, type, body);
     this.eventsWritten = true;
   }

@@ -175,6 +175,7 @@ export async function startMqtt(deps) {
         wsUrl: deps.http && config.mqttUrl === undefined ? `${deps.http.url.replace(/^http/, 'ws')}${MQTT_WS_PATH}` : undefined,
         notifier,
         events: publisher,
+        ...(listened ? { listened } : {}),
         publish: (topic, payload) => broker.publish(topic, payload),
         async close() {
             await publisher.stop();

@@ -27,12 +27,12 @@ export class Tx {
         this.scope = scope;
     }
     /** Whether events of this type are on (so a caller can skip building what would not be written). */
-    wants(type) {
-        return this.eventsOn(type);
+    wants(type, topic) {
+        return this.eventsOn(type, topic);
     }
     /** An event owed by this transaction, written to the outbox in it (if its type is on); published after COMMIT. */
     async event(type, body) {
-        if (!this.eventsOn(type))
+        if (!this.eventsOn(type, 'topic' in body ? body.topic : undefined))
             return;
         await recordEvent(this.db, type, body);
         this.eventsWritten = true;

@@ -17,7 +17,7 @@ import { deleteExecutionRow, queuedRow, updateExecution, type ExecutionRow } fro
 import { abortIfMet, completeIfDone } from './job-status.js';
 import { isPending, type ExecutionStatus } from '../../domain/states.js';
 import { nextTimers, shouldRetry } from '../../domain/timeouts.js';
-import { jobExecutionOperation } from '../../domain/job-events.js';
+import { jobExecutionEventTopic, jobExecutionOperation } from '../../domain/job-events.js';
 
 /** What one execution's change may set besides its status. */
 export interface Change {
@@ -73,7 +73,7 @@ async function settle(tx: Tx, s: Settled, now: number): Promise<void> {
   await adjustCounters(tx.db, s.jobId, moveDelta(s.from, s.to, s.n));
   // An execution that ends, or is deleted, owes its JOB_EXECUTION event (each attempt its own).
   const op = s.quiet || s.from === null ? undefined : jobExecutionOperation(s.to);
-  if (op && tx.wants('JOB_EXECUTION'))
+  if (op && tx.wants('JOB_EXECUTION', jobExecutionEventTopic(s.jobId, op)))
     await tx.event('JOB_EXECUTION', {
       executions: { jobId: s.jobId, status: s.to ?? s.from!, operation: op, things: s.things, details: s.details ? (JSON.parse(s.details) as Record<string, string>) : null, at: now },
     });

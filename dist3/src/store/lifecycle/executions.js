@@ -16,7 +16,7 @@ import { deleteExecutionRow, queuedRow, updateExecution } from '../execution-row
 import { abortIfMet, completeIfDone } from './job-status.js';
 import { isPending } from '../../domain/states.js';
 import { nextTimers, shouldRetry } from '../../domain/timeouts.js';
-import { jobExecutionOperation } from '../../domain/job-events.js';
+import { jobExecutionEventTopic, jobExecutionOperation } from '../../domain/job-events.js';
 /**
  * The consequences of executions changing, in one place. Counters move by the rows written; a
  * failed or timed-out attempt is retried; an execution that ends may abort or complete its job; the
@@ -28,7 +28,7 @@ async function settle(tx, s, now) {
     await adjustCounters(tx.db, s.jobId, moveDelta(s.from, s.to, s.n));
     // An execution that ends, or is deleted, owes its JOB_EXECUTION event (each attempt its own).
     const op = s.quiet || s.from === null ? undefined : jobExecutionOperation(s.to);
-    if (op && tx.wants('JOB_EXECUTION'))
+    if (op && tx.wants('JOB_EXECUTION', jobExecutionEventTopic(s.jobId, op)))
         await tx.event('JOB_EXECUTION', {
             executions: { jobId: s.jobId, status: s.to ?? s.from, operation: op, things: s.things, details: s.details ? JSON.parse(s.details) : null, at: now },
         });
