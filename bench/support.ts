@@ -74,3 +74,9 @@ export function processCpuMs(pid: number): number {
   // utime and stime are fields 14 and 15 of stat, counted after "pid (comm) ".
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
+
+/** CPU time (user + system, ms) one thread of a process has used so far (Linux; tid = pid: its main thread). */
+export function threadCpuMs(pid: number, tid: number): number {
+  const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
