@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
 import type { EventType } from '../domain/event-types.js';
+import { preparedWrite } from './prepared.js';
 
 // Not store.ts's Db: the transaction object (tx.ts) writes here, and store.ts builds it.
 type Db = Kysely<DB> | Transaction<DB>;
@@ -28,8 +29,13 @@ export interface OutboxRow {
   body: string;
 }
 
+// Built once: with events on, every execution that ends writes one row in the device's own transaction.
+const insertEvent = preparedWrite<{ type: string; eventId: string; body: string }>((db, arg) =>
+  db.insertInto('event_outbox').values({ type: arg('type'), event_id: arg('eventId'), body: arg('body'), lease_owner: null, lease_until: 0 }),
+);
+
 export async function recordEvent(db: Db, type: EventType | string, body: OutboxBody): Promise<void> {
-  await db.insertInto('event_outbox').values({ type, event_id: randomUUID(), body: JSON.stringify(body), lease_owner: null, lease_until: 0 }).execute();
+  await insertEvent(db, { type, eventId: randomUUID(), body: JSON.stringify(body) });
 }
 
 /**

@@ -1,5 +1,8 @@
-import { CompiledQuery, type Compilable, type QueryResult, type RawBuilder } from 'kysely';
-import type { Db } from './store.js';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type RawBuilder, type Transaction } from 'kysely';
+import type { DB } from './schema.js';
+
+// store.ts's Db, spelt here: the outbox (written by tx.ts, which store.ts builds) prepares its insert too.
+type Db = Kysely<DB> | Transaction<DB>;
 
 /** Marks where an argument goes in a statement built once. */
 class Slot {
