@@ -80,12 +80,14 @@ function label(raw: string | undefined): string | undefined {
 
 /** GET answers the clock; POST moves a manual clock (signed like every request, verified before this). */
 async function clockRoute(control: ClockControl, method: string, body: Buffer | undefined, reply: FastifyReply, requestId: string): Promise<FastifyReply> {
-  const json = (now: number) =>
-    reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now)));
-  if (method === 'GET') return (await control.refresh?.(), json(control.now()));
+  const json = async (now: number) => {
+    const next = control.mode === 'manual' && control.nextDeadline ? ((await control.nextDeadline(now)) ?? null) : undefined;
+    return reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now, next)));
+  };
+  if (method === 'GET') return (await control.refresh?.(), await json(control.now()));
   if (method !== 'POST') throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${CLOCK_PATH}`);
   if (control.mode !== 'manual') throw new ServiceError('InvalidRequestException', 'The clock is the system clock; start the server with --clock manual to move it');
-  return json(await control.move(parseClockMove(body)));
+  return await json(await control.move(parseClockMove(body)));
 }
 
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
