@@ -45,11 +45,12 @@ async function noOverflow(page: Page, what: string): Promise<void> {
 }
 
 /** Answers the open confirmation: OK (or Back), after checking its title. */
-async function confirm(page: Page, title: RegExp, ok = true, force?: boolean): Promise<void> {
+async function confirm(page: Page, title: RegExp, ok = true, force?: boolean, shot?: string): Promise<void> {
   const dialog = page.locator('dialog.confirm[open]');
   await dialog.waitFor();
   assert.match((await dialog.locator('h2').textContent()) ?? '', title);
   if (force !== undefined) await dialog.locator('input[name=force]').setChecked(force);
+  if (shot) await shoot(page, shot);
   await dialog.locator(ok ? 'button.ok' : 'button.cancel').click();
   await dialog.waitFor({ state: 'detached' });
 }
@@ -249,7 +250,7 @@ describe('dashboard actions and views in headless Chromium [sqlite, manual clock
     await page.goto(`${s.url}/ui/#/jobs/ui-paced`);
     await page.locator('.view.job .title-row .badge[data-status=IN_PROGRESS]').waitFor();
     await page.click('.view.job button.act-cancel');
-    await confirm(page, /Cancel job ui-paced/, true, false);
+    await confirm(page, /Cancel job ui-paced/, true, false, 'dashboard-confirm');
     await page.locator('.view.job .title-row .badge[data-status=CANCELED]').waitFor();
     await page.locator('.live .phase.p-canceled', { hasText: 'still IN_PROGRESS' }).waitFor({ timeout: 15_000 });
     assert.equal(await page.locator('.live .left').getAttribute('data-left'), '1');

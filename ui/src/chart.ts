@@ -40,7 +40,8 @@ export async function history(iot: IoTClient, jobId: string, from: number, to: n
     }),
   );
   const end = Math.floor(to / 60_000);
-  const start = Math.max(Math.floor(from / 60_000), end - MAX_MINUTES + 1);
+  // At least a quarter of an hour, so that a young job's bars are not as wide as the chart.
+  const start = Math.min(Math.max(Math.floor(from / 60_000), end - MAX_MINUTES + 1), end - 14);
   const x = Array.from({ length: end - start + 1 }, (_, i) => (start + i) * 60);
   const y = times.map((ts) => {
     const row = new Array<number>(x.length).fill(0);
@@ -83,7 +84,7 @@ export function historyChart(): { el: HTMLElement; show(b: Buckets): void } {
           {
             width: width(),
             height: 200,
-            scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+            scales: { x: { time: true, range: (_u, min, max) => [min - 30, max + 30] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
             axes: [{}, { size: 40 }],
             legend: { live: false },
             series: [

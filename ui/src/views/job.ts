@@ -167,7 +167,7 @@ export function jobView(iot: IoTClient, session: Session, jobId: string, onChang
             'ul',
             { class: 'targets' },
             h('li', { 'data-k': 'targeted' }, 'targeted ', h('b', {}, f.targeted ?? '…')),
-            h('li', { 'data-k': 'not-started' }, 'not started ', h('b', {}, f.notStarted ?? '…')),
+            h('li', { 'data-k': 'not-started' }, job.status === 'CANCELED' || job.status === 'COMPLETED' ? 'never notified ' : 'not started ', h('b', {}, f.notStarted ?? '…')),
             h('li', { 'data-k': 'notified' }, 'notified ', h('b', {}, notified)),
             h('li', { 'data-k': 'done' }, 'done ', h('b', {}, f.done)),
             pace ? h('li', { 'data-k': 'pace' }, 'pace ', h('b', {}, pace)) : null,
