@@ -14,6 +14,16 @@ export interface ClockControl {
   move(to: (current: number) => number): Promise<number>;
   /** When the next timer (a timeout, a rollout step, a schedule, a command timeout) falls due after `now`, if any. */
   nextDeadline?(now: number): Promise<number | undefined>;
+  /** A paced rollout's next release: when, and how many it may create then (a minute's worth on the manual clock, one on the system clock). */
+  nextRelease?(jobId: string): Promise<NextRelease | undefined>;
+}
+
+export interface NextRelease {
+  at: number;
+  /** Executions the pace allows at `at` (fewer when fewer targets are left). */
+  count: number;
+  /** The pace now, per minute. */
+  ratePerMinute: number;
 }
 
 export const CLOCK_PATH = '/_iot-jobs/clock';
@@ -21,6 +31,10 @@ export const CLOCK_PATH = '/_iot-jobs/clock';
 /** The latest time a Date can hold. */
 const MAX_TIME = 8.64e15;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** A job's next release as GET /_iot-jobs/clock?jobId= answers it (null: none is scheduled). */
+export const releaseBody = (r: NextRelease | undefined) =>
+  r ? { nextRelease: new Date(r.at).toISOString(), count: r.count, ratePerMinute: r.ratePerMinute } : { nextRelease: null };
 
 /** `nextDeadline` (manual clock only): what "advance to the next deadline" moves the clock to, or null when nothing is due. */
 export const clockBody = (mode: ClockMode, now: number, next?: number | null) => ({

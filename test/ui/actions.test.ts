@@ -141,6 +141,12 @@ describe('dashboard actions and views in headless Chromium [sqlite, manual clock
     const next = await eventually(async () => (await page.locator('#clock button.clock-next').getAttribute('data-next')) || undefined, 15_000, 'a next deadline');
     const before = await page.locator('#clock .clock-now').getAttribute('data-now');
     assert.ok(Date.parse(next) > Date.parse(before!), `${next} is after ${before}`);
+    // The job's next release is that deadline, a minute after the first, with the next 10.
+    const release = page.locator('.live .targets li[data-k=next]');
+    await eventually(async () => (await release.getAttribute('data-at')) === next, 15_000, 'the next release shown');
+    assert.equal(Date.parse(next) - Date.parse((await s.iot.send(new DescribeJobCommand({ jobId: 'ui-paced' }))).job!.createdAt!.toISOString()), 60_000);
+    assert.equal(await release.getAttribute('data-count'), '10');
+    assert.match((await release.textContent()) ?? '', /^next release 10 at \d\d:\d\d:\d\d/);
     await page.click('#clock button.clock-next');
     await confirm(page, /next deadline/);
     await page.locator(`#clock .clock-now[data-now="${next}"]`).waitFor();

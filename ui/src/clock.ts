@@ -12,6 +12,19 @@ export interface ClockState {
   nextDeadline?: string | null;
 }
 
+/** A paced rollout's next release, from GET /_iot-jobs/clock?jobId= (undefined without the route). */
+export interface NextRelease {
+  nextRelease: string | null;
+  count?: number;
+  ratePerMinute?: number;
+}
+
+export async function getNextRelease(s: Session, jobId: string): Promise<NextRelease | undefined> {
+  const res = await signedFetch(s, 'GET', `/_iot-jobs/clock?jobId=${encodeURIComponent(jobId)}`);
+  if (!res.ok) return undefined;
+  return ((await res.json()) as { job?: NextRelease }).job;
+}
+
 /** The clock, or undefined when the server has no clock route (404). */
 export async function getClock(s: Session): Promise<ClockState | undefined> {
   const res = await signedFetch(s, 'GET', '/_iot-jobs/clock');

@@ -55,7 +55,9 @@ export function eventFeed(iot: IoTClient, s: Session, jobId: string): { el: HTML
         connectTimeout: 10_000,
       });
       client = c;
+      let connected = false;
       c.on('connect', () => {
+        connected = true;
         c.subscribe([`$aws/events/job/${jobId}/#`, `$aws/events/jobExecution/${jobId}/#`], { qos: 1 }, (err) => {
           if (err) status(`subscription refused: ${err.message}`, 'error');
           else status('listening', 'live');
@@ -65,9 +67,11 @@ export function eventFeed(iot: IoTClient, s: Session, jobId: string): { el: HTML
       c.on('error', (err) => status(`connection error: ${err.message}`, 'error'));
       c.on('close', () => {
         if (closed || client !== c) return;
-        status('disconnected; reconnecting…', 'error');
-        // A fresh presigned URL each time: the signature's date must stay recent.
-        retry = setTimeout(() => void connect(), 3000);
+        // A fresh presigned URL each time: the signature's date must stay recent. A server with no
+        // broker on /mqtt (an external broker, or none) is asked again only now and then.
+        if (connected) status('disconnected; reconnecting…', 'error');
+        else status('no MQTT over WebSocket at /mqtt here (this server runs an external broker, or none); trying again in 30 s', 'error');
+        retry = setTimeout(() => void connect(), connected ? 3000 : 30_000);
       });
     } catch (err) {
       status(`could not connect: ${errorText(err)}`, 'error');

@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-iot';
 import { Progress } from '../../../src/cli/progress.js';
 import { history, historyChart } from '../chart.js';
+import { getNextRelease, type NextRelease } from '../clock.js';
 import { confirmAction } from '../confirm.js';
 import { errorText, fill, fmtTime, h, thingNameOf } from '../dom.js';
 import { eventFeed } from '../events.js';
@@ -105,6 +106,7 @@ export function jobView(iot: IoTClient, session: Session, jobId: string, onChang
   let seen = false;
   let gone = false;
   let chartAt = 0;
+  let release: NextRelease | undefined;
   // statusDetails is not in the list's summaries: read per row, again only when the row changed.
   const details = new Map<string, { at: number; text: string }>();
 
@@ -171,6 +173,7 @@ export function jobView(iot: IoTClient, session: Session, jobId: string, onChang
             h('li', { 'data-k': 'notified' }, 'notified ', h('b', {}, notified)),
             h('li', { 'data-k': 'done' }, 'done ', h('b', {}, f.done)),
             pace ? h('li', { 'data-k': 'pace' }, 'pace ', h('b', {}, pace)) : null,
+            nextText(release, f.notStarted, p.name === 'rolling out'),
           ),
       progressBar(c, f.targeted ?? 0),
       legend(c),
@@ -200,6 +203,9 @@ export function jobView(iot: IoTClient, session: Session, jobId: string, onChang
         job.status === 'DELETION_IN_PROGRESS' ? null : actions,
       );
       fill(config, configList(job));
+      // The next paced release: asked only of a paced rollout still going.
+      const waiting = (job.status === 'IN_PROGRESS' || job.status === 'SCHEDULED') && paceWords(job) !== undefined;
+      release = waiting ? await getNextRelease(session, jobId).catch(() => undefined) : undefined;
       showLive(job);
       if (error.dataset.kind !== 'action') error.hidden = true;
       await Promise.all([executions.refresh(), feed.refresh(), chartAt + 10_000 < Date.now() ? drawChart(job) : undefined]);
@@ -229,6 +235,19 @@ export function jobView(iot: IoTClient, session: Session, jobId: string, onChang
   }
 
   return { el, title: `Job ${jobId}`, refresh, close: feed.close };
+}
+
+/** "next 10 at 18:20:00" (local time; the exact instant on hover). */
+function nextText(r: NextRelease | undefined, notStarted: number | null, rolling: boolean): HTMLElement | null {
+  if (!rolling || !r?.nextRelease || notStarted === 0) return null;
+  const at = new Date(r.nextRelease);
+  const n = r.count ? Math.min(r.count, notStarted ?? r.count) : undefined;
+  return h(
+    'li',
+    { 'data-k': 'next', 'data-at': r.nextRelease, 'data-count': n ?? '', title: r.nextRelease },
+    'next release ',
+    h('b', {}, `${n ? `${n} ` : ''}at ${at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })}`),
+  );
 }
 
 function prettyJson(text: string): string {
