@@ -19,7 +19,7 @@ import { Metrics } from './metrics.js';
 import { StoredClock } from './store/clock.js';
 import { Engine } from './workers/engine.js';
 import { fireTimeouts } from './store/steps/timeouts.js';
-import { TIMEOUT } from './store/timers.js';
+import { nextDue, nextRelease, TIMEOUT } from './store/timers.js';
 import { rolloutHandlers } from './store/steps/rollout.js';
 import { commandTimerHandlers } from './store/command-timeouts.js';
 import type { ClockControl } from './http/clock-route.js';
@@ -211,6 +211,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
       await mqtt?.events?.idle();
       return now;
     },
+    // The earliest timer past the clock (background work aside): "advance to the next deadline".
+    nextDeadline: async (now) => {
+      const due = await nextDue(store.db, { work: false });
+      return due !== undefined && due > now ? due : undefined;
+    },
+    nextRelease: (jobId) => nextRelease(store.db, jobId),
   };
   let http: Awaited<ReturnType<typeof createHttpServer>>;
   try {

@@ -1,4 +1,6 @@
-import type { Job } from '@aws-sdk/client-iot';
+import { paginateListThingsInThingGroup, type IoTClient, type Job } from '@aws-sdk/client-iot';
+
+// Shared by `jobs watch` and the dashboard (ui/ imports this file): no Node-only imports here.
 
 /** What `jobs watch` shows of one DescribeJob answer (and prints as one JSON line with --output json). */
 export interface Frame {
@@ -108,4 +110,18 @@ export function formatEta(seconds: number | null): string {
 
 export function formatRate(rate: number | null): string {
   return rate === null ? '--' : rate >= 10 ? rate.toFixed(0) : rate.toFixed(1);
+}
+
+/** Things a job targets: 1 per thing, a group's direct members (read through its keyset-paginated list, not executions). */
+export async function countTargets(iot: IoTClient, targets: string[]): Promise<number> {
+  let n = 0;
+  for (const arn of targets) {
+    const group = /:thinggroup\/(.+)$/.exec(arn)?.[1];
+    if (!group) {
+      n += 1;
+      continue;
+    }
+    for await (const page of paginateListThingsInThingGroup({ client: iot, pageSize: 250 }, { thingGroupName: group })) n += page.things?.length ?? 0;
+  }
+  return n;
 }

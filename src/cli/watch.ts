@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DescribeJobCommand, paginateListThingsInThingGroup, ResourceNotFoundException, type IoTClient } from '@aws-sdk/client-iot';
+import { DescribeJobCommand, ResourceNotFoundException, type IoTClient } from '@aws-sdk/client-iot';
 import { SingleBar } from 'cli-progress';
 import { UsageError, type AwsFlags } from './aws.js';
-import { ended, formatEta, formatRate, Progress, type Frame } from './progress.js';
+import { countTargets, ended, formatEta, formatRate, Progress, type Frame } from './progress.js';
 
 const FORMAT =
   '{jobId} {phase} [{bar}] {percentage}% {value}/{total} | queued {queued} in progress {inProgress} | ' +
@@ -72,18 +72,4 @@ function summary(f: Frame): string {
   const counts = `${f.succeeded} succeeded, ${f.failed} failed, ${f.rejected} rejected, ${f.timedOut} timed out, ${f.canceled} canceled, ${f.removed} removed`;
   if (f.end === 'DELETED') return `${f.jobId} deleted: ${f.total} executions removed`;
   return `${f.jobId} ${f.end}: ${counts}${f.inProgress ? `, ${f.inProgress} still in progress` : ''}${f.queued ? `, ${f.queued} queued` : ''}`;
-}
-
-/** Things a job targets: 1 per thing, a group's direct members (read through its keyset-paginated list, not executions). */
-async function countTargets(iot: IoTClient, targets: string[]): Promise<number> {
-  let n = 0;
-  for (const arn of targets) {
-    const group = /:thinggroup\/(.+)$/.exec(arn)?.[1];
-    if (!group) {
-      n += 1;
-      continue;
-    }
-    for await (const page of paginateListThingsInThingGroup({ client: iot, pageSize: 250 }, { thingGroupName: group })) n += page.things?.length ?? 0;
-  }
-  return n;
 }

@@ -12,6 +12,18 @@ export interface ClockControl {
    * done and its notifications are handed to the broker.
    */
   move(to: (current: number) => number): Promise<number>;
+  /** When the next timer (a timeout, a rollout step, a schedule, a command timeout) falls due after `now`, if any. */
+  nextDeadline?(now: number): Promise<number | undefined>;
+  /** A paced rollout's next release: when, and how many it may create then (a minute's worth on the manual clock, one on the system clock). */
+  nextRelease?(jobId: string): Promise<NextRelease | undefined>;
+}
+
+export interface NextRelease {
+  at: number;
+  /** Executions the pace allows at `at` (fewer when fewer targets are left). */
+  count: number;
+  /** The pace now, per minute. */
+  ratePerMinute: number;
 }
 
 export const CLOCK_PATH = '/_iot-jobs/clock';
@@ -20,7 +32,16 @@ export const CLOCK_PATH = '/_iot-jobs/clock';
 const MAX_TIME = 8.64e15;
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
 
-export const clockBody = (mode: ClockMode, now: number) => ({ mode, now: new Date(now).toISOString() });
+/** A job's next release as GET /_iot-jobs/clock?jobId= answers it (null: none is scheduled). */
+export const releaseBody = (r: NextRelease | undefined) =>
+  r ? { nextRelease: new Date(r.at).toISOString(), count: r.count, ratePerMinute: r.ratePerMinute } : { nextRelease: null };
+
+/** `nextDeadline` (manual clock only): what "advance to the next deadline" moves the clock to, or null when nothing is due. */
+export const clockBody = (mode: ClockMode, now: number, next?: number | null) => ({
+  mode,
+  now: new Date(now).toISOString(),
+  ...(next !== undefined ? { nextDeadline: next === null ? null : new Date(next).toISOString() } : {}),
+});
 
 /** The target of a POST body, as a function of the current time; a bad body is a 400. */
 export function parseClockMove(body: Buffer | undefined): (current: number) => number {

@@ -11,7 +11,7 @@ import { matchOperation } from './router.js';
 import { claimedAccessKeyId, createVerifier } from '../auth/sigv4.js';
 import { registerUi } from './ui.js';
 import type { Metrics } from '../metrics.js';
-import { CLOCK_PATH, clockBody, parseClockMove, type ClockControl } from './clock-route.js';
+import { CLOCK_PATH, clockBody, parseClockMove, releaseBody, type ClockControl } from './clock-route.js';
 import { throttledBucket } from '../quotas/throttle.js';
 import { checksFor, clockCheck, type Check } from '../iam/actions.js';
 import type { HttpAuthorize } from '../iam/http.js';
@@ -79,13 +79,18 @@ function label(raw: string | undefined): string | undefined {
 }
 
 /** GET answers the clock; POST moves a manual clock (signed like every request, verified before this). */
-async function clockRoute(control: ClockControl, method: string, body: Buffer | undefined, reply: FastifyReply, requestId: string): Promise<FastifyReply> {
-  const json = (now: number) =>
-    reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(clockBody(control.mode, now)));
-  if (method === 'GET') return (await control.refresh?.(), json(control.now()));
+async function clockRoute(control: ClockControl, method: string, body: Buffer | undefined, reply: FastifyReply, requestId: string, jobId?: string): Promise<FastifyReply> {
+  const json = async (now: number) => {
+    const next = control.mode === 'manual' && control.nextDeadline ? ((await control.nextDeadline(now)) ?? null) : undefined;
+    // ?jobId=: that job's next paced release too (the dashboard's "next 10 at 18:20").
+    const job = jobId !== undefined && control.nextRelease ? { jobId, ...releaseBody(await control.nextRelease(jobId)) } : undefined;
+    const out = { ...clockBody(control.mode, now, next), ...(job ? { job } : {}) };
+    return reply.code(200).header('content-type', 'application/json').header('x-amzn-requestid', requestId).send(JSON.stringify(out));
+  };
+  if (method === 'GET') return (await control.refresh?.(), await json(control.now()));
   if (method !== 'POST') throw new ServiceError('UnknownOperationException', `No operation matches ${method} ${CLOCK_PATH}`);
   if (control.mode !== 'manual') throw new ServiceError('InvalidRequestException', 'The clock is the system clock; start the server with --clock manual to move it');
-  return json(await control.move(parseClockMove(body)));
+  return await json(await control.move(parseClockMove(body)));
 }
 
 /** The HTTP wire adapter: one listener, both services, the service picked from the SigV4 scope. */
@@ -229,8 +234,10 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       const q = rawUrl.indexOf('?');
       const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
       if (path === CLOCK_PATH && opts.clockControl) {
-        if (opts.iam) await authorize(req, n, [clockCheck(req.method)]);
-        return await clockRoute(opts.clockControl, req.method, body, reply, requestId);
+        const jobId = q < 0 ? undefined : (new URLSearchParams(rawUrl.slice(q + 1)).get('jobId') ?? undefined);
+        // A job's rollout is read with the right to describe that job.
+        if (opts.iam) await authorize(req, n, [clockCheck(req.method), ...(jobId !== undefined ? checksFor('iot', 'DescribeJob', { jobId }, scope) : [])]);
+        return await clockRoute(opts.clockControl, req.method, body, reply, requestId, jobId);
       }
       const match = matchOperation(service, req.method, path);
       if (!match) throw new ServiceError('UnknownOperationException', `No ${service} operation matches ${req.method} ${path}`);

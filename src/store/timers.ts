@@ -31,6 +31,20 @@ export async function setTimer(db: Db, kind: string, ref: string, jobId: string 
     .execute();
 }
 
+/**
+ * A paced rollout's next release (its 'rollout' or 'schedule_start' timer, two point reads on the
+ * (kind, ref) key) and how many the stored pace allows then: a minute's worth on a step pace (the
+ * manual clock), one on a smooth one. Undefined when no release is scheduled.
+ */
+export async function nextRelease(db: Db, jobId: string): Promise<{ at: number; count: number; ratePerMinute: number } | undefined> {
+  const timer = await db.selectFrom('timers').select('due_at').where('kind', 'in', [ROLLOUT, SCHEDULE_START]).where('ref', '=', jobId).orderBy('due_at').limit(rowLimit(1)).executeTakeFirst();
+  if (!timer) return undefined;
+  const job = await db.selectFrom('jobs').select('rollout_pace').where('job_id', '=', jobId).executeTakeFirst();
+  const pace = job?.rollout_pace ? (JSON.parse(job.rollout_pace) as { pace?: { rate: number; step?: boolean } }).pace : undefined;
+  const rate = pace?.rate ?? 0;
+  return { at: Number(timer.due_at), count: pace?.step ? rate : Math.min(rate, 1), ratePerMinute: rate };
+}
+
 export async function clearTimer(db: Db, kind: string, ref: string): Promise<void> {
   await db.deleteFrom('timers').where('kind', '=', kind).where('ref', '=', ref).execute();
 }

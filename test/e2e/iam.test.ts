@@ -115,7 +115,9 @@ async function denied(p: Promise<unknown>, message: string): Promise<void> {
 async function raw(url: string, method: string, path: string, service: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
   const u = new URL(url);
   const signer = new SignatureV4({ service, region: REGION, credentials, sha256: Sha256 });
-  const req = await signer.sign(new HttpRequest({ method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path, headers: { host: u.host } }));
+  const [pathname, qs] = path.split('?');
+  const query = Object.fromEntries(new URLSearchParams(qs ?? ''));
+  const req = await signer.sign(new HttpRequest({ method, protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: pathname, query, headers: { host: u.host } }));
   const res = await fetch(`${url}${path}`, { method, headers: req.headers });
   return { status: res.status, type: res.headers.get('x-amzn-errortype'), contentType: res.headers.get('content-type'), body: await res.text() };
 }
@@ -199,6 +201,21 @@ for (const backend of BACKENDS) {
       assert.equal(clock.status, 403);
       assert.equal(clock.body, JSON.stringify({ message: implicit('ci', 'iotjobs:GetClock', '*') }));
       assert.equal((await raw(s.url, 'GET', '/_iot-jobs/clock', 'iot', KEYS.admin)).status, 200);
+    });
+
+    test("the clock route's ?jobId= (a job's next paced release) also needs iot:DescribeJob on that job", async () => {
+      const clockOnly = { Sid: 'Clock', Effect: 'Allow', Action: 'iotjobs:GetClock', Resource: '*' };
+      const hidden = { Sid: 'Hidden', Effect: 'Deny', Action: 'iot:DescribeJob', Resource: `${A}:job/${p}-a` };
+      writeUsers(usersFile([clockOnly, hidden]), join(file, '..'));
+      await eventually(async () => (await raw(s.url, 'GET', '/_iot-jobs/clock', 'iot', KEYS.ci)).status === 200, 10_000, 'the reload');
+      const r = await raw(s.url, 'GET', `/_iot-jobs/clock?jobId=${p}-a`, 'iot', KEYS.ci);
+      assert.equal(r.status, 403);
+      assert.equal(r.body, JSON.stringify({ message: explicit('ci', 'iot:DescribeJob', `${A}:job/${p}-a`) }));
+      const ok = await raw(s.url, 'GET', `/_iot-jobs/clock?jobId=${p}-b`, 'iot', KEYS.ci);
+      assert.equal(ok.status, 200);
+      assert.deepEqual((JSON.parse(ok.body) as { job: unknown }).job, { jobId: `${p}-b`, nextRelease: null });
+      writeUsers(usersFile(), join(file, '..'));
+      await eventually(async () => (await raw(s.url, 'GET', '/_iot-jobs/clock', 'iot', KEYS.ci)).status === 403, 10_000, 'the policies back');
     });
 
     test('boto3: allowed and denied, both planes', async () => {

@@ -85,7 +85,7 @@ for (const backend of BACKENDS) {
       const row = page.locator('tr[data-job=ui-fw-1]');
       await row.locator('.badge', { hasText: 'IN_PROGRESS' }).waitFor();
       assert.equal(await row.locator('td.num').textContent(), '0 / 2');
-      await row.locator('a').click();
+      await row.locator('td:first-child a').click();
       await page.locator('.view.job h1', { hasText: 'ui-fw-1' }).waitFor();
       await page.locator('.config dd', { hasText: 'firmware 2.0' }).waitFor();
       await page.locator('pre.document', { hasText: '"version": "2.0"' }).waitFor();
@@ -118,15 +118,15 @@ for (const backend of BACKENDS) {
 
       // A thing page lists that thing's executions.
       await page.selectOption('select[name=executions-status]', '');
-      await page.locator('tr[data-thing=ui-dev-1] a').click();
+      await page.locator('tr[data-thing=ui-dev-1] td:first-child a').click();
       await page.locator('.view.thing h1', { hasText: 'ui-dev-1' }).waitFor();
       await page.locator('tr[data-job=ui-fw-1] .badge', { hasText: 'SUCCEEDED' }).waitFor();
 
       // Back on the job, a CancelJob shows: the queued execution canceled, the succeeded one kept.
-      await page.locator('tr[data-job=ui-fw-1] a').click();
+      await page.locator('tr[data-job=ui-fw-1] td:first-child a').click();
       await page.locator('.live .left[data-left="1"]').waitFor();
       await s.iot.send(new CancelJobCommand({ jobId: 'ui-fw-1' }));
-      await page.locator('.badge[data-status=CANCELED]').waitFor();
+      await page.locator('.title-row .badge[data-status=CANCELED]').waitFor();
       await eventually(async () => (await legendCount(page, 'CANCELED').textContent()) === '1', 15_000, 'CANCELED 1 on the page');
       assert.equal(await legendCount(page, 'SUCCEEDED').textContent(), '1');
       await page.locator('.phase.p-done').waitFor();

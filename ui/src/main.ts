@@ -2,6 +2,8 @@ import { ListJobsCommand, type IoTClient } from '@aws-sdk/client-iot';
 import { clockWidget } from './clock.js';
 import { errorText, fill, h } from './dom.js';
 import { clearSession, iotClient, loadSession, saveSession, type Session } from './session.js';
+import { createView } from './views/create.js';
+import { executionView } from './views/execution.js';
 import { jobView } from './views/job.js';
 import { jobsView } from './views/jobs.js';
 import { thingView } from './views/thing.js';
@@ -50,10 +52,13 @@ function signIn(): void {
   key.focus();
 }
 
-function route(iot: IoTClient): View {
+function route(iot: IoTClient, s: Session, changed: () => void): View {
   const path = location.hash.replace(/^#/, '') || '/';
+  if (path === '/create') return createView(iot);
+  const x = /^\/jobs\/([^/]+)\/things\/([^/]+)$/.exec(path);
+  if (x) return executionView(iot, decodeURIComponent(x[1]!), decodeURIComponent(x[2]!), changed);
   const m = /^\/(jobs|things)\/(.+)$/.exec(path);
-  if (m?.[1] === 'jobs') return jobView(iot, decodeURIComponent(m[2]!));
+  if (m?.[1] === 'jobs') return jobView(iot, s, decodeURIComponent(m[2]!), changed);
   if (m?.[1] === 'things') return thingView(iot, decodeURIComponent(m[2]!));
   return jobsView(iot);
 }
@@ -66,7 +71,7 @@ function start(s: Session): void {
     h('span', {}, s.accessKeyId),
     h('button', { type: 'button', class: 'signout', onclick: () => { clearSession(); location.hash = '#/'; location.reload(); } }, 'sign out'),
   );
-  let view: View;
+  let view: View | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let again = false;
@@ -80,13 +85,14 @@ function start(s: Session): void {
     running = true;
     do {
       again = false;
-      await Promise.all([view.refresh(), clock.refresh()]);
+      await Promise.all([view!.refresh(), clock.refresh()]);
     } while (again);
     running = false;
     timer = setTimeout(tick, POLL_MS);
   };
   const show = () => {
-    view = route(iot);
+    view?.close?.();
+    view = route(iot, s, () => void tick());
     document.title = `${view.title} · iot-jobs`;
     fill(main, view.el);
     void tick();

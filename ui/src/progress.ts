@@ -1,4 +1,5 @@
 import type { Job, JobProcessDetails } from '@aws-sdk/client-iot';
+import type { Frame } from '../../src/cli/progress.js';
 import { h } from './dom.js';
 
 /** The eight execution states DescribeJob counts, in the order the bar shows them. */
@@ -23,8 +24,9 @@ export const total = (c: Counts) => STATES.reduce((n, [s]) => n + c[s], 0);
 export const open = (c: Counts) => c.QUEUED + c.IN_PROGRESS;
 
 /** A stacked bar, one segment per state, with the counts in its title and legend. */
-export function progressBar(c: Counts): HTMLElement {
-  const n = total(c);
+/** `of`: what the bar is out of (the job's targets); the part not started yet is left empty. */
+export function progressBar(c: Counts, of = total(c)): HTMLElement {
+  const n = Math.max(of, total(c));
   const bar = h('div', { class: 'bar', role: 'img', 'aria-label': STATES.map(([s, , label]) => `${label} ${c[s]}`).join(', ') });
   // Finished work from the left, open work on the right, as progress bars usually read.
   for (const [s, , label] of [...STATES.slice(2), STATES[1], STATES[0]]) {
@@ -58,66 +60,37 @@ export function phaseBar(p: Phase): HTMLElement {
   return h('div', { class: 'phase-bar', role: 'progressbar', 'aria-valuenow': pct, 'aria-valuemin': 0, 'aria-valuemax': 100 }, fill, h('span', { class: 'phase-pct' }, `${pct} %`));
 }
 
-/** What the job is doing now, and which number tells how far it is. */
+/** What the job is doing now, and which number tells how far it is (from `jobs watch`'s frame). */
 export interface Phase {
-  name: 'rolling out' | 'canceling' | 'deleting' | 'done';
-  /** How much is left (executions still open, or still to delete). */
+  name: 'rolling out' | 'canceling' | 'canceled' | 'deleting' | 'done';
+  /** How much is left: targets not done yet, executions still to cancel or delete, or still in progress after a cancel. */
   left: number;
   /** A number that grows as the work goes on (finished or deleted executions). */
   done: number;
 }
 
-export function phase(job: Job, c: Counts, deleted: number): Phase {
-  if (job.status === 'DELETION_IN_PROGRESS') return { name: 'deleting', left: total(c), done: deleted };
-  const finished = total(c) - open(c);
+/**
+ * The phase from the frame `jobs watch` computes (src/cli/progress.ts: progress against the
+ * targets). A canceled job whose cancel is worked off but whose IN_PROGRESS executions go on
+ * (canceled without force) says how many, not "nothing left to do".
+ */
+export function phase(job: Job, f: Frame): Phase {
+  if (f.phase === 'deleting') return { name: 'deleting', left: f.total - f.done, done: f.done };
   if (job.status === 'CANCELED') {
-    // Without force, IN_PROGRESS executions stay: only the queued ones are canceled.
-    const left = job.forceCanceled ? open(c) : c.QUEUED;
-    return { name: left ? 'canceling' : 'done', left, done: finished };
+    if (job.isConcurrent) return { name: 'canceling', left: f.queued + (job.forceCanceled ? f.inProgress : 0), done: f.done };
+    return { name: f.inProgress ? 'canceled' : 'done', left: f.inProgress, done: f.done };
   }
-  if (job.status === 'IN_PROGRESS' || job.status === 'SCHEDULED') return { name: 'rolling out', left: open(c), done: finished };
-  return { name: 'done', left: 0, done: finished };
+  if (job.status === 'IN_PROGRESS' || job.status === 'SCHEDULED') return { name: 'rolling out', left: f.total - f.done, done: f.done };
+  return { name: 'done', left: 0, done: f.done };
 }
 
-/** Rate (per second, over the last `windowMs`) and ETA from successive samples of a growing number. */
-export class RateMeter {
-  private samples: { t: number; v: number }[] = [];
-  constructor(private windowMs = 20_000) {}
-
-  reset(): void {
-    this.samples = [];
-  }
-
-  add(v: number, t = Date.now()): void {
-    const last = this.samples.at(-1);
-    if (last && v < last.v) this.samples = []; // a new phase started counting from zero
-    this.samples.push({ t, v });
-    while (this.samples.length > 2 && t - this.samples[0]!.t > this.windowMs) this.samples.shift();
-  }
-
-  /** Per second; undefined until two samples span some time. */
-  rate(): number | undefined {
-    const a = this.samples[0];
-    const b = this.samples.at(-1);
-    if (!a || !b || b.t - a.t < 500) return undefined;
-    return ((b.v - a.v) * 1000) / (b.t - a.t);
-  }
-
-  /** Seconds left at the current rate; undefined when nothing moves. */
-  eta(left: number): number | undefined {
-    const r = this.rate();
-    if (left === 0) return 0;
-    return r && r > 0 ? left / r : undefined;
-  }
-}
-
-export function fmtRate(r: number | undefined): string {
-  if (r === undefined) return '—';
+export function fmtRate(r: number | null | undefined): string {
+  if (r === undefined || r === null) return '—';
   return `${r >= 10 ? Math.round(r) : r.toFixed(1)}/s`;
 }
 
-export function fmtEta(s: number | undefined): string {
-  if (s === undefined) return '—';
+export function fmtEta(s: number | null | undefined): string {
+  if (s === undefined || s === null) return '—';
   if (s < 60) return `${Math.ceil(s)} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${Math.ceil(s % 60)} s`;
   return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`;
