@@ -55,7 +55,7 @@ const { values } = benchArgs(
   },
   {
     backend: 'sqlite or postgres',
-    scenario: 'search | build | update | continuous | all | seed (only keep the --dataset)',
+    scenario: 'search | build | update | continuous (comma-separated for several) | all | seed (only keep the --dataset)',
     size: 'things in the fleet (the issue uses 1000000, continuous 10000)',
     requests: 'calls measured per figure',
     groups: 'dynamic groups for the update scenario',
@@ -304,7 +304,7 @@ async function prepare(): Promise<{ flags: string[]; seededS: number | 'reused';
 }
 
 async function main() {
-  const which = values.scenario === 'all' ? ['search', 'build', 'continuous', 'update'] : values.scenario === 'seed' ? [] : [values.scenario!];
+  const which = values.scenario === 'all' ? ['search', 'build', 'continuous', 'update'] : values.scenario === 'seed' ? [] : values.scenario!.split(',');
   const { flags, seededS, cleanup } = await prepare();
   const server = await spawnServer(flags);
   const { iot } = clients(server.url);
