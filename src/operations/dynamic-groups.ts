@@ -83,7 +83,8 @@ interface Evaluation {
 /** Compiled evaluations by dialect, connectivity indexing and the groups' queries (kysely's compile cost per write at 100 groups). */
 const evaluations = new Map<string, Evaluation>();
 const EVALUATIONS_MAX = 100;
-const THING = '\u0000thing';
+/** Stands for the thing's name in the compiled statement; random, so no query value can equal it. */
+const THING = `\u0000thing-${randomUUID()}`;
 
 function evaluation(db: Db, groups: DynamicGroup[], config: IndexingConfig): Evaluation {
   const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
