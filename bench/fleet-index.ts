@@ -6,8 +6,9 @@
  *               range matching 1%, a prefix and a leading wildcard matching 1% (first page of 100 each);
  *   build       CreateDynamicThingGroup over the fleet, 1 thing in 10 matching: seconds until ACTIVE,
  *               and the p99 of DescribeThing calls made meanwhile;
- *   update      UpdateThing p99 with no dynamic group, then with 100 dynamic groups (ACTIVE): a change no query
- *               reads, and a change of the attribute every query reads (groups evaluated, joins and leaves);
+ *   update      UpdateThing with 100 dynamic groups (ACTIVE) against a second server over a copy of the fleet
+ *               with none, interleaved: a change no query reads, and a change of the attribute every query
+ *               reads (groups evaluated, joins and leaves); p50/p99 and server CPU per call;
  *   continuous  a CONTINUOUS job on a dynamic group; --movers things change attributes to join, then
  *               to leave: rate and p99 of the UpdateThing calls, and every execution checked
  *               (QUEUED after the join, REMOVED after the leave).
@@ -33,7 +34,10 @@ import { Store } from '../src/store/store.js';
 import { fieldRows } from '../src/store/fleet-index.js';
 import { clients } from '../test/support/harness.js';
 import { spawnServer } from '../test/support/process.js';
-import { dropPgSchema, freshPgSchema, machine, percentile, PG_URL, tmpDir } from './support.js';
+import { existsSync, mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import pg from 'pg';
+import { dropPgSchema, freshPgSchema, machine, percentile, PG_URL, processCpuMs, tmpDir } from './support.js';
 
 const { values } = benchArgs(
   'Fleet indexing and dynamic groups: SearchIndex latency, a dynamic group built over the fleet, UpdateThing with many dynamic groups, and a CONTINUOUS job following things that join and leave.',
@@ -46,16 +50,19 @@ const { values } = benchArgs(
     groups: { type: 'string', default: '100' },
     movers: { type: 'string', default: '10000' },
     concurrency: { type: 'string', default: '4' },
+    dataset: { type: 'string', default: '' },
   },
   },
   {
     backend: 'sqlite or postgres',
-    scenario: 'search | build | update | continuous | all',
+    scenario: 'search | build | update | continuous (comma-separated for several) | all | seed (only keep the --dataset)',
     size: 'things in the fleet (the issue uses 1000000, continuous 10000)',
     requests: 'calls measured per figure',
     groups: 'dynamic groups for the update scenario',
     movers: 'things that join and leave in the continuous scenario (at most --size)',
     concurrency: 'parallel callers',
+    dataset:
+      'a directory: the seeded fleet is kept there (SQLite: a copy of the file; PostgreSQL: a template database named after it) and each later run starts from a copy of it, so a 1,000,000-thing fleet is seeded once',
   },
 );
 
@@ -156,17 +163,52 @@ async function build(iot: IoTClient, probe: IoTClient) {
   return { untilActiveS: +seconds.toFixed(2), members, apiMeanwhile: stats(probes) };
 }
 
-async function update(iot: IoTClient) {
-  const call = (i: number) => iot.send(new UpdateThingCommand({ thingName: name((i * 104729) % size), attributePayload: { attributes: { note: String(i) }, merge: true } }));
-  const none = stats(await measure(requests, call));
+/**
+ * UpdateThing on two servers over copies of the same fleet, one with `--groups` dynamic groups and
+ * one with none (the baseline), in interleaved rounds: a change no query reads, then a change of
+ * the attribute every query reads (all groups evaluated, the thing leaving one and joining another).
+ * Latency percentiles and the server's CPU per call (from /proc: noise from other processes does not
+ * count there).
+ */
+async function update(withG: { iot: IoTClient; pid: number }, base: { iot: IoTClient; pid: number }) {
   const groups = Number(values.groups);
-  for (let g = 0; g < groups; g++) await iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: `bench-g${g}`, queryString: `attributes.model:m${g % 100} AND attributes.n > ${g}` }));
-  for (let g = 0; g < groups; g++) await untilActive(iot, `bench-g${g}`);
-  const withGroups = stats(await measure(requests, call));
+  for (let g = 0; g < groups; g++) await withG.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: `bench-g${g}`, queryString: `attributes.model:m${g % 100} AND attributes.n > ${g}` }));
+  for (let g = 0; g < groups; g++) await untilActive(withG.iot, `bench-g${g}`);
+  const note = (iot: IoTClient, r: number) => (i: number) =>
+    iot.send(new UpdateThingCommand({ thingName: name(((r * requests + i) * 104729) % size), attributePayload: { attributes: { note: String(i) }, merge: true } }));
   // A change the queries read (model): every group is evaluated on the thing, joins and leaves included.
-  const moveModel = (i: number) => iot.send(new UpdateThingCommand({ thingName: name((i * 104729) % size), attributePayload: { attributes: { model: `m${(i * 7) % 100}` }, merge: true } }));
-  const withGroupsRead = stats(await measure(requests, moveModel));
-  return { none, withGroups, withGroupsRead, groups, ratioP99: +(withGroups.p99 / none.p99).toFixed(2), ratioP99Read: +(withGroupsRead.p99 / none.p99).toFixed(2) };
+  const model = (iot: IoTClient, r: number) => (i: number) =>
+    iot.send(new UpdateThingCommand({ thingName: name(((r * requests + i) * 7919) % size), attributePayload: { attributes: { model: `m${(r * 13 + i * 7) % 100}` }, merge: true } }));
+  const rounds = 10;
+  const per = Math.max(1, Math.floor(requests / rounds));
+  const lat: Record<string, number[]> = { none: [], withGroups: [], noneRead: [], withGroupsRead: [] };
+  const cpu: Record<string, number> = { none: 0, withGroups: 0, noneRead: 0, withGroupsRead: 0 };
+  const batch = async (key: string, s: { pid: number }, call: (i: number) => Promise<unknown>) => {
+    const c0 = processCpuMs(s.pid);
+    lat[key]!.push(...(await measure(per, call)));
+    cpu[key]! += processCpuMs(s.pid) - c0;
+  };
+  // A warm-up on both, not counted.
+  await measure(per, note(base.iot, 99));
+  await measure(per, note(withG.iot, 99));
+  for (let r = 0; r < rounds; r++) {
+    await batch('none', base, note(base.iot, r));
+    await batch('withGroups', withG, note(withG.iot, r));
+    await batch('noneRead', base, model(base.iot, r));
+    await batch('withGroupsRead', withG, model(withG.iot, r));
+  }
+  const n = per * rounds;
+  const out: Record<string, unknown> = { groups, rounds, callsPerFigure: n };
+  for (const k of Object.keys(lat)) out[k] = { ...stats(lat[k]!), cpuMsPerCall: +(cpu[k]! / n).toFixed(3) };
+  const p99 = (k: string) => percentile(lat[k]!, 99);
+  const p50 = (k: string) => percentile(lat[k]!, 50);
+  out.ratio = {
+    p99: +(p99('withGroups') / p99('none')).toFixed(2),
+    p99Read: +(p99('withGroupsRead') / p99('noneRead')).toFixed(2),
+    p50Read: +(p50('withGroupsRead') / p50('noneRead')).toFixed(2),
+    cpuRead: +(cpu.withGroupsRead! / cpu.noneRead!).toFixed(2),
+  };
+  return out;
 }
 
 async function continuous(iot: IoTClient) {
@@ -193,35 +235,102 @@ async function continuous(iot: IoTClient) {
   };
 }
 
-async function main() {
+const SQLITE_FILE = 'iot-jobs.sqlite';
+
+async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+/** PG_URL with another database. */
+const pgDbUrl = (db: string) => {
+  const u = new URL(PG_URL);
+  u.pathname = `/${db}`;
+  return u.toString();
+};
+
+/**
+ * The store the server runs on: seeded now, or copied from the kept data set (--dataset), which is
+ * seeded first if it is not there yet. Returns the server's flags and a cleanup.
+ */
+let prepared = 0;
+async function prepare(): Promise<{ flags: string[]; seededS: number | 'reused'; cleanup: () => Promise<void> }> {
   const dataDir = tmpDir();
-  const schema = backend === 'postgres' ? await freshPgSchema(`bench_fleet_${process.pid}`) : undefined;
-  const dbUrl = schema ? `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` : undefined;
-  const store = await Store.open({ dataDir, databaseUrl: dbUrl });
-  const s0 = performance.now();
-  await seed(store, size);
-  await store.close();
-  const seededS = +((performance.now() - s0) / 1000).toFixed(1);
-  const server = await spawnServer(dbUrl ? ['--database-url', dbUrl] : ['--data-dir', dataDir]);
+  const timed = async (fn: () => Promise<void>) => {
+    const s0 = performance.now();
+    await fn();
+    return +((performance.now() - s0) / 1000).toFixed(1);
+  };
+  const seedInto = async (opts: { dataDir: string; databaseUrl?: string }) => {
+    const store = await Store.open(opts);
+    await seed(store, size);
+    await store.close();
+  };
+  if (backend === 'sqlite') {
+    let seededS: number | 'reused' = 'reused';
+    if (values.dataset) {
+      const kept = join(values.dataset, `sqlite-${size}`);
+      if (!existsSync(join(kept, 'done'))) {
+        mkdirSync(kept, { recursive: true });
+        seededS = await timed(() => seedInto({ dataDir: kept }));
+        writeFileSync(join(kept, 'done'), '');
+      }
+      copyFileSync(join(kept, SQLITE_FILE), join(dataDir, SQLITE_FILE));
+    } else seededS = await timed(() => seedInto({ dataDir }));
+    return { flags: ['--data-dir', dataDir], seededS, cleanup: async () => {} };
+  }
+  if (values.dataset) {
+    // A template database, copied per run (CREATE DATABASE ... TEMPLATE: a file copy, no re-seed).
+    const template = `fleet_seed_${basename(values.dataset).replace(/\W/g, '_')}_${size}`.toLowerCase();
+    const run = `fleet_run_${process.pid}_${++prepared}`;
+    let seededS: number | 'reused' = 'reused';
+    const exists = await pgAdmin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [template])).rowCount === 1);
+    if (!exists) {
+      await pgAdmin((c) => c.query(`create database "${template}_tmp"`));
+      seededS = await timed(() => seedInto({ dataDir, databaseUrl: pgDbUrl(`${template}_tmp`) }));
+      await pgAdmin((c) => c.query(`alter database "${template}_tmp" rename to "${template}"`));
+    }
+    await pgAdmin((c) => c.query(`create database "${run}" template "${template}"`));
+    return { flags: ['--database-url', pgDbUrl(run)], seededS, cleanup: () => pgAdmin((c) => c.query(`drop database if exists "${run}"`)).then(() => {}) };
+  }
+  const schema = await freshPgSchema(`bench_fleet_${process.pid}_${++prepared}`);
+  const dbUrl = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+  const seededS = await timed(() => seedInto({ dataDir, databaseUrl: dbUrl }));
+  return { flags: ['--database-url', dbUrl], seededS, cleanup: () => dropPgSchema(schema) };
+}
+
+async function main() {
+  const which = values.scenario === 'all' ? ['search', 'build', 'continuous', 'update'] : values.scenario === 'seed' ? [] : values.scenario!.split(',');
+  const { flags, seededS, cleanup } = await prepare();
+  const server = await spawnServer(flags);
   const { iot } = clients(server.url);
   const probe = clients(server.url).iot;
+  // The update scenario's baseline: a second server over its own copy of the fleet, with no dynamic group.
+  const second = which.includes('update') ? await prepare() : undefined;
+  const baseServer = second ? await spawnServer(second.flags) : undefined;
+  const baseIot = baseServer ? clients(baseServer.url).iot : undefined;
   const out: Record<string, unknown> = { machine: machine(), backend, size, seededS };
   try {
-    await iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY' } }));
-    const which = values.scenario === 'all' ? ['search', 'build', 'continuous', 'update'] : [values.scenario!];
+    for (const c of [iot, baseIot]) await c?.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY' } }));
     for (const sc of which) {
       if (sc === 'search') out.search = await search(iot);
       else if (sc === 'build') out.build = await build(iot, probe);
-      else if (sc === 'update') out.update = await update(iot);
+      else if (sc === 'update') out.update = await update({ iot, pid: server.child.pid! }, { iot: baseIot!, pid: baseServer!.child.pid! });
       else if (sc === 'continuous') out.continuous = await continuous(iot);
       else throw new Error(`unknown scenario ${sc} (see --help)`);
     }
   } finally {
-    iot.destroy();
-    probe.destroy();
-    server.child.kill('SIGTERM');
-    await server.exited;
-    if (schema) await dropPgSchema(schema);
+    for (const c of [iot, probe, baseIot]) c?.destroy();
+    for (const sv of [server, baseServer]) {
+      sv?.child.kill('SIGTERM');
+      await sv?.exited;
+    }
+    await cleanup();
+    await second?.cleanup();
   }
   console.log(JSON.stringify(out, null, 2));
 }

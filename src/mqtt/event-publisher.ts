@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../store/store.js';
 import { claimEvents, nthEventId, releaseEvents, removeEvents, type OutboxBody, type OutboxRow } from '../store/outbox.js';
 import { jobExecutionEventPayload, jobExecutionEventTopic, type JobExecutionEventOperation } from '../domain/job-events.js';
-import { thingArn, type Scope } from '../domain/arn.js';
+import { membershipEvent } from '../domain/registry-events.js';
+import { thingArn, thingGroupArn, type Scope } from '../domain/arn.js';
 import type { Logger } from './types.js';
 
 export interface EventPublisherOptions {
@@ -122,6 +123,7 @@ export class EventPublisher {
       this.o.published?.(row.type, 1);
       return;
     }
+    if ('memberships' in body) return this.publishMemberships(row, body.memberships);
     const e = body.executions;
     const topic = jobExecutionEventTopic(e.jobId, e.operation as JobExecutionEventOperation);
     // One topic for the whole batch: with no subscriber, a million events cost one check.
@@ -133,11 +135,36 @@ export class EventPublisher {
         nthEventId(row.event_id, i),
         e.at,
       );
-      const p = this.o.publish(topic, JSON.stringify(payload)).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= this.window) await Promise.race(inFlight);
+      await this.send(inFlight, topic, payload);
     }
     await Promise.all(inFlight);
     this.o.published?.(row.type, e.things.length);
+  }
+
+  /** A publish within the window of events in flight. */
+  private async send(inFlight: Set<Promise<void>>, topic: string, payload: Record<string, unknown>): Promise<void> {
+    const p = this.o.publish(topic, JSON.stringify(payload)).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    if (inFlight.size >= this.window) await Promise.race(inFlight);
+  }
+
+  /** A bulk membership row: one topic per thing, so the subscriber check is per event (a trie lookup). */
+  private async publishMemberships(row: OutboxRow, m: Extract<OutboxBody, { memberships: unknown }>['memberships']): Promise<void> {
+    const scope = this.o.scope;
+    const inFlight = new Set<Promise<void>>();
+    let n = 0;
+    for (const [i, [thingName, thingId, membershipId]] of m.members.entries()) {
+      const e = membershipEvent(
+        m.op,
+        { accountId: scope.accountId, groupName: m.group, groupArn: thingGroupArn(scope, m.group), groupId: m.groupId, thingName, thingArn: thingArn(scope, thingName), thingId, membershipId },
+        nthEventId(row.event_id, i),
+        m.at,
+      );
+      if (this.o.listened && !this.o.listened(e.topic)) continue;
+      await this.send(inFlight, e.topic, e.payload);
+      n++;
+    }
+    await Promise.all(inFlight);
+    this.o.published?.(row.type, n);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { alreadyExists, invalidRequest, limitExceeded, notFound, versionConflict } from '../errors.js';
 import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, isPostgres, rowLimit, type Db, type Store } from '../store/store.js';
@@ -8,12 +8,13 @@ import type { Input, OperationContext, Output } from './types.js';
 import { parseJson, sameAttributes } from './util.js';
 import { applyAttributes } from './util.js';
 import { putTags } from './tags.js';
-import { addMember, continuousJobsTargeting, removeMember, MAX_GROUPS_PER_THING } from './membership.js';
+import { addMember, continuousJobsTargeting, groupMembersRemoved, membersChanged, removeMember, MAX_GROUPS_PER_THING } from './membership.js';
 import type { Tx } from '../store/tx.js';
 import { setTimer } from '../store/timers.js';
 import { nextMemberSeqs } from '../store/member-seq.js';
 import { queryFields } from '../domain/fleet-query.js';
-import { rebuildAll, parse, compileQuery, compileQuerySet, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
+import { withThingRows } from '../store/fleet-sql.js';
+import { rebuildAll, parse, compileQuery, compileQuerySet, connectivityOn, readIndexingConfig, requireThingIndex, THINGS_INDEX, QUERY_VERSION, type IndexingConfig } from './fleet-index.js';
 
 /**
  * Dynamic thing groups: their members are rows of group_members like a static group's, so jobs,
@@ -75,6 +76,31 @@ async function dynamicGroups(db: Db): Promise<DynamicGroup[]> {
 
 const COLUMNS_PER_STATEMENT = 100;
 
+/** A compiled statement evaluating some groups' queries on one thing, its name bound per call. */
+interface Evaluation {
+  bind(thing: string): CompiledQuery<Record<string, unknown>>;
+}
+/** Compiled evaluations by dialect, connectivity indexing and the groups' queries (kysely's compile cost per write at 100 groups). */
+const evaluations = new Map<string, Evaluation>();
+const EVALUATIONS_MAX = 100;
+/** Stands for the thing's name in the compiled statement; random, so no query value can equal it. */
+const THING = `\u0000thing-${randomUUID()}`;
+
+function evaluation(db: Db, groups: DynamicGroup[], config: IndexingConfig): Evaluation {
+  const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
+  const key = JSON.stringify([dialect, connectivityOn(config), groups.map((g) => g.query_string ?? '*')]);
+  const known = evaluations.get(key);
+  if (known) return known;
+  const cols = groups.map((g, j) => sql`case when ${compileQuery(g.query_string ?? '*', 'one', dialect, config)} then 1 else 0 end as ${sql.ref(`m${j}`)}`);
+  const compiled = sql<Record<string, unknown>>`${withThingRows(THING)}select ${sql.join(cols)} from things t where t.thing_name = ${THING}`.compile(db);
+  const e: Evaluation = {
+    bind: (thing) => CompiledQuery.raw(compiled.sql, compiled.parameters.map((p) => (p === THING ? thing : p))) as CompiledQuery<Record<string, unknown>>,
+  };
+  if (evaluations.size >= EVALUATIONS_MAX) evaluations.clear();
+  evaluations.set(key, e);
+  return e;
+}
+
 /**
  * After a write to a thing (same transaction, thing row locked): its index rows, then every dynamic
  * group's query evaluated on it in one statement per 100 groups, and the differences applied
@@ -95,12 +121,10 @@ export async function refreshThing(tx: Tx, thing: string, now: number): Promise<
   });
   if (groups.length === 0) return false;
   const config = await readIndexingConfig(db);
-  const dialect = isPostgres(db) ? 'postgres' : 'sqlite';
   const matching = new Set<string>();
   for (let i = 0; i < groups.length; i += COLUMNS_PER_STATEMENT) {
     const chunk = groups.slice(i, i + COLUMNS_PER_STATEMENT);
-    const cols = chunk.map((g, j) => sql`case when ${compileQuery(g.query_string ?? '*', 'one', dialect, config)} then 1 else 0 end as ${sql.ref(`m${j}`)}`);
-    const { rows } = await sql<Record<string, unknown>>`select ${sql.join(cols)} from things t where t.thing_name = ${thing}`.execute(db);
+    const { rows } = await db.executeQuery<Record<string, unknown>>(evaluation(db, chunk, config).bind(thing));
     if (!rows[0]) return false;
     chunk.forEach((g, j) => truthy(rows[0]![`m${j}`]) && matching.add(g.group_name));
   }
@@ -178,8 +202,18 @@ export async function armBuild(tx: Tx, groupName: string, now: number): Promise<
 async function bulkMembership(tx: Tx, group: DynamicGroup, leaving: string[], joining: string[], now: number): Promise<void> {
   const db = tx.db;
   const CHUNK = 1000;
-  for (let i = 0; i < leaving.length; i += CHUNK)
-    await db.deleteFrom('group_members').where('group_name', '=', group.group_name).where('thing_name', 'in', leaving.slice(i, i + CHUNK)).execute();
+  // Their THING_GROUP_MEMBERSHIP events: one outbox row per step and direction, expanded when published.
+  const events = tx.wants('THING_GROUP_MEMBERSHIP');
+  const idsOf = async (names: string[]) =>
+    events && names.length ? new Map((await db.selectFrom('things').select(['thing_name', 'thing_id']).where('thing_name', 'in', names).execute()).map((t) => [t.thing_name, t.thing_id])) : new Map<string, string>();
+  const left: { thing_name: string; thing_id: string; seq: number }[] = [];
+  const joined: { thing_name: string; thing_id: string; seq: number }[] = [];
+  for (let i = 0; i < leaving.length; i += CHUNK) {
+    const names = leaving.slice(i, i + CHUNK);
+    const ids = await idsOf(names);
+    const gone = await db.deleteFrom('group_members').where('group_name', '=', group.group_name).where('thing_name', 'in', names).returning(['thing_name', 'added_seq']).execute();
+    if (events) for (const r of gone) left.push({ thing_name: r.thing_name, thing_id: ids.get(r.thing_name) ?? '', seq: Number(r.added_seq) });
+  }
   for (let i = 0; i < joining.length; i += CHUNK) {
     const names = joining.slice(i, i + CHUNK);
     const counts = await db.selectFrom('group_members').select((eb) => ['thing_name', eb.fn.countAll<number>().as('n')]).where('thing_name', 'in', names).groupBy('thing_name').execute();
@@ -187,8 +221,14 @@ async function bulkMembership(tx: Tx, group: DynamicGroup, leaving: string[], jo
     const free = names.filter((n) => !full.has(n));
     const seqs = await nextMemberSeqs(db, free.length);
     if (free.length) await db.insertInto('group_members').values(free.map((thing_name, k) => ({ group_name: group.group_name, thing_name, added_seq: seqs[k]! }))).execute();
+    if (events) {
+      const ids = await idsOf(free);
+      free.forEach((thing_name, k) => joined.push({ thing_name, thing_id: ids.get(thing_name) ?? '', seq: seqs[k]! }));
+    }
     for (const name of full) await joinDynamic(tx, group, name, now);
   }
+  await membersChanged(tx, 'REMOVED', group.group_name, left, now);
+  await membersChanged(tx, 'ADDED', group.group_name, joined, now);
 }
 
 
@@ -303,6 +343,7 @@ export async function DeleteDynamicThingGroup(ctx: OperationContext, input: Inpu
     if (g.dynamic !== 1) throw invalidRequest(`Thing group ${g.group_name} is not a dynamic thing group`);
     if (input.expectedVersion !== undefined && input.expectedVersion !== g.version)
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${g.version}`);
+    await groupMembersRemoved(tx, g.group_name, ctx.clock.now());
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();
     await db.deleteFrom('thing_groups').where('group_name', '=', g.group_name).execute();

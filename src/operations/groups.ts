@@ -4,7 +4,7 @@ import { thingGroupArn } from '../domain/arn.js';
 import { forUpdate, rowLimit, type Db } from '../store/store.js';
 import { reindexGroup } from '../store/fleet-index.js';
 import { groupWithAncestors, groupWithDescendants } from '../store/groups.js';
-import { addMember, MAX_GROUPS_PER_THING, removeMember } from './membership.js';
+import { addMember, groupMembersRemoved, MAX_GROUPS_PER_THING, removeMember } from './membership.js';
 import { groupRowEvent } from './registry-events.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
@@ -146,6 +146,7 @@ export async function DeleteThingGroup(ctx: OperationContext, input: Input): Pro
     if (child) throw invalidRequest(`Thing group ${g.group_name} has child groups and cannot be deleted`);
     // Dynamic groups whose queries named it are rebuilt in the background.
     if (await staticGroupDeleted(db, g.group_name, ctx.clock.now())) tx.wake();
+    await groupMembersRemoved(tx, g.group_name, ctx.clock.now());
     await groupRowEvent(tx, ctx, g.group_name, 'DELETED', ctx.clock.now());
     await db.deleteFrom('group_members').where('group_name', '=', g.group_name).execute();
     await db.deleteFrom('tags').where('resource_arn', '=', thingGroupArn(ctx, g.group_name)).execute();

@@ -5,7 +5,7 @@
  * dynamic groups' membership.
  */
 import { invalidRequest } from '../errors.js';
-import type { Db } from '../store/store.js';
+import { rowLimit, type Db } from '../store/store.js';
 import type { Tx } from '../store/tx.js';
 import { nextMemberSeq } from '../store/member-seq.js';
 import { findExecution } from '../store/execution-rows.js';
@@ -33,6 +33,48 @@ async function membershipChanged(tx: Tx, op: LinkOperation, group: string, thing
       now,
     ),
   );
+}
+
+/** Members per bulk outbox row (a build step's joins or leaves, or a slice of a deleted group). */
+const MEMBERS_PER_ROW = 5000;
+
+/**
+ * THING_GROUP_MEMBERSHIP events of many things joining or leaving one group, in the transaction
+ * that moved them: one outbox row per 5,000, expanded by the publisher (mqtt/event-publisher.ts).
+ */
+export async function membersChanged(tx: Tx, op: LinkOperation, group: string, members: { thing_name: string; thing_id: string; seq: number | string }[], now: number): Promise<void> {
+  if (members.length === 0 || !tx.wants('THING_GROUP_MEMBERSHIP')) return;
+  const g = await tx.db.selectFrom('thing_groups').select('group_id').where('group_name', '=', group).executeTakeFirst();
+  for (let i = 0; i < members.length; i += MEMBERS_PER_ROW)
+    await tx.event('THING_GROUP_MEMBERSHIP', {
+      memberships: { op, group, groupId: g?.group_id ?? '', at: now, members: members.slice(i, i + MEMBERS_PER_ROW).map((m) => [m.thing_name, m.thing_id, String(m.seq)]) },
+    });
+}
+
+/** A group is being deleted (before its rows go): every member's `removed`, read in keyset slices. */
+export async function groupMembersRemoved(tx: Tx, group: string, now: number): Promise<void> {
+  if (!tx.wants('THING_GROUP_MEMBERSHIP')) return;
+  for (let after = ''; ; ) {
+    const slice = await tx.db
+      .selectFrom('group_members as m')
+      .innerJoin('things as t', 't.thing_name', 'm.thing_name')
+      .select(['m.thing_name', 't.thing_id', 'm.added_seq as seq'])
+      .where('m.group_name', '=', group)
+      .where('m.thing_name', '>', after)
+      .orderBy('m.thing_name')
+      .limit(rowLimit(MEMBERS_PER_ROW))
+      .execute();
+    if (slice.length === 0) return;
+    await membersChanged(tx, 'REMOVED', group, slice, now);
+    after = slice[slice.length - 1]!.thing_name;
+  }
+}
+
+/** A thing is being deleted (before its rows go): its `removed` from each of its groups. */
+export async function thingLeavesGroups(tx: Tx, thing: string, now: number): Promise<void> {
+  if (!tx.wants('THING_GROUP_MEMBERSHIP')) return;
+  const rows = await tx.db.selectFrom('group_members').select(['group_name', 'added_seq']).where('thing_name', '=', thing).orderBy('group_name').execute();
+  for (const r of rows) await membershipChanged(tx, 'REMOVED', r.group_name, thing, Number(r.added_seq), now);
 }
 
 /** AWS IoT allows a thing in at most this many thing groups. */

@@ -7,6 +7,7 @@ import { registryEvent, thingRowEvent } from './registry-events.js';
 import { thingTypeAssociationEvent } from '../domain/registry-events.js';
 import { requireUsableType } from './thing-types.js';
 import { refreshThing } from './dynamic-groups.js';
+import { thingLeavesGroups } from './membership.js';
 import type { Input, OperationContext, Output } from './types.js';
 import { applyAttributes } from './util.js';
 import { decodeToken, DEFAULT_PAGE, page, parseJson, sameAttributes } from './util.js';
@@ -125,6 +126,7 @@ export async function DeleteThing(ctx: OperationContext, input: Input): Promise<
       throw versionConflict(`The expected version ${input.expectedVersion} does not match the current version ${t.version}`);
     await refuseAttachedThing(db, name);
     await thingRowEvent(tx, db, ctx.accountId, name, 'DELETED', ctx.clock.now());
+    await thingLeavesGroups(tx, name, ctx.clock.now());
     await db.deleteFrom('group_members').where('thing_name', '=', name).execute();
     await db.deleteFrom('things').where('thing_name', '=', name).execute();
     await db.deleteFrom('thing_fields').where('thing_name', '=', name).execute();

@@ -18,7 +18,9 @@ export type OutboxBody =
   /** One message, ready but for nothing. */
   | { topic: string; payload: Record<string, unknown> }
   /** JOB_EXECUTION events of many executions of one job reaching one status (or deleted: status = the last one). */
-  | { executions: { jobId: string; status: string; operation: string; things: string[]; details?: Record<string, string> | null; at: number } };
+  | { executions: { jobId: string; status: string; operation: string; things: string[]; details?: Record<string, string> | null; at: number } }
+  /** THING_GROUP_MEMBERSHIP events of many things joining or leaving one group: [thingName, thingId, membershipId] each. */
+  | { memberships: { op: 'ADDED' | 'REMOVED'; group: string; groupId: string; members: [string, string, string][]; at: number } };
 
 export interface OutboxRow {
   id: number;

@@ -9,14 +9,18 @@ import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
 import {
   AddThingToThingGroupCommand,
+  CreateDynamicThingGroupCommand,
   CreateThingCommand,
   CreateThingGroupCommand,
   CreateThingTypeCommand,
+  DeleteDynamicThingGroupCommand,
   DeleteThingCommand,
   DeleteThingGroupCommand,
   DeprecateThingTypeCommand,
   RemoveThingFromThingGroupCommand,
+  UpdateDynamicThingGroupCommand,
   UpdateEventConfigurationsCommand,
+  UpdateIndexingConfigurationCommand,
   UpdateThingCommand,
 } from '@aws-sdk/client-iot';
 import { ACCOUNT, BACKENDS, CREDENTIALS, MOSQUITTO_URL, REGION, eventually, startServer, type TestServer } from '../support/harness.js';
@@ -123,5 +127,61 @@ for (const backend of BACKENDS)
         await s.iot.send(new DeleteThingGroupCommand({ thingGroupName: child }));
         await waitFor(`$aws/events/thingGroup/${child}/deleted`);
         await waitFor(`$aws/events/thingGroupHierarchy/thingGroup/${parent}/childThingGroup/${child}/removed`);
+      });
+
+      test('membership follows every change: a dynamic group built in bulk, rebuilt, a thing that changes, DeleteThing, DeleteDynamicThingGroup, DeleteThingGroup', async () => {
+        await s.iot.send(new UpdateIndexingConfigurationCommand({ thingIndexingConfiguration: { thingIndexingMode: 'REGISTRY' } }));
+        const stat = name('static');
+        const dyn = name('dyn');
+        const [t1, t2, t3] = [name('d1'), name('d2'), name('d3')];
+        const topic = (g: string, t: string, op: 'added' | 'removed') => `$aws/events/thingGroupMembership/thingGroup/${g}/thing/${t}/${op}`;
+        await s.iot.send(new CreateThingGroupCommand({ thingGroupName: stat }));
+        for (const [t, tier] of [[t1, 'gold'], [t2, 'gold'], [t3, 'silver']] as const) {
+          await s.iot.send(new CreateThingCommand({ thingName: t, attributePayload: { attributes: { run, tier } } }));
+          await s.iot.send(new AddThingToThingGroupCommand({ thingGroupName: stat, thingName: t }));
+        }
+        // No CONTINUOUS job follows the group: the build joins its members in bulk, and each still has its event.
+        const created = await s.iot.send(new CreateDynamicThingGroupCommand({ thingGroupName: dyn, queryString: `attributes.run:${run} AND attributes.tier:gold` }));
+        const a1 = await waitFor(topic(dyn, t1, 'added'));
+        const a2 = await waitFor(topic(dyn, t2, 'added'));
+        assert.equal(a1.eventType, 'THING_GROUP_MEMBERSHIP_EVENT');
+        assert.equal(a1.operation, 'ADDED');
+        assert.equal(a1.accountId, ACCOUNT);
+        assert.equal(a1.groupArn, `arn:aws:iot:${REGION}:${ACCOUNT}:thinggroup/${dyn}`);
+        assert.equal(a1.groupId, created.thingGroupId);
+        assert.equal(a1.thingArn, `arn:aws:iot:${REGION}:${ACCOUNT}:thing/${t1}`);
+        assert.match(String(a1.thingId), /^[0-9a-f-]{36}$/);
+        assert.equal(String(a1.timestamp).length, 13);
+        assert.notEqual(a1.eventId, a2.eventId);
+        assert.notEqual(a1.membershipId, a2.membershipId);
+
+        // A thing whose change makes it match joins by its own write.
+        await s.iot.send(new UpdateThingCommand({ thingName: t3, attributePayload: { attributes: { tier: 'gold' }, merge: true } }));
+        const a3 = await waitFor(topic(dyn, t3, 'added'));
+
+        // A new query: the rebuild's leaves, in bulk, name the memberships of their joins.
+        await s.iot.send(new UpdateDynamicThingGroupCommand({ thingGroupName: dyn, thingGroupProperties: {}, queryString: `attributes.run:${run} AND thingName:${t1}` }));
+        assert.equal((await waitFor(topic(dyn, t2, 'removed'))).membershipId, a2.membershipId);
+        const r3 = await waitFor(topic(dyn, t3, 'removed'));
+        assert.equal(r3.membershipId, a3.membershipId);
+        assert.equal(r3.operation, 'REMOVED');
+        assert.equal(find(topic(dyn, t1, 'removed')), undefined, 't1 still matches');
+
+        // A deleted dynamic group: its members' removed.
+        await s.iot.send(new DeleteDynamicThingGroupCommand({ thingGroupName: dyn }));
+        assert.equal((await waitFor(topic(dyn, t1, 'removed'))).membershipId, a1.membershipId);
+
+        // A deleted thing leaves its groups; a deleted static group lets its members go.
+        const s2 = await waitFor(topic(stat, t2, 'added'));
+        await s.iot.send(new DeleteThingCommand({ thingName: t2 }));
+        const r2 = await waitFor(topic(stat, t2, 'removed'));
+        assert.equal(r2.membershipId, s2.membershipId);
+        assert.equal(r2.thingId, s2.thingId);
+        await s.iot.send(new DeleteThingGroupCommand({ thingGroupName: stat }));
+        await waitFor(topic(stat, t1, 'removed'));
+        const gone3 = await waitFor(topic(stat, t3, 'removed'));
+        assert.equal(gone3.groupId, (await waitFor(topic(stat, t3, 'added'))).groupId);
+        await waitFor(`$aws/events/thingGroup/${stat}/deleted`);
+        assert.equal(seen.filter((e) => e.topic === topic(stat, t2, 'removed')).length, 1, 'a thing deleted before its group is not removed twice');
       });
     });
