@@ -11,7 +11,7 @@
  * job's tags per request.
  */
 import { benchArgs } from './args.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -22,7 +22,7 @@ import { clients } from '../test/support/harness.js';
 import { Iam } from '../src/iam/iam.js';
 import { httpAuthorizer } from '../src/iam/http.js';
 import { checksFor } from '../src/iam/actions.js';
-import { machine, median, signedHeaders, tmpDir } from './support.js';
+import { machine, median, signedHeaders, startProcess, tmpDir } from './support.js';
 
 const { values } = benchArgs(
   'IAM authorization cost: DescribeJob throughput without and with --iam-policies (20 statements), interleaved; prints each run and the medians.',
@@ -68,20 +68,8 @@ function policy(resourceTag: boolean) {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--no-mqtt', '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-  });
-}
+const start = (args: string[]) =>
+  startProcess([cli, 'serve', '--port', '0', '--no-mqtt', '--log-format', 'json', ...args], /"http":"(http:\/\/127\.0\.0\.1:\d+)"/);
 
 async function load(url: string, headers: Record<string, string>): Promise<number> {
   const r = await autocannon({ url: `${url}/jobs/bench-job`, connections, duration, headers });

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -73,4 +74,31 @@ export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat, counted after "pid (comm) ".
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * Starts a server process and resolves with the first URL it prints (`pattern`'s first group).
+ * After that its output is drained and dropped: a server logs a line per request, and keeping them
+ * (with a regex run over the whole of it on every chunk) made the load generator in this process
+ * slower run after run (issue 24: 40% of the bench process's CPU after four runs).
+ */
+export function startProcess(args: string[], pattern = /(http:\/\/127\.0\.0\.1:\d+)/, nodeFlags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const on = (b: Buffer) => {
+      out += b.toString();
+      const m = pattern.exec(out);
+      if (!m) return;
+      child.stdout!.off('data', on).resume();
+      child.stderr!.off('data', on).resume();
+      child.off('exit', early);
+      out = '';
+      resolve({ child, url: m[1]! });
+    };
+    const early = (c: number | null) => reject(new Error(`exited ${c}: ${out}`));
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.on('exit', early);
+  });
 }
