@@ -24,7 +24,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { clients } from '../test/support/harness.js';
 import { Sha256 } from '../src/auth/sigv4.js';
-import { machine, median, startProcess, tmpDir } from './support.js';
+import { freePort, machine, median, startProcess, startQuietProcess, tmpDir } from './support.js';
 
 const SCENARIOS = ['bare', 'floor', 'describe-job', 'describe-execution', 'cycle'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -161,7 +161,13 @@ try {
   const dataDir = tmpDir();
   const bare = await startProcess([join(here, 'bare-fastify.js')]);
   children.push(bare.child);
-  const node = await startProcess([cli, 'serve', '--port', '0', '--mqtt-port', '0', '--mqtt-tls-port', 'off', '--data-dir', dataDir, '--log-level', values['log-level']], undefined, values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : []);
+  // Above info the server prints no ready line: it gets a free port and is polled.
+  const port = await freePort();
+  const node = await startQuietProcess(
+    [cli, 'serve', '--port', String(port), '--mqtt-port', '0', '--mqtt-tls-port', 'off', '--data-dir', dataDir, '--log-level', values['log-level']],
+    `http://127.0.0.1:${port}`,
+    values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [],
+  );
   children.push(node.child);
   const { iot } = clients(node.url);
   await iot.send(new CreateThingCommand({ thingName: 'bench-thing' }));

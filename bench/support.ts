@@ -102,3 +102,26 @@ export function startProcess(args: string[], pattern = /(http:\/\/127\.0\.0\.1:\
     child.on('exit', early);
   });
 }
+
+/** A port free now (for a server that does not print its URL, at a log level above info). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Starts a server on a known URL and resolves once its GET /health answers 200; its output is dropped. */
+export async function startQuietProcess(args: string[], url: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let exited: number | null | undefined;
+  child.on('exit', (c) => (exited = c));
+  for (;;) {
+    if (exited !== undefined) throw new Error(`exited ${exited}`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
