@@ -4,25 +4,26 @@
  * statements for other actions with conditions, two Deny statements that apply to DescribeJob with
  * conditions evaluated on every request, the Allow for DescribeJob last), both signed with test/test
  * (the users file names that key). They are measured in turns, interleaved, the order swapped each
- * run, so that a noisy machine weighs on both alike.
- *   node dist/bench/iam.js [--runs 5] [--duration 5] [--connections 50] [--resource-tag]
+ * run, so that a noisy machine weighs on both alike. The load is wrk's, from its own process.
+ *   node dist/bench/iam.js [--runs 5] [--duration 5] [--connections 16] [--threads 2] [--resource-tag]
  * --in-process times the authorizer alone (no HTTP), in microseconds per DescribeJob request.
  * --resource-tag adds an aws:ResourceTag condition to the DescribeJob Allow: one indexed read of the
  * job's tags per request.
  */
 import { benchArgs } from './args.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { pino } from 'pino';
 import { clients } from '../test/support/harness.js';
 import { Iam } from '../src/iam/iam.js';
 import { httpAuthorizer } from '../src/iam/http.js';
 import { checksFor } from '../src/iam/actions.js';
-import { machine, median, signedHeaders, tmpDir } from './support.js';
+import { freePort, machine, median, signedHeaders, startQuietProcess, tmpDir } from './support.js';
 
 const { values } = benchArgs(
   'IAM authorization cost: DescribeJob throughput without and with --iam-policies (20 statements), interleaved; prints each run and the medians.',
@@ -30,23 +31,29 @@ const { values } = benchArgs(
   options: {
     runs: { type: 'string', default: '5' },
     duration: { type: 'string', default: '5' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '16' },
+    threads: { type: 'string', default: '2' },
     'resource-tag': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
   },
   },
   {
     runs: 'pairs of measurements',
     duration: 'seconds per measurement',
-    connections: 'autocannon keep-alive connections',
+    connections: 'wrk keep-alive connections',
+    threads: 'wrk threads',
     'resource-tag': 'the DescribeJob Allow carries an aws:ResourceTag condition (a tags read per request)',
     'in-process': 'time the authorizer alone, without HTTP: microseconds per request',
+    'log-level': "the servers' --log-level (info logs a line per request, with the IAM decision; warn none)",
   },
 );
 
 const runs = Number(values.runs);
 const duration = Number(values.duration);
 const connections = Number(values.connections);
+const threads = Number(values.threads);
+const run = promisify(execFile);
 if (![runs, duration, connections].every((n) => Number.isInteger(n) && n > 0)) {
   process.stderr.write('bad flags (see --help)\n');
   process.exit(2);
@@ -68,25 +75,21 @@ function policy(resourceTag: boolean) {
   return { Version: '2012-10-17', Statement: statements };
 }
 
-function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--no-mqtt', '--log-format', 'json', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = /"http":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-  });
+/** Each on a free port, polled until it answers: above info it prints no ready line. */
+async function start(args: string[]) {
+  const port = await freePort();
+  return startQuietProcess([cli, 'serve', '--port', String(port), '--no-mqtt', '--log-format', 'json', '--log-level', values['log-level'], ...args], `http://127.0.0.1:${port}`);
 }
 
+/** wrk, a C load generator in its own process, replaying the signed request (it stays valid for minutes). */
 async function load(url: string, headers: Record<string, string>): Promise<number> {
-  const r = await autocannon({ url: `${url}/jobs/bench-job`, connections, duration, headers });
-  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return r.requests.average;
+  const script = join(tmpDir(), 'replay.lua');
+  const raw = `GET /jobs/bench-job HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  writeFileSync(script, `local r = ${JSON.stringify(raw)}\nrequest = function() return r end\n`);
+  const { stdout } = await run('wrk', ['-t', String(threads), '-c', String(connections), '-d', `${duration}s`, '-s', script, `${url}/jobs/bench-job`]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  if (!Number.isFinite(rps) || /Non-2xx/.test(stdout)) throw new Error(`${url}: wrk said ${stdout}`);
+  return rps;
 }
 
 async function prepare(url: string) {
@@ -114,7 +117,7 @@ if (values['in-process']) {
   }
   process.exit(0);
 }
-console.log(`# IAM authorization cost: machine=${machine()} date=${new Date().toISOString()} runs=${runs} duration=${duration}s connections=${connections} resourceTag=${values['resource-tag']}`);
+console.log(`# IAM authorization cost: machine=${machine()} date=${new Date().toISOString()} runs=${runs} duration=${duration}s connections=${connections} resourceTag=${values['resource-tag']} log-level=${values['log-level']}`);
 const children: ChildProcess[] = [];
 try {
   const plain = await start(['--data-dir', tmpDir()]);

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -79,4 +80,54 @@ export function processCpuMs(pid: number): number {
 export function threadCpuMs(pid: number, tid: number): number {
   const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * Starts a server process and resolves with the first URL it prints (`pattern`'s first group).
+ * After that its output is drained and dropped: a server logs a line per request, and keeping them
+ * (with a regex run over the whole of it on every chunk) made the load generator in this process
+ * slower run after run (issue 24: 40% of the bench process's CPU after four runs).
+ */
+export function startProcess(args: string[], pattern = /(http:\/\/127\.0\.0\.1:\d+)/, nodeFlags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const on = (b: Buffer) => {
+      out += b.toString();
+      const m = pattern.exec(out);
+      if (!m) return;
+      child.stdout!.off('data', on).resume();
+      child.stderr!.off('data', on).resume();
+      child.off('exit', early);
+      out = '';
+      resolve({ child, url: m[1]! });
+    };
+    const early = (c: number | null) => reject(new Error(`exited ${c}: ${out}`));
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.on('exit', early);
+  });
+}
+
+/** A port free now (for a server that does not print its URL, at a log level above info). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** Starts a server on a known URL and resolves once its GET /health answers 200; its output is dropped. */
+export async function startQuietProcess(args: string[], url: string, nodeFlags: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  let exited: number | null | undefined;
+  child.on('exit', (c) => (exited = c));
+  for (;;) {
+    if (exited !== undefined) throw new Error(`exited ${exited}`);
+    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    if (ok) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -6,13 +6,13 @@
  * signature stays valid for 5 minutes, so one signed request is replayed.
  */
 import { benchArgs } from './args.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { clients, PG_URL as TEST_PG_URL } from '../test/support/harness.js';
-import { dropPgSchema, freshPgSchema, machine, median, signedHeaders, tmpDir } from './support.js';
+import { dropPgSchema, freshPgSchema, machine, median, signedHeaders, startProcess, tmpDir } from './support.js';
 
 const { values } = benchArgs(
   'DescribeJob throughput with signed keep-alive requests (autocannon), beside a bare Fastify hello world measured in the same run.',
@@ -37,20 +37,7 @@ const connections = Number(values.connections);
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'src', 'cli', 'main.js');
 
-function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const on = (b: Buffer) => {
-      out += b.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.on('exit', (c) => reject(new Error(`exited ${c}: ${out}`)));
-  });
-}
+const start = (args: string[]) => startProcess(args);
 
 async function load(urls: string[], path: string, headers: Record<string, string>[]): Promise<number> {
   const results = await Promise.all(

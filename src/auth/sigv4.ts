@@ -3,6 +3,7 @@ import { getCanonicalHeaders, SignatureV4Base } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
 import { ServiceError } from '../errors.js';
+import { plainCanonicalRequest } from './canonical.js';
 import type { Credential } from '../config/types.js';
 import type { ServiceName } from '../operations/types.js';
 
@@ -208,7 +209,8 @@ export function createVerifier<S extends string>(opts: VerifierOptions<S> & { se
 export function createVerifier(opts: VerifierOptions): Verify;
 export function createVerifier<S extends string>(opts: VerifierOptions<S>): Verify<S> {
   const services = opts.services ?? (SERVICES as unknown as ReadonlyMap<string, S>);
-  const canonicalizer = canonicalizers[opts.uriEscapePath === false ? 'false' : 'true'];
+  const uriEscapePath = opts.uriEscapePath !== false;
+  const canonicalizer = canonicalizers[uriEscapePath ? 'true' : 'false'];
   const scopes = [...services.keys()].filter((k) => k !== 'execute-api').map((k) => `'${k}'`).join(' or ');
   const secrets = new Map(opts.credentials.map((c) => [c.accessKeyId, c.secretAccessKey]));
   const secretOf = opts.secretOf ?? ((id: string) => secrets.get(id));
@@ -279,12 +281,15 @@ export function createVerifier<S extends string>(opts: VerifierOptions<S>): Veri
       if (v === undefined) throw invalid(`The request signature we calculated does not match the signature you provided: signed header '${name}' is missing from the request.`, 'a signed header is missing');
       headers[name] = v;
     }
-    const request = new HttpRequest({ method: req.method, path: q < 0 ? req.rawUrl : req.rawUrl.slice(0, q), query, headers });
+    const path = q < 0 ? req.rawUrl : req.rawUrl.slice(0, q);
     const key = signingKey(auth.accessKeyId, secret, auth);
     const scope = `${auth.scopeDate}/${auth.region}/${auth.scopeService}/aws4_request`;
     const given = Buffer.from(auth.signature, 'hex');
     const matches = (payloadHash: string) => {
-      const canonical = canonicalizer.canonicalRequest(request, new Set(auth.signedHeaders), payloadHash);
+      // The plain requests most clients send are built here; everything else by smithy.
+      const canonical =
+        plainCanonicalRequest(req.method, path, rawQuery, auth.signedHeaders, (name) => headers[name], payloadHash, uriEscapePath) ??
+        canonicalizer.canonicalRequest(new HttpRequest({ method: req.method, path, query, headers }), new Set(auth.signedHeaders), payloadHash);
       const stringToSign = `${ALGORITHM}\n${auth.amzDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
       const expected = createHmac('sha256', key).update(stringToSign).digest();
       return given.length === expected.length && timingSafeEqual(given, expected);
