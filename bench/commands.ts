@@ -139,7 +139,7 @@ async function storm(): Promise<void> {
     const ids = Array.from({ length: Math.min(chunk, n - i) }, () => randomUUID());
     await s.app.store.tx(async (db) => {
       await db.insertInto('command_executions').values(ids.map((id) => ({ ...template, execution_id: id, client_token: null, request_hash: null }))).execute();
-      await db.insertInto('timers').values(ids.map((id) => ({ kind: COMMAND_TIMEOUT, ref: id, job_id: null, due_at: now + 60_000, lease_owner: null, lease_until: null }))).execute();
+      await db.insertInto('timers').values(ids.map((id) => ({ kind: COMMAND_TIMEOUT, ref: id, job_id: null, due_at: now + 60_000 }))).execute();
     });
   }
   const seedMs = performance.now() - seed0;

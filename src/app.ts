@@ -178,7 +178,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   }
   // Transitions write events of the types turned on (UpdateEventConfigurations), as of the node's cache.
   // An embedded broker knows its subscribers: an event nobody could receive is not written at all.
-  store.eventSwitch = (type, topic) => eventConfig.isEnabled(type) && (topic === undefined || mqtt?.listened === undefined || mqtt.listened(topic));
+  store.listened = (topic) => mqtt?.listened === undefined || mqtt.listened(topic);
+  store.eventSwitch = (type, topic) => eventConfig.isEnabled(type) && (topic === undefined || store.listened(topic));
   store.scope = scope;
   const ctx: OperationContext = {
     store,

@@ -40,6 +40,10 @@ export const mayUseCommands = (clientId: string, topic: string) =>
 /** Devices publish only their status updates under $aws/commands (requests and replies come from the service). */
 export const mayPublishCommands = (clientId: string, topic: string) => mayUseCommands(clientId, topic) && RESPONSE.test(topic);
 
+/** A client whose id is no thing is a client target: its own `$aws/commands/clients/<id>/` topics and nothing else. */
+export const clientTargetMayUse = (clientId: string, topic: string) => topic.startsWith(`${COMMANDS_PREFIX}clients/${clientId}/executions/`);
+export const clientTargetMayPublish = (clientId: string, topic: string) => clientTargetMayUse(clientId, topic) && RESPONSE.test(topic);
+
 /**
  * AWS IoT's rule for `#` (perimeter.md §6.4): it does not match its parent level, so a filter
  * `.../request/#` gets `.../request/json` and `.../request/cbor` but not the no-suffix `.../request`.

@@ -5,10 +5,10 @@ import { TLSSocket } from 'node:tls';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IPublishPacket } from 'mqtt-packet';
-import { Broker } from './broker.js';
+import { Broker, type ConnectRequest } from './broker.js';
 import { MAX_PACKET, type Connection } from './connection.js';
 import { PREFIX, applicationMayPublish, filterMatches, isServiceTopic, mayUse, parseRequest, topicThing } from './topics.js';
-import { awsFilterMatches, mayPublishCommands, mayUseCommands, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
+import { awsFilterMatches, clientTargetMayPublish, clientTargetMayUse, mayPublishCommands, mayUseCommands, parseCommandResponse, type CommandResponseTopic } from './command-topics.js';
 import type { CommandRequest } from '../events.js';
 import { authorizeApplication, type ApplicationIdentity } from './application.js';
 import { connectedEvent, disconnectedEvent, hasLifecycleEvents, presenceTopic, PresenceVersions, subscriptionEvent, subscriptionTopic, type Who } from './lifecycle.js';
@@ -53,6 +53,12 @@ export interface EmbeddedBrokerOptions {
   verifyUpgrade?: (req: IncomingMessage) => ApplicationIdentity | ServiceError | undefined;
   /** CONNECT after the connection opened; the TLS handshake counts against it too (default 30 s). */
   connectTimeoutMs?: number | undefined;
+  /**
+   * Whether a thing of that name is registered, asked at CONNECT of a device identified by its client
+   * id (password, open or CN certificate). One that is not is a client target (`client/<id>`).
+   * Absent: every such client is a thing.
+   */
+  isThing?: ((name: string) => Promise<boolean>) | undefined;
 }
 
 export interface EmbeddedBroker {
@@ -105,6 +111,8 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const open = o.deviceCredentials.size === 0;
   // Certificate identities by connection: their rights are their policies, not their client id.
   const identities = new WeakMap<Duplex, CertIdentity>();
+  // Devices whose client id named no thing at CONNECT: they may use only their commands client topics.
+  const clientTargets = new WeakSet<Duplex>();
   const certs = o.certs;
   const tlsCa = o.tls?.ca !== undefined;
   const refused = (clientId: string, remote: string | undefined, reason: string, extra: object = {}) => {
@@ -119,50 +127,58 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
   const connectionVersions = new WeakMap<Connection, number>();
   const who = (c: Connection): Who => {
     const app = appOf(c.stream);
-    return { clientId: c.id, thingName: app ? undefined : c.id, sessionIdentifier: c.sessionId, principalIdentifier: app ? app.accessKeyId : principalOf(c) };
+    return { clientId: c.id, thingName: app || clientTargets.has(c.stream) ? undefined : c.id, sessionIdentifier: c.sessionId, principalIdentifier: app ? app.accessKeyId : principalOf(c) };
   };
   const lifecycle = (topic: string, event: object) => void publish(topic, JSON.stringify(event));
+  /** Who the client is: an application, a registered certificate, a CN certificate, a password, or the open mode. */
+  async function authenticateDevice({ clientId, username, password, stream }: ConnectRequest): Promise<number> {
+    const app = appOf(stream);
+    if (app) {
+      // Any client id (AWS: up to 128 bytes); the signature already authenticated it.
+      if (clientId.length === 0 || Buffer.byteLength(clientId) > 128) return RC.CLIENT_ID_NOT_VALID;
+      return authorizeApplication(app, 'iot:Connect', clientArn(o.scope, clientId)) ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+    }
+    if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
+    const peer = peerCertificate(stream);
+    const remote = remoteOf(stream);
+    if (peer) {
+      // A registered certificate: its IoT policies decide (perimeter.md §3.6, §4).
+      if (certs) {
+        const r = await certs.load(peer, clientId, stream);
+        if (r.ok) {
+          identities.set(stream, r.identity);
+          return RC.SUCCESS;
+        }
+        if (r.reason !== 'certificate not registered' || !tlsCa) return refused(clientId, remote, r.reason, r.log);
+      }
+      // --mqtt-tls-ca: a certificate signed by that CA authenticates the thing its CN names.
+      const certified = tlsCa ? certificateThing(stream) : undefined;
+      if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
+      return refused(clientId, remote, 'certificate not registered');
+    }
+    const overTls = stream instanceof TLSSocket;
+    // Over TLS without a certificate: a password, or the open mode on loopback (never with --mqtt-tls-ca).
+    if (overTls && (tlsCa || (open && !isLoopback(o.host)))) return refused(clientId, remote, 'no client certificate');
+    if (open) return RC.SUCCESS;
+    if (username !== undefined && username !== clientId) return RC.BAD_USERNAME_OR_PASSWORD;
+    const expected = o.deviceCredentials.get(clientId) ?? o.deviceCredentials.get('*');
+    if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
+    return RC.SUCCESS;
+  }
   const broker = new Broker({
     log: o.log,
-    async authenticate({ clientId, username, password, stream }) {
-      const app = appOf(stream);
-      if (app) {
-        // Any client id (AWS: up to 128 bytes); the signature already authenticated it.
-        if (clientId.length === 0 || Buffer.byteLength(clientId) > 128) return RC.CLIENT_ID_NOT_VALID;
-        return authorizeApplication(app, 'iot:Connect', clientArn(o.scope, clientId)) ? RC.SUCCESS : RC.NOT_AUTHORIZED;
-      }
-      if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
-      const peer = peerCertificate(stream);
-      const remote = remoteOf(stream);
-      if (peer) {
-        // A registered certificate: its IoT policies decide (perimeter.md §3.6, §4).
-        if (certs) {
-          const r = await certs.load(peer, clientId, stream);
-          if (r.ok) {
-            identities.set(stream, r.identity);
-            return RC.SUCCESS;
-          }
-          if (r.reason !== 'certificate not registered' || !tlsCa) return refused(clientId, remote, r.reason, r.log);
-        }
-        // --mqtt-tls-ca: a certificate signed by that CA authenticates the thing its CN names.
-        const certified = tlsCa ? certificateThing(stream) : undefined;
-        if (certified !== undefined) return certified === clientId ? RC.SUCCESS : RC.NOT_AUTHORIZED;
-        return refused(clientId, remote, 'certificate not registered');
-      }
-      const overTls = stream instanceof TLSSocket;
-      // Over TLS without a certificate: a password, or the open mode on loopback (never with --mqtt-tls-ca).
-      if (overTls && (tlsCa || (open && !isLoopback(o.host)))) return refused(clientId, remote, 'no client certificate');
-      if (open) return RC.SUCCESS;
-      if (username !== undefined && username !== clientId) return RC.BAD_USERNAME_OR_PASSWORD;
-      const expected = o.deviceCredentials.get(clientId) ?? o.deviceCredentials.get('*');
-      if (expected === undefined || !password || !samePassword(expected, password)) return RC.BAD_USERNAME_OR_PASSWORD;
-      return RC.SUCCESS;
+    async authenticate(connect) {
+      const rc = await authenticateDevice(connect);
+      // Decided at CONNECT, as AWS fixes a connection's thing then (iot:Connection.Thing.*).
+      if (rc === RC.SUCCESS && o.isThing && !appOf(connect.stream) && !identities.has(connect.stream) && !(await o.isThing(connect.clientId))) clientTargets.add(connect.stream);
+      return rc;
     },
     mayPublish(clientId, topic, stream) {
       const app = appOf(stream);
       if (app) return applicationMayPublish(topic) && authorizeApplication(app, 'iot:Publish', topicArn(o.scope, topic));
       const id = identities.get(stream);
       if (id) return !isServiceTopic(topic) && certs!.may(id, 'iot:Publish', topic);
+      if (clientTargets.has(stream)) return clientTargetMayPublish(clientId, topic);
       return (mayUse(clientId, topic) && !isServiceTopic(topic)) || mayPublishCommands(clientId, topic);
     },
     // Refused subscriptions get a SUBACK failure (0x80, or 0x87 for MQTT 5); the connection stays up.
@@ -170,7 +186,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       const app = appOf(stream);
       if (app) return authorizeApplication(app, 'iot:Subscribe', topicFilterArn(o.scope, filter));
       const id = identities.get(stream);
-      return id ? certs!.may(id, 'iot:Subscribe', filter) : mayUse(clientId, filter) || mayUseCommands(clientId, filter);
+      if (id) return certs!.may(id, 'iot:Subscribe', filter);
+      if (clientTargets.has(stream)) return clientTargetMayUse(clientId, filter);
+      return mayUse(clientId, filter) || mayUseCommands(clientId, filter);
     },
     // A certificate's IoT policies (iot:Receive) on what is delivered to its connection.
     mayDeliver: mayReceive,
@@ -348,15 +366,20 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       clientListeners.push(listener);
     },
     deliverCommand(r, now) {
-      const client = broker.clients.get(r.clientId);
-      if (!client) return;
-      let qos = -1;
-      for (const [filter, sub] of client.session!.subscriptions)
-        if (sub.qos > qos && awsFilterMatches(filter, r.topic)) qos = sub.qos;
-      if (qos < 0) return;
+      // The client of that id, and certificate connections acting for another id that subscribed
+      // (AWS's samples connect as test-<uuid>), if their policies let them receive it.
+      const direct = broker.clients.get(r.clientId);
+      const audience = foreign.size === 0 ? (direct ? [direct] : []) : [...(direct ? [direct] : []), ...[...foreign].filter((c) => c !== direct)];
       // AWS sends the content type and the time left as the message expiry (MQTT 5 only).
-      const expiry = Math.max(1, Math.ceil((r.deadline - now) / 1000));
-      client.publish(r.topic, r.payload, qos as 0 | 1, { ...(r.contentType ? { contentType: r.contentType } : {}), messageExpiryInterval: expiry });
+      const properties = { ...(r.contentType ? { contentType: r.contentType } : {}), messageExpiryInterval: Math.max(1, Math.ceil((r.deadline - now) / 1000)) };
+      for (const client of audience) {
+        if (!client.session) continue;
+        let qos = -1;
+        for (const [filter, sub] of client.session.subscriptions)
+          if (sub.qos > qos && awsFilterMatches(filter, r.topic)) qos = sub.qos;
+        if (qos < 0 || !mayReceive(client.stream, r.topic)) continue;
+        client.publish(r.topic, r.payload, qos as 0 | 1, properties);
+      }
     },
     subscribed(clientId, topic) {
       const client = broker.clients.get(clientId);

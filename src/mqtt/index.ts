@@ -189,6 +189,8 @@ export async function startMqtt(deps: MqttDeps): Promise<Mqtt | undefined> {
       // Signed URLs are applications; clients sign with the wall clock, or the app's if a test moved it.
       verifyUpgrade: upgradeVerifier({ credentials: config.credentials, region: config.region, alsoAccept: () => clock.now(), ...(deps.iam ? { iam: deps.iam } : {}) }),
       connectTimeoutMs: deps.connectTimeoutMs,
+      // A client id that names no thing is a client target (`client/<id>`), confined to its commands topics.
+      isThing: async (name) => (await store.db.selectFrom('things').select('thing_name').where('thing_name', '=', name).executeTakeFirst()) !== undefined,
     });
     events.onCommandRequest((r) => embedded.deliverCommand(r, clock.now()));
     broker = embedded;

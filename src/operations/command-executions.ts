@@ -1,4 +1,4 @@
-import { commandEvent } from '../store/command-executions.js';
+import { commandEvents } from '../store/command-executions.js';
 import { randomUUID, createHash } from 'node:crypto';
 import { encode as encodeCbor } from 'cbor-x';
 import { notFound, ServiceError } from '../errors.js';
@@ -129,7 +129,7 @@ export async function StartCommandExecution(ctx: OperationContext, input: Input)
       .execute();
     await setTimer(db, COMMAND_TIMEOUT, executionId, null, deadline);
     // The CREATED event, as every status change's (AWS's command events include CREATED).
-    await commandEvent(tx, { execution_id: executionId, command_id: commandId, target_arn: input.targetArn, status: 'CREATED', reason_code: null, reason_description: null, version: 1 }, now);
+    await commandEvents(tx, [{ execution_id: executionId, command_id: commandId, target_arn: input.targetArn, status: 'CREATED', reason_code: null, reason_description: null, version: 1 }], now);
     const topic = commandRequestTopic(target.kind, target.name, executionId, requestFormat(contentType));
     // The request goes to the device after COMMIT (store.run publishes what the transaction owes).
     tx.commandRequested({ clientId: target.name, topic, payload, contentType, deadline });

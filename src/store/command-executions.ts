@@ -64,15 +64,18 @@ export async function setCommandExecutionStatus(tx: Tx, ids: string[], expected:
   if (expected.version !== undefined) q = q.where('version', '=', expected.version);
   const changed = await q.returning(CHANGED).execute();
   // Every status change owes its event, written in this transaction (AWS publishes them always).
-  for (const row of changed) await commandEvent(tx, row, now);
+  await commandEvents(tx, changed, now);
   return changed;
 }
 
-/** The COMMAND_EXECUTION event of a row's new status, to the outbox in the caller's transaction. */
-export async function commandEvent(tx: Tx, row: ChangedExecution, now: number): Promise<void> {
-  if (!tx.scope) return;
-  const e = commandExecutionEvent(row, commandArn(tx.scope, row.command_id), now);
-  await tx.eventAlways('COMMAND_EXECUTION', { topic: e.topic, payload: e.payload });
+/** The COMMAND_EXECUTION events of rows' new statuses, to the outbox in the caller's transaction (one INSERT a batch). */
+export async function commandEvents(tx: Tx, rows: ChangedExecution[], now: number): Promise<void> {
+  const scope = tx.scope;
+  if (!scope || rows.length === 0) return;
+  await tx.eventsAlways(
+    'COMMAND_EXECUTION',
+    rows.map((row) => commandExecutionEvent(row, commandArn(scope, row.command_id), now)),
+  );
 }
 
 /** The event AWS publishes for a status change (docs: command-events.html), built from a changed row. */

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { DB, DialectName } from './schema.js';
 import { migrate } from './migrations.js';
-import { ALL_EVENTS_OFF, Tx, type Effects, type EventSwitch } from './tx.js';
+import { ALL_EVENTS_OFF, Tx, type Effects, type EventSwitch, type Listened } from './tx.js';
 import { GroupCommit } from './group-commit.js';
 import { Checkpointer } from './checkpointer.js';
 
@@ -59,6 +59,8 @@ export class Store {
   private effects: Effects | undefined;
   /** Which event types transitions write to the outbox (app.ts wires the stored configuration). */
   eventSwitch: EventSwitch = ALL_EVENTS_OFF;
+  /** Whether anyone could receive an event's topic (the embedded broker's subscribers); the always-on events ask it. */
+  listened: Listened = () => true;
   /** Region and account of the service (app.ts), for the ARNs in events. */
   scope: { region: string; accountId: string } | undefined;
 
@@ -100,7 +102,7 @@ export class Store {
    */
   async run<T>(fn: (tx: Tx) => Promise<T>, opts: { urgent?: boolean } = {}): Promise<T> {
     let last: Tx | undefined;
-    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect, this.eventSwitch, this.scope))), opts);
+    const out = await this.tx((db) => fn((last = new Tx(db, this.dialect, this.eventSwitch, this.scope, this.listened))), opts);
     if (this.effects) last?.publish(this.effects);
     return out;
   }

@@ -1,6 +1,6 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
 import type { DB, DialectName, JobsTable } from './schema.js';
-import { recordEvent, type OutboxBody } from './outbox.js';
+import { recordEvent, recordEvents, type OutboxBody } from './outbox.js';
 import type { EventType } from '../domain/event-types.js';
 import type { CommandRequest } from '../events.js';
 
@@ -25,6 +25,8 @@ export interface Effects {
  */
 export type EventSwitch = (type: EventType, topic?: string) => boolean;
 export const ALL_EVENTS_OFF: EventSwitch = () => false;
+/** Whether anyone could receive a topic (an embedded broker knows; otherwise always true). */
+export type Listened = (topic: string) => boolean;
 
 /**
  * One transaction of the lifecycle layer. The lock order is built in: executions of a job are
@@ -46,6 +48,7 @@ export class Tx {
     private readonly eventsOn: EventSwitch = ALL_EVENTS_OFF,
     /** Region and account, for the ARNs events carry (Store.scope). */
     readonly scope?: { region: string; accountId: string },
+    private readonly listened: Listened = () => true,
   ) {}
 
   /** Whether events of this type are on (so a caller can skip building what would not be written). */
@@ -60,9 +63,20 @@ export class Tx {
     this.eventsWritten = true;
   }
 
-  /** An event no configuration turns off (command executions'), written to the outbox as `event` does. */
-  async eventAlways(label: string, body: OutboxBody): Promise<void> {
-    await recordEvent(this.db, label, body);
+  /**
+   * Events no configuration turns off (command executions'), written to the outbox as `event` does,
+   * in multi-row INSERTs; those on a topic nobody could receive (embedded broker) are not written.
+   */
+  async eventsAlways(label: string, bodies: OutboxBody[]): Promise<void> {
+    const heard = new Map<string, boolean>();
+    const wanted = bodies.filter((b) => {
+      if (!('topic' in b)) return true;
+      let h = heard.get(b.topic);
+      if (h === undefined) heard.set(b.topic, (h = this.listened(b.topic)));
+      return h;
+    });
+    if (wanted.length === 0) return;
+    await recordEvents(this.db, label, wanted);
     this.eventsWritten = true;
   }
 

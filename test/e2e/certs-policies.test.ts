@@ -2,11 +2,12 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type mqtt from 'mqtt';
-import { AttachThingPrincipalCommand, CreatePolicyCommand, AttachPolicyCommand, CreatePolicyVersionCommand, CreateThingTypeCommand, DetachPolicyCommand, DetachThingPrincipalCommand, UpdateCertificateCommand, UpdateThingCommand } from '@aws-sdk/client-iot';
+import { AttachThingPrincipalCommand, CreateCommandCommand, GetCommandExecutionCommand, CreatePolicyCommand, AttachPolicyCommand, CreatePolicyVersionCommand, CreateThingTypeCommand, DetachPolicyCommand, DetachThingPrincipalCommand, UpdateCertificateCommand, UpdateThingCommand } from '@aws-sdk/client-iot';
 import { eventually, pgNodes, startServer, type TestServer } from '../support/harness.js';
 import { arn, jobsSamplePolicy, policyDocument } from '../support/provision.js';
 import { connectCert, nextMessage, provisionWithSdk, serverDisconnect, type Provisioned } from '../support/cert-device.js';
 import { rejectsWith } from '../support/assert.js';
+import { StartCommandExecutionCommand } from '@aws-sdk/client-iot-jobs-data-plane';
 
 /**
  * Certificate devices are authorized by the IoT policies attached to their certificate, and a
@@ -120,6 +121,45 @@ describe('IoT policies decide what a certificate device may do [sqlite, embedded
     { Effect: 'Allow', Action: ['iot:Publish', 'iot:Receive'], Resource: arn('topic', '$aws/things/${iot:Connection.Thing.ThingName}/jobs/*') },
     { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn('topicfilter', '$aws/things/${iot:Connection.Thing.ThingName}/jobs/*') },
   ];
+
+  // AWS IoT commands' topics under the same checks: a device policy scoped to its thing's commands topics.
+  const commandsScoped = (receive: boolean) => [
+    { Effect: 'Allow', Action: 'iot:Connect', Resource: arn('client', '${iot:Connection.Thing.ThingName}') },
+    { Effect: 'Allow', Action: receive ? ['iot:Publish', 'iot:Receive'] : ['iot:Publish'], Resource: arn('topic', '$aws/commands/things/${iot:Connection.Thing.ThingName}/executions/*') },
+    { Effect: 'Allow', Action: 'iot:Subscribe', Resource: arn('topicfilter', '$aws/commands/things/${iot:Connection.Thing.ThingName}/executions/*') },
+  ];
+
+  test('commands topics under IoT policies: own thing granted and answered, another thing refused, no iot:Receive no request', async () => {
+    const commandId = `certs-cmd-${tag}`;
+    await s.iot.send(new CreateCommandCommand({ commandId, payload: { content: new TextEncoder().encode('{"op":"ping"}'), contentType: 'application/json' } }));
+    const start = async (thing: string) =>
+      (await s.data.send(new StartCommandExecutionCommand({ commandArn: arn('command', commandId), targetArn: arn('thing', thing) }))).executionId!;
+    const a = await dev('cmd-a', commandsScoped(true));
+    const b = await dev('cmd-b', commandsScoped(false));
+    const ca = await connect(a);
+    const base = `$aws/commands/things/${a.thing}/executions`;
+    assert.deepEqual(await subscribeCodes(ca, [`${base}/+/request/json`, `${base}/+/response/+/json`, `$aws/commands/things/${b.thing}/executions/+/request/json`]), [1, 1, NOT_AUTHORIZED]);
+    // The request may come before StartCommandExecution's answer: listen first.
+    const requests = new Map<string, string>();
+    const onRequest = (topic: string, payload: Buffer) => requests.set(topic, payload.toString());
+    ca.on('message', onRequest);
+    let id = await start(a.thing);
+    await eventually(async () => requests.has(`${base}/${id}/request/json`), 5000, 'the request');
+    assert.deepEqual(JSON.parse(requests.get(`${base}/${id}/request/json`)!), { op: 'ping' });
+    assert.equal(await publishCode(ca, `$aws/commands/things/${b.thing}/executions/${id}/response/json`), NOT_AUTHORIZED);
+    const accepted = nextMessage(ca, `${base}/${id}/response/accepted/json`, 5000);
+    await ca.publishAsync(`${base}/${id}/response/json`, JSON.stringify({ status: 'SUCCEEDED' }), { qos: 1 });
+    assert.deepEqual(await accepted, { executionId: id });
+    await eventually(async () => (await s.iot.send(new GetCommandExecutionCommand({ executionId: id, targetArn: arn('thing', a.thing) }))).status === 'SUCCEEDED', 5000, 'SUCCEEDED');
+    // Without iot:Receive the subscription is granted but the request is not delivered.
+    const cb = await connect(b);
+    const baseB = `$aws/commands/things/${b.thing}/executions`;
+    assert.deepEqual(await subscribeCodes(cb, [`${baseB}/+/request/json`]), [1]);
+    cb.on('message', onRequest);
+    id = await start(b.thing);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(requests.has(`${baseB}/${id}/request/json`), false);
+  });
 
   test('${iot:Connection.Thing.ThingName} keeps a device off another thing\'s topics and client id', async () => {
     const a = await dev('iso-a', thingScoped());

@@ -411,6 +411,61 @@ for (const backend of BACKENDS)
       await c.request(second.executionId!);
       assert.equal((await get(second.executionId!, clientArn(clientId))).status, 'CREATED');
     });
+
+    for (const version of [4, 5] as const)
+      test(`a client target is confined to its own commands client topics [MQTT ${version === 4 ? '3.1.1' : '5'}]`, async () => {
+        const refusedCode = version === 5 ? 0x87 : 0x80;
+        const clientId = name(`confined${version}`);
+        const otherClient = name(`neighbour${version}`);
+        const thing = await thingDevice(`thing${version}`);
+        const opts = { protocolVersion: version };
+        const c = await CommandDevice.connect(s.app.mqttUrl!, clientId, 'client', opts);
+        const neighbour = await CommandDevice.connect(s.app.mqttUrl!, otherClient, 'client', opts);
+        devices.push(c, neighbour);
+        // It receives its commands and answers them.
+        const cmd = await staticCommand(`confined-cmd${version}`);
+        const mine = await start(cmd, clientArn(clientId));
+        await c.request(mine.executionId!);
+        assert.equal((await c.update(mine.executionId!, { status: 'IN_PROGRESS' })).accepted, true);
+        assert.equal((await c.update(mine.executionId!, { status: 'SUCCEEDED', result: { n: { s: 'ok' } } })).accepted, true);
+        assert.equal((await get(mine.executionId!, clientArn(clientId))).status, 'SUCCEEDED');
+
+        // Nothing else: not its id as a thing, not another client's or thing's commands, no jobs topics.
+        const refusedFilters = [
+          `$aws/commands/things/${clientId}/executions/+/request/json`,
+          `$aws/commands/clients/${otherClient}/executions/+/request/json`,
+          `$aws/commands/things/${thing.id}/executions/+/request/json`,
+          '$aws/commands/clients/+/executions/+/request/json',
+          `$aws/things/${clientId}/jobs/notify-next`,
+          `$aws/things/${thing.id}/jobs/notify`,
+          `$aws/things/${clientId}/jobs/+/get/accepted`,
+          '#',
+        ];
+        for (const filter of refusedFilters) {
+          const granted = await c.client.subscribeAsync(filter, { qos: 1 }).then(
+            (g) => g[0]!.qos,
+            (err: { packet?: { granted?: number[] } }) => err.packet?.granted?.[0],
+          );
+          assert.equal(granted, refusedCode, filter);
+        }
+        // Not delivered: the neighbour's request does not reach it, its own still does.
+        const theirs = await start(cmd, clientArn(otherClient));
+        await neighbour.request(theirs.executionId!);
+        const again = await start(cmd, clientArn(clientId));
+        await c.request(again.executionId!);
+        assert.equal(c.messages.some((m) => m.topic.includes(theirs.executionId!)), false);
+
+        // A publish outside its topics closes the connection (MQTT 5: DISCONNECT 0x87 first).
+        for (const topic of [`$aws/things/${clientId}/jobs/get`, `$aws/commands/things/${clientId}/executions/${again.executionId}/response/json`, `$aws/commands/clients/${otherClient}/executions/${theirs.executionId}/response/json`]) {
+          const d = await CommandDevice.connect(s.app.mqttUrl!, clientId, 'client', opts);
+          devices.push(d);
+          const reason = new Promise<number | undefined>((r) => d.client.once('disconnect', (p: { reasonCode?: number }) => r(p.reasonCode)));
+          assert.equal(await mqttPublishRefused(d, topic), true, topic);
+          if (version === 5) assert.equal(await reason, 0x87, topic);
+        }
+        // The neighbour's execution is untouched by the refused publish.
+        assert.equal((await get(theirs.executionId!, clientArn(otherClient))).status, 'CREATED');
+      });
   });
 
 // The external broker (Mosquitto): requests published by the service, updates consumed by the lease holder.

@@ -390,7 +390,8 @@ for (const backend of BACKENDS) {
     test('with --device-credentials, devices need the password of their thing', async () => {
       const secured = await startServer(backend, { mqttPort: 0, deviceCredentials: new Map([['alice', 'pw-a'], ['*', 'fleet']]) });
       try {
-        await s.iot.send(new CreateThingCommand({ thingName: 'carol' })).catch(() => {});
+        // Things of the secured server: a client id that is no thing is a client target, without jobs topics.
+        for (const thingName of ['alice', 'carol']) await secured.iot.send(new CreateThingCommand({ thingName }));
         await assert.rejects(Device.connect(secured.app.mqttUrl!, 'alice', { username: 'alice', password: 'wrong' }), /Bad username or password|Not authorized/i);
         await assert.rejects(Device.connect(secured.app.mqttUrl!, 'alice'), /Bad username or password|Not authorized/i);
         await assert.rejects(Device.connect(secured.app.mqttUrl!, 'alice', { username: 'bob', password: 'pw-a' }), /Bad username or password|Not authorized/i);
