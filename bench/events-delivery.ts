@@ -113,7 +113,8 @@ try {
       await sleep(20);
     }
   })();
-  const timeout = sleep(Number(values['timeout-s']) * 1000, 'timeout');
+  // Unref'd: a pending timer must not keep the process alive once all events arrived.
+  const timeout = sleep(Number(values['timeout-s']) * 1000, 'timeout', { ref: false });
   const outcome = await Promise.race([allArrived.then(() => 'all'), timeout]);
   const ms = (last || performance.now()) - t0;
   probing = false;
