@@ -137,6 +137,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
   const nodeId = randomUUID();
   // A canceled row costs a fraction of a created or deleted one (docs/benchmarks.md, abort).
   const cancelBatchSize = store.dialect === 'sqlite' ? 5000 : 10000;
+  // A fan-out or deletion step on SQLite: 5,000 rows, about 8 ms of SQL since the names stopped
+  // coming back through RETURNING; fewer steps, fewer fixed costs per step (docs/benchmarks.md, issue 27).
+  const bulkBatchSize = store.dialect === 'sqlite' ? 5000 : 10000;
   let httpUrl = `http://${endpoint}`;
   const objects = new ObjectStore({
     store,
@@ -160,7 +163,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<A
     deletionRate: config.deletionRate,
     batchSize,
     batchBudgetMs: store.dialect === 'sqlite' ? TIMER_BATCH_MS : undefined,
-    workBatch: { rollout: batchSize, cancel: cancelBatchSize, sweep: cancelBatchSize, delete: batchSize },
+    workBatch: { rollout: bulkBatchSize, cancel: cancelBatchSize, sweep: cancelBatchSize, delete: bulkBatchSize },
     refresh,
     capacity: () => events.capacity(),
     log,
