@@ -158,6 +158,7 @@ export class EventPublisher {
   private async publishMemberships(row: OutboxRow, m: Extract<OutboxBody, { memberships: unknown }>['memberships']): Promise<void> {
     const scope = this.o.scope;
     const inFlight = new Set<Promise<void>>();
+    const turn = turns();
     let n = 0;
     for (const [i, [thingName, thingId, membershipId]] of m.members.entries()) {
       const e = membershipEvent(
