@@ -36,6 +36,7 @@ const { values } = benchArgs(
     'resource-tag': { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
+    'cpu-prof': { type: 'string' },
   },
   },
   {
@@ -46,6 +47,7 @@ const { values } = benchArgs(
     'resource-tag': 'the DescribeJob Allow carries an aws:ResourceTag condition (a tags read per request)',
     'in-process': 'time the authorizer alone, without HTTP: microseconds per request',
     'log-level': "the servers' --log-level (info logs a line per request, with the IAM decision; warn none)",
+    'cpu-prof': 'a folder: both servers run with --cpu-prof and write their profiles there (plain-*, iam-*)',
   },
 );
 
@@ -76,9 +78,10 @@ function policy(resourceTag: boolean) {
 }
 
 /** Each on a free port, polled until it answers: above info it prints no ready line. */
-async function start(args: string[]) {
+async function start(args: string[], name: string) {
   const port = await freePort();
-  return startQuietProcess([cli, 'serve', '--port', String(port), '--no-mqtt', '--log-format', 'json', '--log-level', values['log-level'], ...args], `http://127.0.0.1:${port}`);
+  const prof = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof'], '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  return startQuietProcess([cli, 'serve', '--port', String(port), '--no-mqtt', '--log-format', 'json', '--log-level', values['log-level'], ...args], `http://127.0.0.1:${port}`, prof);
 }
 
 /** wrk, a C load generator in its own process, replaying the signed request (it stays valid for minutes). */
@@ -120,9 +123,9 @@ if (values['in-process']) {
 console.log(`# IAM authorization cost: machine=${machine()} date=${new Date().toISOString()} runs=${runs} duration=${duration}s connections=${connections} resourceTag=${values['resource-tag']} log-level=${values['log-level']}`);
 const children: ChildProcess[] = [];
 try {
-  const plain = await start(['--data-dir', tmpDir()]);
+  const plain = await start(['--data-dir', tmpDir()], 'plain');
   children.push(plain.child);
-  const withIam = await start(['--data-dir', tmpDir(), '--iam-policies', file]);
+  const withIam = await start(['--data-dir', tmpDir(), '--iam-policies', file], 'iam');
   children.push(withIam.child);
   const hp = await prepare(plain.url);
   const hi = await prepare(withIam.url);
