@@ -3,7 +3,7 @@ import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
 import type { Scope } from '../domain/arn.js';
-import { PolicySet, describeStatement, type Context, type Decision, type VariableResolver } from '../domain/policy/index.js';
+import { PolicySet, PreparedContext, describeStatement, type Context, type Decision, type VariableResolver } from '../domain/policy/index.js';
 import { authVersion } from '../certs/own-ca.js';
 import { effectivePolicies } from '../operations/policies.js';
 import type { Store } from '../store/store.js';
@@ -36,32 +36,52 @@ export type Action = 'iot:Connect' | 'iot:Publish' | 'iot:Subscribe' | 'iot:Rece
  */
 export class CompiledPolicies {
   private readonly cache = new Map<string, Decision>();
+  /** Condition keys (Bool on iot:Connection.Thing.IsAttached, ...), normalized once for the connection's life; the resolver serves variables beyond them. */
+  private readonly context: PreparedContext;
   constructor(
     private readonly set: PolicySet,
-    /** Condition keys (Bool on iot:Connection.Thing.IsAttached, ...); the resolver serves variables beyond them. */
-    private readonly context: Context,
+    context: Context,
     private readonly resolve: VariableResolver,
     readonly names: string[],
-  ) {}
+  ) {
+    this.context = new PreparedContext(context);
+  }
 
   decide(action: Action, resource: string): Decision {
     const key = `${action} ${resource}`;
     let d = this.cache.get(key);
     if (!d) {
       d = this.set.evaluate({ action, resources: [resource], context: this.context, resolve: this.resolve });
-      // A device uses a handful of topics; a flood of distinct ones must not grow this without end.
-      if (this.cache.size >= 512) this.cache.clear();
+      // A device uses a handful of topics, plus one or two per job (…/jobs/<jobId>/update), never
+      // seen again: a small cap bounds what each connection of a large fleet holds.
+      if (this.cache.size >= 64) this.cache.clear();
       this.cache.set(key, d);
     }
     return d;
   }
 }
 
-/** The peer certificate's DER, or undefined (no certificate, or not TLS). */
-export function peerCertificate(stream: unknown): X509Certificate | undefined {
+/** A TLS connection's client certificate and its id (the SHA-256 of its DER, AWS's certificateId). */
+export interface Peer {
+  cert: X509Certificate;
+  certificateId: string;
+}
+
+// Read once per connection: CONNECT, lifecycle events and the policy refresh all ask for it.
+const peers = new WeakMap<TLSSocket, Peer | null>();
+
+/** The connection's client certificate, or undefined (none, or not TLS). */
+export function peerOf(stream: unknown): Peer | undefined {
   if (!(stream instanceof TLSSocket)) return undefined;
-  const raw = (stream.getPeerCertificate() as { raw?: Buffer } | null)?.raw;
-  return raw && raw.length > 0 ? new X509Certificate(raw) : undefined;
+  let peer = peers.get(stream);
+  if (peer === undefined) {
+    // getPeerX509Certificate hands over OpenSSL's parsed certificate; getPeerCertificate would
+    // convert every field to a JS object first.
+    const cert = stream.getPeerX509Certificate();
+    peer = cert ? { cert, certificateId: createHash('sha256').update(cert.raw).digest('hex') } : null;
+    peers.set(stream, peer);
+  }
+  return peer ?? undefined;
 }
 
 // Policy variable names of DN attributes → the short names in Node's subject text (PVAR).
@@ -140,9 +160,9 @@ export class CertAuthority {
   constructor(private readonly o: CertAuthOptions) {}
 
   /** Looks the certificate up and compiles its policies; refuses what is not registered, not ACTIVE or not allowed to connect. */
-  async load(cert: X509Certificate, clientId: string, stream: Duplex): Promise<Loaded> {
+  async load(peer: Peer, clientId: string, stream: Duplex): Promise<Loaded> {
     const { store, scope } = this.o;
-    const certificateId = createHash('sha256').update(cert.raw).digest('hex');
+    const { cert, certificateId } = peer;
     const certificateArn = `arn:aws:iot:${scope.region}:${scope.accountId}:cert/${certificateId}`;
     const db = store.db;
     const row = await db.selectFrom('certificates').select(['status', 'ca_certificate_id', 'not_before', 'not_after']).where('certificate_id', '=', certificateId).executeTakeFirst();
@@ -253,9 +273,9 @@ export class CertAuthority {
       this.version = v;
       if (first) return;
       for (const identity of [...this.live]) {
-        const cert = peerCertificate(identity.stream);
-        if (!cert) continue;
-        const again = await this.load(cert, identity.clientId, identity.stream);
+        const peer = peerOf(identity.stream);
+        if (!peer) continue;
+        const again = await this.load(peer, identity.clientId, identity.stream);
         if (!this.live.has(identity)) continue;
         if (again.ok) identity.policies = again.identity.policies;
         else {

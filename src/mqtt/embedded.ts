@@ -22,7 +22,7 @@ import { RC } from './reason-codes.js';
 import type { Logger } from './types.js';
 import type { Metrics } from '../metrics.js';
 import { isLoopback } from '../config/config.js';
-import { CertAuthority, peerCertificate, type CertIdentity } from './cert-auth.js';
+import { CertAuthority, peerOf, type CertIdentity } from './cert-auth.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -139,7 +139,7 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions): Promise<Emb
       return authorizeApplication(app, 'iot:Connect', clientArn(o.scope, clientId)) ? RC.SUCCESS : RC.NOT_AUTHORIZED;
     }
     if (!THING_NAME.test(clientId)) return RC.CLIENT_ID_NOT_VALID;
-    const peer = peerCertificate(stream);
+    const peer = peerOf(stream);
     const remote = remoteOf(stream);
     if (peer) {
       // A registered certificate: its IoT policies decide (perimeter.md §3.6, §4).
@@ -435,11 +435,7 @@ const ipOf = (remote: string | undefined) => remote?.replace(/^::ffff:(\d+\.\d+\
 
 /** AWS's principalIdentifier: a certificate's id (the SHA-256 of its DER); otherwise the client id a password or an open broker let in. */
 function principalOf(c: Connection): string {
-  if (c.stream instanceof TLSSocket) {
-    const raw = (c.stream.getPeerCertificate() as { raw?: Buffer } | null)?.raw;
-    if (raw) return createHash('sha256').update(raw).digest('hex');
-  }
-  return c.id;
+  return peerOf(c.stream)?.certificateId ?? c.id;
 }
 
 /** Resolves when the stream can take more, or is gone. */

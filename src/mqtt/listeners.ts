@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, TLSSocket } from 'node:tls';
+import { constants } from 'node:crypto';
 import type { MqttTls } from '../config/types.js';
 import type { Logger } from './types.js';
 
@@ -22,9 +23,22 @@ export const plainListener = (handle: Handle): Server => createServer({ noDelay:
  * changes while the server runs. The handshake still proves the client holds the certificate's key.
  */
 export function tlsListener(tls: MqttTls & { cert: Buffer; key: Buffer }, handle: Handle, log: Logger, handshakeTimeoutMs: number): Server {
-  // A handshake that stalls would otherwise hold the socket for Node's default two minutes.
   const server = createTlsServer(
-    { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false, noDelay: true, handshakeTimeout: handshakeTimeoutMs },
+    {
+      cert: tls.cert,
+      key: tls.key,
+      ca: tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+      noDelay: true,
+      // A handshake that stalls would otherwise hold the socket for Node's default two minutes.
+      handshakeTimeout: handshakeTimeoutMs,
+      // No session resumption (docs/compatibility.md): every connect is a full handshake. TLS 1.3
+      // session tickets cost a fifth of a handshake's server CPU (OpenSSL copies the session,
+      // client certificate included, for each of two tickets), and the device SDKs and samples
+      // this project runs never resume; a ticket offered back is simply not accepted.
+      secureOptions: constants.SSL_OP_NO_TICKET,
+    },
     quiet(handle),
   );
   // A failed handshake (no or a foreign certificate) is the client's problem, not the server's.

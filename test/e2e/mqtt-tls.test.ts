@@ -2,6 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { connect as tlsConnect } from 'node:tls';
 import mqtt from 'mqtt';
 import { CreateJobCommand, CreateThingCommand } from '@aws-sdk/client-iot';
 import { startServer, thingArn, type TestServer } from '../support/harness.js';
@@ -94,6 +95,29 @@ describe('MQTT over TLS with device certificates [sqlite, embedded broker]', () 
     }
     // The server stays up for certified devices.
     await connectOnce(tlsUrl, { clientId: 'tls-dev', ...tlsOptions(pki.device('tls-dev')) });
+  });
+
+  test('no TLS session resumption: a session offered back gets a full handshake, and the device connects (docs/compatibility.md)', async () => {
+    const { port } = new URL(tlsUrl);
+    const device = pki.device('tls-dev');
+    const sessions: Buffer[] = [];
+    const handshake = (session?: Buffer) =>
+      new Promise<boolean>((resolve, reject) => {
+        const sock = tlsConnect({ host: '127.0.0.1', port: Number(port), ca: pki.ca.cert, cert: device.cert, key: device.key, ...(session ? { session } : {}) }, () => {
+          const reused = sock.isSessionReused();
+          // TLS 1.3 sends its session messages after the handshake: give them a moment, then leave.
+          setTimeout(() => {
+            sock.destroy();
+            resolve(reused);
+          }, 100);
+        });
+        sock.on('session', (sess: Buffer) => sessions.push(sess));
+        sock.once('error', reject);
+      });
+    assert.equal(await handshake(), false);
+    assert.ok(sessions.length > 0, 'the client kept a session to offer back');
+    assert.equal(await handshake(sessions[0]), false, 'the offered session was not resumed');
+    await connectOnce(tlsUrl, { clientId: 'tls-dev', ...tlsOptions(device) });
   });
 
   test('the plain listener keeps its password rule beside the TLS one', async () => {
