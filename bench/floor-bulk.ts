@@ -1,6 +1,6 @@
 /**
  * The floor for the bulk work (issue 27): a group fan-out and a forced deletion of N executions,
- * by iot-jobs (CreateJob / DeleteJob --force over HTTP, timed as bench/core.ts times them, with 4
+ * by iot-jobs (CreateJob, then DeleteJob with force, over HTTP, timed as bench/core.ts times them, with 4
  * loops calling DescribeJobExecution during the deletion) and, interleaved in the same run, the
  * same SQL run straight on better-sqlite3 (or on `pg`): the same batches (5,000 on SQLite, 10,000 on
  * PostgreSQL), each one transaction of the statements a step needs (the batch's upper bound, the
